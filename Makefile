@@ -1,0 +1,43 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install check lint messages compilemessages migrate seed clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput -v0
+
+seed: migrate
+	$(BIN)/python manage.py seed_demo
+
+run: seed
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# Quality gates that need no services: migrations in step with models, lint, deploy checks.
+check: install
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/ruff check .
+	DEBUG=0 SECRET_KEY=ci-check-$$(date +%s)-a-long-random-enough-secret-key-value ALLOWED_HOSTS=portal.example \
+	  $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+test: check
+	$(BIN)/pytest
+
+# Regenerate the catalogues after changing strings (needs gettext: apt-get install gettext).
+messages: install
+	$(BIN)/python manage.py makemessages -l zh_Hans --ignore=.venv --ignore=node_modules --ignore=static/vendor --no-obsolete
+	$(BIN)/python manage.py compilemessages -l zh_Hans --ignore=.venv
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

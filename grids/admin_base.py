@@ -1,0 +1,73 @@
+"""The Django admin, scoped through the same helper as the staff pages.
+
+Every ModelAdmin of the portal derives from ScopedAdmin: its change list, its foreign-key
+choices, its change/delete URLs and its saves all go through grids.scope.
+"""
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from .models import Unit
+from .scope import EDIT, VIEW, scope_for, unit_of
+
+
+class ScopedAdmin(admin.ModelAdmin):
+    scope_via = "unit"  # lookup from the model to its owning Unit
+    edit_need = EDIT  # role needed to add, change or delete
+
+    def scope_unit(self, obj):
+        """The unit that must be in scope for obj to be saved where it now points."""
+        return unit_of(obj, self.scope_via)
+
+    def get_queryset(self, request):
+        return scope_for(request.user).filter(super().get_queryset(request), self.scope_via, VIEW)
+
+    def get_object(self, request, object_id, from_field=None):
+        # Outside the scope is "no such record": 404, not the admin's redirect with a message.
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404(_("No such record in your part of the tree."))
+        return obj
+
+    def has_module_permission(self, request):
+        return scope_for(request.user).can(VIEW)
+
+    def has_view_permission(self, request, obj=None):
+        scope = scope_for(request.user)
+        return scope.allows(unit_of(obj, self.scope_via), VIEW) if obj is not None else scope.can(VIEW)
+
+    def has_add_permission(self, request):
+        return scope_for(request.user).can(self.edit_need)
+
+    def has_change_permission(self, request, obj=None):
+        scope = scope_for(request.user)
+        if obj is None:
+            return scope.can(self.edit_need)
+        return scope.allows(unit_of(obj, self.scope_via), self.edit_need)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_change_permission(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        related = db_field.related_model
+        scope = scope_for(request.user)
+        if related is Unit:
+            kwargs["queryset"] = scope.units(self.edit_need)
+        else:
+            related_admin = self.admin_site._registry.get(related)
+            if isinstance(related_admin, ScopedAdmin):
+                kwargs["queryset"] = scope.filter(related._default_manager.all(), related_admin.scope_via, EDIT)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        # A record may only be placed where the user may edit; the change view already
+        # guaranteed the original was in scope.
+        if not scope_for(request.user).allows(self.scope_unit(obj), self.edit_need):
+            raise PermissionDenied(_("This is outside the part of the tree you manage."))
+        super().save_model(request, obj, form, change)
+
+    def delete_queryset(self, request, queryset):
+        queryset = scope_for(request.user).filter(queryset, self.scope_via, self.edit_need)
+        super().delete_queryset(request, queryset)

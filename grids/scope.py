@@ -1,0 +1,120 @@
+"""The one scope helper: what a user may see and change.
+
+A user's scope is the union of the subtrees of the units they are assigned to. Every staff
+view, JSON endpoint, export and admin page asks this module, so the rule lives in one place:
+
+    scope = scope_for(request.user)
+    members = scope.filter(Member.objects.all(), via="unit")
+    center = scope.get_object_or_404(Center.objects.all(), via="unit", need=EDIT, pk=pk)
+
+`via` is the lookup path from the model to its owning Unit ("" for Unit itself,
+"unit", "project__unit", ...). `need` is VIEW, EDIT or MANAGE.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from .models import Role, Unit
+
+VIEW, EDIT, MANAGE = "view", "edit", "manage"
+
+# Which roles grant which needs.
+_RANK = {Role.VIEWER: 1, Role.STAFF: 2, Role.ADMIN: 3}
+_NEED_RANK = {VIEW: 1, EDIT: 2, MANAGE: 3}
+
+
+def _prefix(via):
+    return f"{via}__path" if via else "path"
+
+
+class Scope:
+    def __init__(self, user):
+        self.user = user
+        self.everything = bool(user and user.is_active and user.is_superuser)
+        self._grants = []  # (path, rank)
+        if user and user.is_authenticated and user.is_active and not self.everything:
+            rows = user.assignments.select_related("unit").only("role", "unit__path")
+            self._grants = [(a.unit.path, _RANK[a.role]) for a in rows]
+
+    def __bool__(self):
+        return self.everything or bool(self._grants)
+
+    def paths(self, need=VIEW):
+        wanted = _NEED_RANK[need]
+        paths = sorted({path for path, rank in self._grants if rank >= wanted})
+        # Drop paths inside another granted path: the OR stays short.
+        kept = []
+        for path in paths:
+            if not any(path.startswith(k) for k in kept):
+                kept.append(path)
+        return kept
+
+    def can(self, need=VIEW):
+        """Whether the user holds `need` anywhere at all."""
+        return self.everything or bool(self.paths(need))
+
+    def q(self, via="", need=VIEW):
+        if self.everything:
+            return Q()
+        paths = self.paths(need)
+        if not paths:
+            return Q(pk__in=[])
+        condition = Q()
+        for path in paths:
+            condition |= Q(**{f"{_prefix(via)}__startswith": path})
+        return condition
+
+    def filter(self, queryset, via="", need=VIEW):
+        if self.everything:
+            return queryset
+        return queryset.filter(self.q(via, need))
+
+    def units(self, need=VIEW):
+        return self.filter(Unit.objects.all(), "", need)
+
+    def roots(self, need=VIEW):
+        """The top units of the user's scope (the district for a superuser)."""
+        if self.everything:
+            return list(Unit.objects.filter(parent__isnull=True))
+        return list(Unit.objects.filter(path__in=self.paths(need)).order_by("path"))
+
+    def allows(self, unit, need=VIEW):
+        if self.everything:
+            return True
+        if unit is None:
+            return False
+        return any(unit.path.startswith(path) for path in self.paths(need))
+
+    def check(self, unit, need=EDIT):
+        """Raise PermissionDenied unless `unit` is in scope with `need`."""
+        if not self.allows(unit, need):
+            raise PermissionDenied(_("This is outside the part of the tree you manage."))
+
+    def get_object_or_404(self, queryset, via="", need=VIEW, **lookup):
+        """404 for a record outside the scope, 403 for one inside it without the role."""
+        try:
+            obj = self.filter(queryset, via, VIEW).get(**lookup)
+        except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+            raise Http404(_("No such record in your part of the tree.")) from exc
+        if need != VIEW and not self.allows(unit_of(obj, via), need):
+            raise PermissionDenied(_("Your role here does not allow this."))
+        return obj
+
+
+def unit_of(obj, via=""):
+    """Follow `via` ("unit", "project__unit") from obj to its Unit."""
+    for attr in filter(None, via.split("__")):
+        obj = getattr(obj, attr)
+    return obj
+
+
+def scope_for(user):
+    """The user's scope, computed once per request (cached on the user object)."""
+    scope = getattr(user, "_portal_scope", None)
+    if scope is None:
+        scope = Scope(user)
+        if user is not None:
+            user._portal_scope = scope
+    return scope

@@ -1,0 +1,15 @@
+"""The public aggregate figures of /open/stats.json: counts and sums only, never a person.
+
+Each app contributes one section, a function of the unit (or None for the whole portal).
+Add a section by appending to SECTIONS.
+"""
+
+from grids.stats import units_section
+
+SECTIONS = [
+    ("units", units_section),
+]
+
+
+def build(unit=None, **params):
+    return {name: section(unit, **params) for name, section in SECTIONS}

@@ -1,0 +1,25 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from . import views
+
+admin.site.site_header = _("Party-Masses Service Portal administration")
+admin.site.site_title = _("Portal administration")
+admin.site.index_title = _("Records in your part of the tree")
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("staff/", views.staff_home, name="staff_home"),
+    path("staff/units/", include("grids.urls")),
+    path("open/stats.json", views.open_stats, name="open_stats"),
+    path("text-size/", views.text_size, name="text_size"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,70 @@
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST, require_safe
+
+from grids.models import Level, Unit
+from grids.scope import EDIT, MANAGE, VIEW, scope_for
+from grids.tree import attach_full_names
+
+from . import stats
+
+
+def home(request):
+    streets = Unit.objects.filter(level=Level.STREET).order_by("name").only("name")
+    return render(request, "portal/home.html", {"streets": streets, "figures": stats.build()})
+
+
+@require_safe
+@login_required
+def staff_home(request):
+    scope = scope_for(request.user)
+    assignments = request.user.assignments.select_related("unit").order_by("unit__path")
+    units = attach_full_names(a.unit for a in assignments)
+    rows = list(zip(assignments, units, strict=True))
+    context = {
+        "rows": rows,
+        "can_view": scope.can(VIEW),
+        "can_edit": scope.can(EDIT),
+        "can_manage": scope.can(MANAGE),
+        "is_superuser": request.user.is_superuser,
+    }
+    return render(request, "portal/staff_home.html", context)
+
+
+@require_GET
+def open_stats(request):
+    unit = None
+    ref = request.GET.get("unit", "").strip()
+    if ref:
+        unit = Unit.objects.by_ref(ref).first()
+        if unit is None:
+            return JsonResponse({"error": _("No unit with this id or division code.")}, status=400)
+    params = {key: value for key, value in request.GET.items() if key != "unit"}
+    try:
+        document = stats.build(unit, **params)
+    except ValueError as exc:
+        return JsonResponse({"error": str(exc)}, status=400)
+    if unit is not None:
+        document = {"unit": {"id": unit.pk, "name": unit.name, "level": Level(unit.level).name.lower()}} | document
+    response = JsonResponse(document, json_dumps_params={"ensure_ascii": False})
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@require_POST
+def text_size(request):
+    """Switch the large-text (适老化) mode; works without JavaScript."""
+    large = request.POST.get("large") == "1"
+    target = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = "/"
+    response = HttpResponseRedirect(target)
+    if large:
+        response.set_cookie(settings.LARGE_TEXT_COOKIE, "1", max_age=365 * 24 * 3600, samesite="Lax")
+    else:
+        response.delete_cookie(settings.LARGE_TEXT_COOKIE)
+    return response

@@ -1,0 +1,95 @@
+import os
+from pathlib import Path
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
+# around it are still synchronous. Set for the test run only, never in settings.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+import pytest
+
+from tests.factory import make_people, make_tree
+
+
+@pytest.fixture(autouse=True)
+def _fast_settings(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.LANGUAGE_CODE = "zh-hans"
+
+
+@pytest.fixture
+def tree(db):
+    return make_tree()
+
+
+@pytest.fixture
+def people(tree):
+    return make_people(tree)
+
+
+@pytest.fixture
+def client_for(client):
+    """client_for(user): the test client logged in as that user."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
+
+
+# --- Browser tests (Playwright driving Debian's chromium) -------------------------------
+# `playwright install` cannot download browsers here, so pytest-playwright's launch
+# fixtures are pointed at /usr/bin/chromium. Without it the browser tests skip, unless
+# REQUIRE_BROWSER=1 (CI), where a missing browser is a failure.
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+FUTIAN = {"latitude": 22.5431, "longitude": 114.0579}
+
+
+def pytest_collection_modifyitems(config, items):
+    if Path(CHROMIUM).exists() or os.environ.get("REQUIRE_BROWSER") == "1":
+        return
+    skip = pytest.mark.skip(reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {
+        **browser_context_args,
+        "geolocation": FUTIAN,
+        "permissions": ["geolocation"],
+        "locale": "zh-CN",
+        "timezone_id": "Asia/Shanghai",
+    }
+
+
+@pytest.fixture
+def axe():
+    """axe(page) runs axe-core's WCAG 2 A/AA rules on the page and returns the violations."""
+    script = Path(__file__).parent / "assets" / "axe.min.js"
+
+    def run(page):
+        page.add_script_tag(path=str(script))
+        result = page.evaluate("() => axe.run(document, {runOnly: ['wcag2a', 'wcag2aa']})")
+        return [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
+
+    return run
