@@ -1,0 +1,1 @@
+"""Admin of the projects app, one module per topic (imported here so the admin finds them)."""

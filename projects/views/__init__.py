@@ -1,0 +1,1 @@
+"""One module per topic: volunteer.py and micro.py."""
