@@ -11,6 +11,16 @@ from tests.factory import make_people, make_tree
 
 
 @pytest.fixture(autouse=True)
+def _clean_cache():
+    # With REDIS_URL set (the PostgreSQL run in CI) the cache outlives a test: rate-limit
+    # counters and cached pages must not leak from one test into the next.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _fast_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -45,6 +45,11 @@ def test_home_is_in_chinese_by_default(client, db):
     assert "党群服务中心" in body
 
 
+def test_an_english_browser_still_gets_chinese(client, db):
+    body = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="zh-CN"' in body
+
+
 def test_english_is_selectable(client, db):
     response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert response.status_code == 302

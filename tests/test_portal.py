@@ -81,3 +81,17 @@ def test_seed_demo_refuses_production(db, settings):
     with pytest.raises(CommandError):
         call_command("seed_demo")
     assert not Unit.objects.exists()
+
+
+def test_redis_cache_and_sessions_when_configured(settings):
+    """In the PostgreSQL run of CI (REDIS_URL set) the cache really talks to Redis."""
+    import os
+
+    if not os.environ.get("REDIS_URL"):
+        pytest.skip("REDIS_URL not set: the cache is in-process here")
+    from django.core.cache import cache
+
+    assert settings.CACHES["default"]["BACKEND"].endswith("RedisCache")
+    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.cached_db"
+    cache.set("portal-ping", "pong", 10)
+    assert cache.get("portal-ping") == "pong"
