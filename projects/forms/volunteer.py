@@ -209,6 +209,8 @@ class ProjectFilterForm(forms.Form):
         ]
 
     def filter(self, projects):
+        if not self.is_bound:
+            return projects
         self.is_valid()  # a bad value drops only its own filter
         data = self.cleaned_data
         if data.get("category"):

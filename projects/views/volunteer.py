@@ -51,7 +51,7 @@ def _first_error(exc):
 
 @require_safe
 def index(request):
-    form = ProjectFilterForm(request.GET or None)
+    form = ProjectFilterForm(request.GET)
     projects = form.filter(ServiceProject.objects.public().select_related("unit"))
     page = Paginator(projects.order_by("-star_rating", "title", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     upcoming = (
