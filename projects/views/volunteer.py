@@ -135,7 +135,9 @@ def cancel(request, token):
         request, "projects/volunteer/cancel.html", {"signup": signup, "error": error}, status=400 if error else 200
     )
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"  # the token is in this page's URL
+    # The token is in this page's URL: never send it to another site. (Not "no-referrer":
+    # the browser would then post with "Origin: null" and fail Django's CSRF origin check.)
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 
