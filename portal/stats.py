@@ -5,9 +5,11 @@ Add a section by appending to SECTIONS.
 """
 
 from grids.stats import units_section
+from projects.stats_volunteer import volunteering_section
 
 SECTIONS = [
     ("units", units_section),
+    ("volunteering", volunteering_section),
 ]
 
 

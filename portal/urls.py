@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from projects import urls_volunteer
+
 from . import views
 
 admin.site.site_header = _("Party-Masses Service Portal administration")
@@ -15,6 +17,8 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("staff/", views.staff_home, name="staff_home"),
     path("staff/units/", include("grids.urls")),
+    path("staff/volunteer/", include(urls_volunteer.staff_urlpatterns)),
+    path("volunteer/", include(urls_volunteer.urlpatterns)),
     path("open/stats.json", views.open_stats, name="open_stats"),
     path("text-size/", views.text_size, name="text_size"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -22,22 +22,53 @@ def _assignment_outside(tree):
     return Assignment.objects.get(user=user)
 
 
+def _volunteering(kind, unit):
+    from tests import factory_volunteer as fv
+
+    volunteer = fv.make_volunteer
+    makers = {
+        "project_pk": fv.project_in,
+        "activity_pk": fv.activity_in,
+        "team_pk": fv.make_team,
+        "volunteer_pk": volunteer,
+        "certificate_pk": lambda unit: fv.make_certificate(volunteer(unit)),
+        "StarRating": lambda unit: fv.project_in(unit).ratings.create(stars=3, reason="试评"),
+        "Signup": lambda unit: fv.make_signup(fv.activity_in(unit)),
+        "ServiceRecord": lambda unit: fv.make_record(fv.activity_in(unit), volunteer(unit)),
+    }
+    return makers[kind](unit)
+
+
+def _volunteering_models():
+    from projects import models as m
+
+    kinds = {m.ServiceProject: "project_pk", m.Activity: "activity_pk", m.VolunteerTeam: "team_pk"}
+    kinds |= {m.Volunteer: "volunteer_pk", m.Certificate: "certificate_pk"}
+    kinds |= {m.StarRating: "StarRating", m.Signup: "Signup", m.ServiceRecord: "ServiceRecord"}
+    return {model: (lambda tree, kind=kind: _volunteering(kind, tree.community2)) for model, kind in kinds.items()}
+
+
+_VOLUNTEER_KEYS = ["project_pk", "activity_pk", "team_pk", "volunteer_pk", "certificate_pk"]
+
 # URL keyword -> record outside 华富街道 (under 莲花街道).
 OUTSIDE_RECORD = {
     "unit_pk": lambda tree: tree.community2,
     "parent_pk": lambda tree: tree.community2,
+    **{key: (lambda tree, key=key: _volunteering(key, tree.community2)) for key in _VOLUNTEER_KEYS},
 }
 
 # URL keyword -> record inside 华富街道.
 INSIDE_RECORD = {
     "unit_pk": lambda tree: tree.community1,
     "parent_pk": lambda tree: tree.community1,
+    **{key: (lambda tree, key=key: _volunteering(key, tree.community1)) for key in _VOLUNTEER_KEYS},
 }
 
 # Admin model -> record outside 华富街道.
 ADMIN_OUTSIDE = {
     Unit: lambda tree: tree.community2,
     Assignment: _assignment_outside,
+    **_volunteering_models(),
 }
 
 

@@ -1,1 +1,3 @@
 """Admin of the projects app, one module per topic (imported here so the admin finds them)."""
+
+from . import volunteer  # noqa: F401

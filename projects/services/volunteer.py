@@ -1,0 +1,232 @@
+"""Volunteer workflows that span models: sign-up and cancellation, ratings, attendance, certificates.
+
+Plain functions with keyword-only arguments; every failure a resident or staffer can cause is
+a ValidationError with a Chinese message, and nothing is written in that case.
+"""
+
+import io
+import secrets
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.images import process_image
+from portal.personal import mask_mobile, validate_mobile
+
+from ..models.volunteer import (
+    Activity,
+    Certificate,
+    ProjectStatus,
+    ServiceRecord,
+    Signup,
+    StarRating,
+    Volunteer,
+    hash_token,
+)
+
+# Certificate codes: no 0/O, 1/I/L, so a code read aloud or retyped from paper stays unambiguous.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 12
+
+
+# --- Sign-up -------------------------------------------------------------------------------
+
+
+def sign_up(*, activity_id, name, mobile, now=None):
+    """Sign a resident up; returns (signup, token). The token is shown once, as the cancel link.
+
+    The activity row is locked (SELECT ... FOR UPDATE) while the places are counted, so two
+    residents racing for the last place are served one after the other: the second sees the
+    activity full. The partial unique constraint catches a duplicate mobile even in a race.
+    """
+    now = now or timezone.now()
+    mobile = validate_mobile(mobile)
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError(_("Please enter your name."))
+    with transaction.atomic():
+        try:
+            activity = Activity.objects.select_for_update().select_related("project").get(pk=activity_id)
+        except Activity.DoesNotExist as exc:
+            raise ValidationError(_("This activity does not exist.")) from exc
+        if activity.project.status == ProjectStatus.PLANNING:
+            raise ValidationError(_("This project is not open yet."))
+        if now > activity.signup_deadline:
+            raise ValidationError(_("Sign-up for this activity has closed."))
+        active = activity.signups.active()
+        if active.filter(mobile=mobile).exists():
+            raise ValidationError(_("This mobile number is already signed up for this activity."))
+        if active.count() >= activity.capacity:
+            raise ValidationError(_("Sorry, this activity is full."))
+        token = secrets.token_urlsafe(32)
+        volunteer = Volunteer.objects.filter(mobile=mobile).first()
+        try:
+            with transaction.atomic():
+                signup = Signup.objects.create(
+                    activity=activity,
+                    name=name,
+                    mobile=mobile,
+                    volunteer=volunteer,
+                    token_hash=hash_token(token),
+                    created_at=now,
+                )
+        except IntegrityError as exc:
+            raise ValidationError(_("This mobile number is already signed up for this activity.")) from exc
+    return signup, token
+
+
+def signup_for_token(token):
+    """The sign-up a cancellation token belongs to, or None."""
+    if not token or len(token) > 100:
+        return None
+    return Signup.objects.select_related("activity__project").filter(token_hash=hash_token(token)).first()
+
+
+def cancel_signup(*, token, now=None):
+    """Cancel by token; returns the sign-up. Cancelling twice is harmless."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        signup = signup_for_token(token)
+        if signup is None:
+            raise ValidationError(_("This cancellation link is not valid."))
+        if signup.cancelled_at is None:
+            if now >= signup.activity.starts_at:
+                raise ValidationError(_("The activity has already started; it can no longer be cancelled here."))
+            Signup.objects.filter(pk=signup.pk, cancelled_at__isnull=True).update(cancelled_at=now)
+            signup.cancelled_at = now
+    return signup
+
+
+# --- Projects ------------------------------------------------------------------------------
+
+
+def rate_project(*, project, stars, reason, user):
+    """Record a star rating with its reason; the project shows the latest one."""
+    stars = int(stars)
+    if not 1 <= stars <= 5:
+        raise ValidationError(_("A star rating is between 1 and 5."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Give a reason for the rating."))
+    with transaction.atomic():
+        rating = StarRating.objects.create(project=project, stars=stars, reason=reason, rated_by=user)
+        type(project).objects.filter(pk=project.pk).update(star_rating=stars)
+        project.star_rating = stars
+    return rating
+
+
+def store_cover(*, project, upload):
+    """Verified display copy and thumbnail of an uploaded cover (same rules as center photos)."""
+    display, thumb = process_image(upload)
+    project.cover.save(f"cover-{project.pk}.jpg", display, save=False)
+    project.cover_thumb.save(f"cover-{project.pk}-thumb.jpg", thumb, save=False)
+    project.save(update_fields=["cover", "cover_thumb"])
+
+
+# --- Attendance and hours ------------------------------------------------------------------
+
+
+def record_attendance(*, activity, entries, user):
+    """Save attendance for an activity's sign-ups: entries are (signup, attended, hours).
+
+    An attending resident who is not yet a volunteer is registered with the project's unit
+    (found by mobile, a person is one volunteer portal-wide). All or nothing.
+    """
+    saved = 0
+    with transaction.atomic():
+        for signup, attended, hours in entries:
+            if signup.activity_id != activity.pk:
+                raise ValidationError(_("This sign-up belongs to another activity."))
+            volunteer = signup.volunteer
+            if attended:
+                if volunteer is None:
+                    volunteer, _created = Volunteer.objects.get_or_create(
+                        mobile=signup.mobile, defaults={"name": signup.name, "unit": activity.project.unit}
+                    )
+                    Signup.objects.filter(pk=signup.pk).update(volunteer=volunteer)
+                    signup.volunteer = volunteer
+                ServiceRecord.objects.update_or_create(
+                    activity=activity,
+                    volunteer=volunteer,
+                    defaults={"hours": hours, "recorded_by": user, "recorded_at": timezone.now()},
+                )
+                saved += 1
+            elif volunteer is not None:
+                ServiceRecord.objects.filter(activity=activity, volunteer=volunteer).delete()
+    return saved
+
+
+# --- Certificates and export ---------------------------------------------------------------
+
+
+def new_certificate_code():
+    return "".join(secrets.choice(CODE_ALPHABET) for _i in range(CODE_LENGTH))
+
+
+def normalize_code(code):
+    return "".join(ch for ch in (code or "").upper() if ch.isalnum())[:CODE_LENGTH]
+
+
+def format_code(code):
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+def issue_certificate(*, volunteer, start, end, user):
+    """A certificate of the volunteer's hours in [start, end], issued by their registering unit."""
+    if end < start:
+        raise ValidationError(_("The period ends on or after its first day."))
+    hours = volunteer.service_records.in_period(start, end).total_hours()
+    if hours <= 0:
+        raise ValidationError(_("This volunteer has no recorded hours in this period."))
+    return Certificate.objects.create(
+        volunteer=volunteer,
+        unit=volunteer.unit,
+        period_start=start,
+        period_end=end,
+        hours=hours,
+        code=new_certificate_code(),
+        issued_by=user,
+    )
+
+
+def verify_certificate(code):
+    code = normalize_code(code)
+    if len(code) != CODE_LENGTH:
+        return None
+    return Certificate.objects.select_related("volunteer", "unit").filter(code=code).first()
+
+
+def hours_workbook(*, volunteers, start, end):
+    """An .xlsx of hours per volunteer in [start, end]: names, masked mobiles, counts, hours.
+
+    `volunteers` must already be scoped; totals are annotated by the database in one query.
+    """
+    from openpyxl import Workbook
+
+    rows = volunteers.with_hours(start, end).select_related("unit").order_by("unit__path", "name", "pk")
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("Service hours")[:31]
+    sheet.append([_("Service hours from %(start)s to %(end)s") % {"start": start, "end": end}])
+    sheet.append([_("Name"), _("Mobile"), _("Registering unit"), _("Activities"), _("Hours")])
+    total = Decimal("0")
+    for volunteer in rows:
+        sheet.append(
+            [
+                volunteer.name,
+                mask_mobile(volunteer.mobile),
+                volunteer.unit.name,
+                volunteer.n_records,
+                volunteer.total_hours,
+            ]
+        )
+        total += volunteer.total_hours
+    sheet.append([_("Total"), "", "", "", total])
+    for column, width in zip("ABCDE", (16, 14, 24, 10, 10), strict=True):
+        sheet.column_dimensions[column].width = width
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
