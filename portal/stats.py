@@ -5,9 +5,11 @@ Add a section by appending to SECTIONS.
 """
 
 from grids.stats import units_section
+from projects.stats_micro import micro_section
 
 SECTIONS = [
     ("units", units_section),
+    ("micro_projects", micro_section),
 ]
 
 

@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from projects import urls_micro
+
 from . import views
 
 admin.site.site_header = _("Party-Masses Service Portal administration")
@@ -19,6 +21,8 @@ urlpatterns = [
     path("text-size/", views.text_size, name="text_size"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("micro-projects/", include("projects.urls_micro")),
+    path("staff/micro/", include(urls_micro.staff_urlpatterns)),
 ]
 
 if settings.DEBUG:

@@ -22,22 +22,37 @@ def _assignment_outside(tree):
     return Assignment.objects.get(user=user)
 
 
+def _micro_project(community):
+    from tests.factory_micro import make_project
+
+    return make_project(community)
+
+
+def _micro_admin_outside():
+    from tests.factory_micro import admin_outside
+
+    return admin_outside()
+
+
 # URL keyword -> record outside 华富街道 (under 莲花街道).
 OUTSIDE_RECORD = {
     "unit_pk": lambda tree: tree.community2,
     "parent_pk": lambda tree: tree.community2,
+    "project_pk": lambda tree: _micro_project(tree.community2),
 }
 
 # URL keyword -> record inside 华富街道.
 INSIDE_RECORD = {
     "unit_pk": lambda tree: tree.community1,
     "parent_pk": lambda tree: tree.community1,
+    "project_pk": lambda tree: _micro_project(tree.community1),
 }
 
 # Admin model -> record outside 华富街道.
 ADMIN_OUTSIDE = {
     Unit: lambda tree: tree.community2,
     Assignment: _assignment_outside,
+    **_micro_admin_outside(),
 }
 
 

@@ -3,4 +3,5 @@
 - volunteer.py: volunteer and Party-brand service projects, teams, volunteers, activities.
 - micro.py: 民生微实事 micro-projects and Party-building fund lines.
 """
+
 from .micro import *  # noqa: F401,F403

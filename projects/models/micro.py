@@ -332,7 +332,12 @@ class MicroTransition(models.Model):
     from_status = models.CharField(_("from"), max_length=16, choices=MicroStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=16, choices=MicroStatus.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     at = models.DateTimeField(_("at"))
     note = models.TextField(_("note"), blank=True)

@@ -130,7 +130,12 @@ def propose(
         )
         project.save()
         MicroTransition.objects.create(
-            project=project, from_status="", to_status=MicroStatus.PROPOSED, actor=actor, at=project.proposed_at, note=note
+            project=project,
+            from_status="",
+            to_status=MicroStatus.PROPOSED,
+            actor=actor,
+            at=project.proposed_at,
+            note=note,
         )
     return project
 
@@ -185,7 +190,9 @@ def approve(*, project, actor, amount, fund_line, resolution, resolution_date, n
         cap = cap_for(community=community, year=line.year, category=locked.category)
         if cap is not None and amount > cap:
             _fail(
-                _("%(category)s projects may be approved for at most %(cap)s yuan in %(year)s; %(amount)s yuan is over the cap.")
+                _(
+                    "%(category)s projects may be approved for at most %(cap)s yuan in %(year)s; %(amount)s yuan is over the cap."
+                )
                 % {"category": locked.get_category_display(), "cap": cap, "year": line.year, "amount": amount}
             )
         left = fund_line_left(line)
@@ -303,7 +310,9 @@ def record_expenditure(*, project, actor, amount, date, payee, note="", voucher=
         if total > locked.approved_amount:
             if not scope_for(actor).allows(locked.community, MANAGE):
                 _fail(
-                    _("This would bring spending to %(total)s yuan, over the approved %(approved)s yuan: only an administrator may record an overrun.")
+                    _(
+                        "This would bring spending to %(total)s yuan, over the approved %(approved)s yuan: only an administrator may record an overrun."
+                    )
                     % {"total": total, "approved": locked.approved_amount}
                 )
             if not _clean_text(overrun_reason):
@@ -315,7 +324,9 @@ def record_expenditure(*, project, actor, amount, date, payee, note="", voucher=
                 left = fund_line_left(line)
                 if left < extra:
                     _fail(
-                        _("The fund line “%(line)s” has only %(left)s yuan left, less than the %(amount)s yuan overrun.")
+                        _(
+                            "The fund line “%(line)s” has only %(left)s yuan left, less than the %(amount)s yuan overrun."
+                        )
                         % {"line": line, "left": left, "amount": extra}
                     )
                 locked.reserved_amount = locked.reserved_amount + extra
