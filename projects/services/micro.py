@@ -28,12 +28,12 @@ from ..models.micro import (
     Expenditure,
     FundLine,
     MicroProject,
+    MicroStatus,
+    MicroTransition,
     Milestone,
     ProjectCap,
     ProposerKind,
     SocialInvestment,
-    MicroStatus,
-    MicroTransition,
     _money,
 )
 
