@@ -1,10 +1,10 @@
 """Figures of 民生微实事: the /open/stats.json section and the staff funnel. Sums by the database."""
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext as _
 
-from .models.micro import Expenditure, MicroProject, MicroStatus, SocialInvestment, _money
+from .models.micro import Expenditure, MicroProject, MicroStatus, MoneySum, SocialInvestment, _money
 
 
 def parse_year(value):
@@ -27,11 +27,11 @@ def _totals(projects):
         in_progress=Count("pk", filter=Q(status=MicroStatus.IN_PROGRESS)),
         accepted=Count("pk", filter=Q(status=MicroStatus.ACCEPTED)),
         rejected=Count("pk", filter=Q(status=MicroStatus.REJECTED)),
-        approved_amount=_money(Sum("approved_amount")),
+        approved_amount=_money(MoneySum("approved_amount")),
     )
-    figures["spent"] = Expenditure.objects.filter(project__in=projects).aggregate(t=_money(Sum("amount")))["t"]
+    figures["spent"] = Expenditure.objects.filter(project__in=projects).aggregate(t=_money(MoneySum("amount")))["t"]
     figures["social_investment"] = SocialInvestment.objects.filter(project__in=projects).aggregate(
-        t=_money(Sum("amount"))
+        t=_money(MoneySum("amount"))
     )["t"]
     return figures
 
@@ -62,7 +62,7 @@ def funnel_rows(projects, *, by="street"):
             in_progress=Count("pk", filter=Q(status=MicroStatus.IN_PROGRESS)),
             accepted=Count("pk", filter=Q(status=MicroStatus.ACCEPTED)),
             withdrawn=Count("pk", filter=Q(status=MicroStatus.WITHDRAWN)),
-            approved_amount=_money(Sum("approved_amount")),
+            approved_amount=_money(MoneySum("approved_amount")),
         )
         .order_by("-year", *keys[1:])
     )
@@ -72,7 +72,7 @@ def funnel_rows(projects, *, by="street"):
         Expenditure.objects.filter(project__in=projects)
         .annotate(year=ExtractYear("project__proposed_at"))
         .values(*spent_keys)
-        .annotate(t=_money(Sum("amount")))
+        .annotate(t=_money(MoneySum("amount")))
         .order_by()
     )
     spent_by = {tuple(row[k] for k in spent_keys): row["t"] for row in spent}

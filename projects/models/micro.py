@@ -24,6 +24,23 @@ def money_field(verbose_name, **extra):
     return models.DecimalField(verbose_name, **MONEY, **extra)
 
 
+class MoneySum(Sum):
+    """SUM of money in 元, exact on SQLite too.
+
+    SQLite keeps decimals as binary floats, so a plain SUM of 10,000 × 0.01 gives
+    100.000000000014. Summing whole fen (ROUND(x * 100), exact integers in a double up to
+    2**53) and dividing once gives the exact value for any total that fits 14 digits.
+    PostgreSQL sums numeric exactly and needs no trick.
+    """
+
+    def __init__(self, expression, **extra):
+        super().__init__(expression, output_field=DecimalField(**MONEY), **extra)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        extra_context["template"] = "(SUM(ROUND(%(expressions)s * 100)) / 100.0)"
+        return super().as_sqlite(compiler, connection, **extra_context)
+
+
 def _money(expression):
     """Coalesce a money sum to 0.00, typed as money (SQLite and PostgreSQL alike)."""
     return Coalesce(expression, Value(ZERO), output_field=DecimalField(**MONEY))
@@ -73,7 +90,7 @@ class FundLineQuerySet(models.QuerySet):
             MicroProject.objects.filter(fund_line=OuterRef("pk"))
             .order_by()
             .values("fund_line")
-            .annotate(total=Sum("reserved_amount"))
+            .annotate(total=MoneySum("reserved_amount"))
             .values("total")
         )
         return self.annotate(reserved=_money(Subquery(held))).annotate(
@@ -153,13 +170,18 @@ class ProjectCap(models.Model):
 
 
 def spent_subquery():
-    rows = Expenditure.objects.filter(project=OuterRef("pk")).order_by().values("project").annotate(t=Sum("amount"))
+    rows = (
+        Expenditure.objects.filter(project=OuterRef("pk")).order_by().values("project").annotate(t=MoneySum("amount"))
+    )
     return _money(Subquery(rows.values("t")))
 
 
 def social_subquery():
     rows = (
-        SocialInvestment.objects.filter(project=OuterRef("pk")).order_by().values("project").annotate(t=Sum("amount"))
+        SocialInvestment.objects.filter(project=OuterRef("pk"))
+        .order_by()
+        .values("project")
+        .annotate(t=MoneySum("amount"))
     )
     return _money(Subquery(rows.values("t")))
 
@@ -319,7 +341,7 @@ class MicroProject(models.Model):
     def spent_total(self):
         spent = getattr(self, "spent", None)
         if spent is None:
-            spent = self.expenditures.aggregate(t=_money(Sum("amount")))["t"]
+            spent = self.expenditures.aggregate(t=_money(MoneySum("amount")))["t"]
         return spent
 
 
@@ -448,6 +470,7 @@ __all__ = [
     "FundLine",
     "MicroProject",
     "Milestone",
+    "MoneySum",
     "ProjectCap",
     "ProjectCategory",
     "ProposerKind",

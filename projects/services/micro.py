@@ -16,7 +16,6 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,6 +30,7 @@ from ..models.micro import (
     MicroStatus,
     MicroTransition,
     Milestone,
+    MoneySum,
     ProjectCap,
     ProposerKind,
     SocialInvestment,
@@ -162,7 +162,7 @@ def cap_for(*, community, year, category):
 
 def fund_line_left(line):
     """What is left of a line, computed by the database (call inside the lock to rely on it)."""
-    held = MicroProject.objects.filter(fund_line=line).aggregate(t=_money(Sum("reserved_amount")))["t"]
+    held = MicroProject.objects.filter(fund_line=line).aggregate(t=_money(MoneySum("reserved_amount")))["t"]
     return line.amount - held
 
 
@@ -278,7 +278,7 @@ def accept(*, project, actor, accepted_date, result, note=""):
 
 
 def _spent(project):
-    return project.expenditures.aggregate(t=_money(Sum("amount")))["t"]
+    return project.expenditures.aggregate(t=_money(MoneySum("amount")))["t"]
 
 
 def withdraw(*, project, actor, note):
@@ -365,7 +365,7 @@ def save_fund_line(*, line):
     with transaction.atomic():
         if line.pk:
             FundLine.objects.select_for_update().get(pk=line.pk)
-            held = MicroProject.objects.filter(fund_line=line).aggregate(t=_money(Sum("reserved_amount")))["t"]
+            held = MicroProject.objects.filter(fund_line=line).aggregate(t=_money(MoneySum("reserved_amount")))["t"]
             if line.amount < held:
                 _fail(
                     _("Projects already hold %(held)s yuan of this line: the amount cannot be less.") % {"held": held}
