@@ -4,7 +4,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext as _
 
-from .models.micro import Expenditure, MicroProject, MicroStatus, MoneySum, SocialInvestment, _money
+from .models.micro import Expenditure, MicroProject, MicroStatus, MoneySum, SocialInvestment, _money, yuan
 
 
 def parse_year(value):
@@ -43,7 +43,7 @@ def micro_section(unit=None, year=None, **params):
         projects = projects.proposed_in(year)
     figures = _totals(projects)
     for key in ("approved_amount", "spent", "social_investment"):
-        figures[key] = f"{figures[key]:.2f}"
+        figures[key] = yuan(figures[key])
     return figures
 
 

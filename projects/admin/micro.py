@@ -5,6 +5,7 @@ actions that call the same services as the staff pages. Spending and the transit
 are shown read-only (they are recorded on the staff pages, with their checks).
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
@@ -22,6 +23,7 @@ from ..models.micro import (
     Milestone,
     ProjectCap,
     SocialInvestment,
+    yuan,
 )
 from ..services import micro as services
 
@@ -64,8 +66,27 @@ class SocialInvestmentInline(ReadOnlyInline):
     readonly_fields = fields
 
 
+class FundLineAdminForm(forms.ModelForm):
+    class Meta:
+        model = FundLine
+        fields = ["unit", "category", "year", "amount", "note"]
+
+    def clean_amount(self):
+        # The friendly message; save_fund_line checks again under the row lock.
+        amount = self.cleaned_data["amount"]
+        if self.instance.pk and amount is not None:
+            held = FundLine.objects.with_left().get(pk=self.instance.pk).reserved
+            if amount < held:
+                raise ValidationError(
+                    gettext("Projects already hold %(held)s yuan of this line: the amount cannot be less.")
+                    % {"held": yuan(held)}
+                )
+        return amount
+
+
 @admin.register(FundLine)
 class FundLineAdmin(ScopedAdmin):
+    form = FundLineAdminForm
     scope_via = "unit"
     edit_need = MANAGE  # budgets are set by 管理员
     list_display = ["year", "unit", "category", "amount", "left"]

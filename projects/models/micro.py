@@ -24,6 +24,11 @@ def money_field(verbose_name, **extra):
     return models.DecimalField(verbose_name, **MONEY, **extra)
 
 
+def yuan(value):
+    """An amount as text with exactly two decimals (messages, JSON): 100000 -> "100000.00"."""
+    return f"{Decimal(value):.2f}"
+
+
 class MoneySum(Sum):
     """SUM of money in 元, exact on SQLite too.
 

@@ -35,6 +35,7 @@ from ..models.micro import (
     ProposerKind,
     SocialInvestment,
     _money,
+    yuan,
 )
 
 # The lifecycle: which status may follow which (撤销 from any open state).
@@ -193,13 +194,18 @@ def approve(*, project, actor, amount, fund_line, resolution, resolution_date, n
                 _(
                     "%(category)s projects may be approved for at most %(cap)s yuan in %(year)s; %(amount)s yuan is over the cap."
                 )
-                % {"category": locked.get_category_display(), "cap": cap, "year": line.year, "amount": amount}
+                % {
+                    "category": locked.get_category_display(),
+                    "cap": yuan(cap),
+                    "year": line.year,
+                    "amount": yuan(amount),
+                }
             )
         left = fund_line_left(line)
         if left < amount:
             _fail(
                 _("The fund line “%(line)s” has only %(left)s yuan left, less than the %(amount)s yuan to approve.")
-                % {"line": line, "left": left, "amount": amount}
+                % {"line": line, "left": yuan(left), "amount": yuan(amount)}
             )
         _move(locked, MicroStatus.APPROVED, actor=actor, note=note)
         locked.resolution = _clean_text(resolution)
@@ -313,7 +319,7 @@ def record_expenditure(*, project, actor, amount, date, payee, note="", voucher=
                     _(
                         "This would bring spending to %(total)s yuan, over the approved %(approved)s yuan: only an administrator may record an overrun."
                     )
-                    % {"total": total, "approved": locked.approved_amount}
+                    % {"total": yuan(total), "approved": yuan(locked.approved_amount)}
                 )
             if not _clean_text(overrun_reason):
                 _fail(_("Give the reason for spending over the approved amount."))
@@ -327,7 +333,7 @@ def record_expenditure(*, project, actor, amount, date, payee, note="", voucher=
                         _(
                             "The fund line “%(line)s” has only %(left)s yuan left, less than the %(amount)s yuan overrun."
                         )
-                        % {"line": line, "left": left, "amount": extra}
+                        % {"line": line, "left": yuan(left), "amount": yuan(extra)}
                     )
                 locked.reserved_amount = locked.reserved_amount + extra
                 locked.save(update_fields=["reserved_amount"])
@@ -368,7 +374,8 @@ def save_fund_line(*, line):
             held = MicroProject.objects.filter(fund_line=line).aggregate(t=_money(MoneySum("reserved_amount")))["t"]
             if line.amount < held:
                 _fail(
-                    _("Projects already hold %(held)s yuan of this line: the amount cannot be less.") % {"held": held}
+                    _("Projects already hold %(held)s yuan of this line: the amount cannot be less.")
+                    % {"held": yuan(held)}
                 )
         line.full_clean()
         line.save()

@@ -75,9 +75,10 @@ def _filter(request, qs, statuses):
     return qs, chosen
 
 
-def _filter_context(chosen, statuses, streets=None):
-    streets = streets if streets is not None else Unit.objects.filter(level=Level.STREET).order_by("name")
-    communities = Unit.objects.filter(level=Level.COMMUNITY).order_by("name")
+def _filter_context(chosen, statuses, units=None):
+    units = units if units is not None else Unit.objects.all()
+    streets = units.filter(level=Level.STREET).order_by("name")
+    communities = units.filter(level=Level.COMMUNITY).order_by("name")
     if chosen["street"]:
         communities = communities.filter(parent_id=chosen["street"])
     this_year = timezone.localdate().year
@@ -303,10 +304,6 @@ def _staff_projects(request):
     return _filter(request, qs.order_by("-proposed_at", "-pk"), [s.value for s in STAFF_STATUSES])
 
 
-def _staff_streets(scope):
-    return scope.units(VIEW).filter(level=Level.STREET).order_by("name")
-
-
 @require_safe
 @login_required
 def staff_queue(request):
@@ -324,7 +321,7 @@ def staff_list(request):
     scope = scope_for(request.user)
     qs, chosen = _staff_projects(request)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, **_filter_context(chosen, STAFF_STATUSES, _staff_streets(scope))}
+    context = {"page": page, **_filter_context(chosen, STAFF_STATUSES, scope.units(VIEW))}
     context["can_edit"] = scope.can(EDIT)
     context["query"] = request.GET.urlencode()
     return render(request, "projects/micro/staff_list.html", context)
@@ -449,6 +446,10 @@ def _detail(request, project, bound=None, status=200):
     scope = scope_for(request.user)
     can_edit = scope.allows(project.community, EDIT)
     actions = []
+    if bound and bound[0] not in _available(project):
+        # A step that is not open any more (or never was): say why at the top of the page.
+        for error in bound[1].non_field_errors():
+            messages.error(request, error)
     if can_edit:
         for action in _available(project):
             form = bound[1] if bound and bound[0] == action else _make_form(action, project)
