@@ -18,7 +18,6 @@ staff_urlpatterns = [
     path("", views.staff_queue, name="micro_staff_queue"),
     path("projects/", views.staff_list, name="micro_staff_list"),
     path("projects/new/", views.staff_new, name="micro_staff_new"),
-    path("projects/export.xlsx", views.staff_export, name="micro_staff_export"),
     path("projects/<int:project_pk>/", views.staff_detail, name="micro_staff_detail"),
     path("projects/<int:project_pk>/transition/", views.staff_transition, name="micro_staff_transition"),
     path("projects/<int:project_pk>/spending/", views.staff_spending, name="micro_staff_spending"),

@@ -320,18 +320,14 @@ def staff_queue(request):
 def staff_list(request):
     scope = scope_for(request.user)
     qs, chosen = _staff_projects(request)
+    if request.GET.get("export") == "xlsx":
+        # The Excel export is the same list (same scope, same filters), hence the same URL.
+        return _xlsx_response(_rows(qs.iterator(chunk_size=500)), "micro-projects-staff.xlsx", _("Micro-projects"))
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"page": page, **_filter_context(chosen, STAFF_STATUSES, scope.units(VIEW))}
     context["can_edit"] = scope.can(EDIT)
     context["query"] = request.GET.urlencode()
     return render(request, "projects/micro/staff_list.html", context)
-
-
-@require_safe
-@login_required
-def staff_export(request):
-    qs, _chosen = _staff_projects(request)
-    return _xlsx_response(_rows(qs.iterator(chunk_size=500)), "micro-projects-staff.xlsx", _("Micro-projects"))
 
 
 @login_required
