@@ -336,3 +336,11 @@ def test_overrun_needs_manage_role_not_just_staff(tree):
         overrun_reason="追加",
     )
     assert project.reserved_amount == Decimal("150.00")
+
+
+def test_fund_lines_belong_to_district_street_or_community(tree):
+    line = FundLine(unit=tree.grid1, category="micro", year=2026, amount=Decimal("1.00"))
+    with pytest.raises(ValidationError) as exc:
+        services.save_fund_line(line=line)
+    assert "街道" in str(exc.value)
+    assert not FundLine.objects.exists()

@@ -8,6 +8,7 @@ the services in projects/services/micro.py change only while the line's row is l
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import DecimalField, F, OuterRef, Q, Subquery, Sum, Value
@@ -110,7 +111,11 @@ class FundLineQuerySet(models.QuerySet):
 class FundLine(models.Model):
     category = models.CharField(_("fund category"), max_length=32, choices=FundCategory.choices)
     unit = models.ForeignKey(
-        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="fund_lines", db_index=True
+        Unit,
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        related_name="fund_lines",
+        limit_choices_to={"level__lte": 3},
     )
     year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
     amount = money_field(_("amount (yuan)"), validators=[MinValueValidator(ZERO)])
@@ -137,6 +142,12 @@ class FundLine(models.Model):
 
     def __str__(self):
         return f"{self.year} {self.unit} {self.get_category_display()}"
+
+    def clean(self):
+        super().clean()
+        # Budgets are held by a district, a street or a community (shared/domain/000), not a grid.
+        if self.unit_id and self.unit.level > 3:
+            raise ValidationError({"unit": _("A fund line belongs to a district, a street or a community.")})
 
 
 class ProjectCap(models.Model):
@@ -172,6 +183,11 @@ class ProjectCap(models.Model):
 
     def __str__(self):
         return f"{self.year} {self.get_category_display()} ≤ {self.max_amount}"
+
+    def clean(self):
+        super().clean()
+        if self.district_id and self.district.level != 1:
+            raise ValidationError({"district": _("Caps are set by a district.")})
 
 
 def spent_subquery():
