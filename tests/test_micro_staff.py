@@ -246,3 +246,13 @@ def test_admin_fund_line_cannot_drop_below_what_is_held(both, people, client_for
     assert "项目已占用该科目 100000.00 元" in response.content.decode()
     line.refresh_from_db()
     assert line.amount == Decimal("1000000.00")
+
+
+def test_funnel_excel_export(both, people, client_for):
+    from openpyxl import load_workbook
+
+    response = client_for(people.huafu).get(reverse("micro_staff_funnel"), {"by": "community", "export": "xlsx"})
+    assert response.status_code == 200
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0][:3] == ("年度", "街道", "社区")
+    assert [row[2] for row in rows[1:]] == ["梅岗社区"]

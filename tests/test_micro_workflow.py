@@ -344,3 +344,12 @@ def test_fund_lines_belong_to_district_street_or_community(tree):
         services.save_fund_line(line=line)
     assert "街道" in str(exc.value)
     assert not FundLine.objects.exists()
+
+
+def test_a_tracking_code_clash_gets_a_new_code(tree, monkeypatch):
+    first = make_project(tree.community1)
+    codes = iter([first.tracking_code, "MSNEWCODE2"])
+    monkeypatch.setattr(services, "new_tracking_code", lambda: next(codes))
+    second = make_project(tree.community1)
+    assert second.tracking_code == "MSNEWCODE2"
+    assert MicroProject.objects.count() == 2

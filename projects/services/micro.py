@@ -15,7 +15,7 @@ import secrets
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -129,7 +129,17 @@ def propose(
             proposed_at=timezone.now(),
             status=MicroStatus.PROPOSED,
         )
-        project.save()
+        for attempt in range(5):
+            try:
+                # 31**8 codes: a clash is very unlikely, but the unique index has the last word.
+                with transaction.atomic():
+                    project.save()
+                break
+            except IntegrityError:
+                if attempt == 4 or not MicroProject.objects.filter(tracking_code=project.tracking_code).exists():
+                    raise
+                project.pk = None
+                project.tracking_code = new_tracking_code()
         MicroTransition.objects.create(
             project=project,
             from_status="",

@@ -592,6 +592,27 @@ def staff_fund_new(request):
     return render(request, "projects/micro/staff_form.html", {"form": form, "title": _("New fund line")})
 
 
+def _funnel_sheet(rows, by):
+    yield [
+        _("Year"),
+        _("Street"),
+        *([_("Community")] if by == "community" else []),
+        _("Proposed"),
+        _("Under review"),
+        _("Approved"),
+        _("Not approved"),
+        _("In progress"),
+        _("Accepted"),
+        _("Withdrawn"),
+        _("Approved (yuan)"),
+        _("Spent (yuan)"),
+    ]
+    for r in rows:
+        names = [r["street"], r["name"]] if by == "community" else [r["name"]]
+        yield [r["year"], *names, r["proposed"], r["reviewing"], r["approved"], r["rejected"], r["in_progress"],
+               r["accepted"], r["withdrawn"], r["approved_amount"], r["spent"]]  # fmt: skip
+
+
 @require_safe
 @login_required
 def staff_funnel(request):
@@ -603,6 +624,8 @@ def staff_funnel(request):
     if year:
         projects = projects.proposed_in(year)
     rows = funnel_rows(projects, by=by)
+    if request.GET.get("export") == "xlsx":
+        return _xlsx_response(_funnel_sheet(rows, by), "micro-funnel.xlsx", _("Funnel"))
     this_year = timezone.localdate().year
     context = {"rows": rows, "by": by, "year": year, "years": list(range(this_year, 2015, -1))}
     return render(request, "projects/micro/staff_funnel.html", context)
