@@ -4,7 +4,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext as _
 
-from .models.micro import Expenditure, MicroProject, MicroStatus, MoneySum, SocialInvestment, _money, yuan
+from .models.micro import Expenditure, MicroProject, MicroStatus, MoneySum, SocialInvestment, coalesce_money, yuan
 
 
 def parse_year(value):
@@ -27,11 +27,13 @@ def _totals(projects):
         in_progress=Count("pk", filter=Q(status=MicroStatus.IN_PROGRESS)),
         accepted=Count("pk", filter=Q(status=MicroStatus.ACCEPTED)),
         rejected=Count("pk", filter=Q(status=MicroStatus.REJECTED)),
-        approved_amount=_money(MoneySum("approved_amount")),
+        approved_amount=coalesce_money(MoneySum("approved_amount")),
     )
-    figures["spent"] = Expenditure.objects.filter(project__in=projects).aggregate(t=_money(MoneySum("amount")))["t"]
+    figures["spent"] = Expenditure.objects.filter(project__in=projects).aggregate(t=coalesce_money(MoneySum("amount")))[
+        "t"
+    ]
     figures["social_investment"] = SocialInvestment.objects.filter(project__in=projects).aggregate(
-        t=_money(MoneySum("amount"))
+        t=coalesce_money(MoneySum("amount"))
     )["t"]
     return figures
 
@@ -62,7 +64,7 @@ def funnel_rows(projects, *, by="street"):
             in_progress=Count("pk", filter=Q(status=MicroStatus.IN_PROGRESS)),
             accepted=Count("pk", filter=Q(status=MicroStatus.ACCEPTED)),
             withdrawn=Count("pk", filter=Q(status=MicroStatus.WITHDRAWN)),
-            approved_amount=_money(MoneySum("approved_amount")),
+            approved_amount=coalesce_money(MoneySum("approved_amount")),
         )
         .order_by("-year", *keys[1:])
     )
@@ -72,7 +74,7 @@ def funnel_rows(projects, *, by="street"):
         Expenditure.objects.filter(project__in=projects)
         .annotate(year=ExtractYear("project__proposed_at"))
         .values(*spent_keys)
-        .annotate(t=_money(MoneySum("amount")))
+        .annotate(t=coalesce_money(MoneySum("amount")))
         .order_by()
     )
     spent_by = {tuple(row[k] for k in spent_keys): row["t"] for row in spent}

@@ -7,7 +7,7 @@ are shown read-only (they are recorded on the staff pages, with their checks).
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -102,8 +102,6 @@ class FundLineAdmin(ScopedAdmin):
 
     def save_model(self, request, obj, form, change):
         if not scope_for(request.user).allows(obj.unit, self.edit_need):
-            from django.core.exceptions import PermissionDenied
-
             raise PermissionDenied(gettext("This is outside the part of the tree you manage."))
         # Through the service: the amount may not fall below what projects already hold.
         services.save_fund_line(line=obj)

@@ -47,7 +47,7 @@ class MoneySum(Sum):
         return super().as_sqlite(compiler, connection, **extra_context)
 
 
-def _money(expression):
+def coalesce_money(expression):
     """Coalesce a money sum to 0.00, typed as money (SQLite and PostgreSQL alike)."""
     return Coalesce(expression, Value(ZERO), output_field=DecimalField(**MONEY))
 
@@ -99,7 +99,7 @@ class FundLineQuerySet(models.QuerySet):
             .annotate(total=MoneySum("reserved_amount"))
             .values("total")
         )
-        return self.annotate(reserved=_money(Subquery(held))).annotate(
+        return self.annotate(reserved=coalesce_money(Subquery(held))).annotate(
             left=models.ExpressionWrapper(F("amount") - F("reserved"), output_field=DecimalField(**MONEY))
         )
 
@@ -194,7 +194,7 @@ def spent_subquery():
     rows = (
         Expenditure.objects.filter(project=OuterRef("pk")).order_by().values("project").annotate(t=MoneySum("amount"))
     )
-    return _money(Subquery(rows.values("t")))
+    return coalesce_money(Subquery(rows.values("t")))
 
 
 def social_subquery():
@@ -204,7 +204,7 @@ def social_subquery():
         .values("project")
         .annotate(t=MoneySum("amount"))
     )
-    return _money(Subquery(rows.values("t")))
+    return coalesce_money(Subquery(rows.values("t")))
 
 
 class MicroProjectQuerySet(models.QuerySet):
@@ -362,7 +362,7 @@ class MicroProject(models.Model):
     def spent_total(self):
         spent = getattr(self, "spent", None)
         if spent is None:
-            spent = self.expenditures.aggregate(t=_money(MoneySum("amount")))["t"]
+            spent = self.expenditures.aggregate(t=coalesce_money(MoneySum("amount")))["t"]
         return spent
 
 

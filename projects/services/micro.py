@@ -34,7 +34,7 @@ from ..models.micro import (
     ProjectCap,
     ProposerKind,
     SocialInvestment,
-    _money,
+    coalesce_money,
     yuan,
 )
 
@@ -67,13 +67,17 @@ def _locked(project):
     return MicroProject.objects.select_for_update().get(pk=project.pk)
 
 
-def _move(project, to_status, *, actor, note=""):
-    """Check and record one step; the caller holds the row lock and saves the project."""
+def _check_move(project, to_status):
     if to_status not in ALLOWED[project.status]:
         _fail(
             _("A project that is “%(from)s” cannot become “%(to)s”.")
             % {"from": MicroStatus(project.status).label, "to": MicroStatus(to_status).label}
         )
+
+
+def _move(project, to_status, *, actor, note=""):
+    """Check and record one step; the caller holds the row lock and saves the project."""
+    _check_move(project, to_status)
     MicroTransition.objects.create(
         project=project, from_status=project.status, to_status=to_status, actor=actor, at=timezone.now(), note=note
     )
@@ -173,7 +177,7 @@ def cap_for(*, community, year, category):
 
 def fund_line_left(line):
     """What is left of a line, computed by the database (call inside the lock to rely on it)."""
-    held = MicroProject.objects.filter(fund_line=line).aggregate(t=_money(MoneySum("reserved_amount")))["t"]
+    held = MicroProject.objects.filter(fund_line=line).aggregate(t=coalesce_money(MoneySum("reserved_amount")))["t"]
     return line.amount - held
 
 
@@ -190,8 +194,7 @@ def approve(*, project, actor, amount, fund_line, resolution, resolution_date, n
     amount = Decimal(amount).quantize(Decimal("0.01"))
     with transaction.atomic():
         locked = _locked(project)
-        if locked.status != MicroStatus.REVIEWING:
-            _move(locked, MicroStatus.APPROVED, actor=actor)  # raises the "cannot become" message
+        _check_move(locked, MicroStatus.APPROVED)
         community = locked.community
         # Lock the line: a second approval waits here until the first commits, then reads
         # what is left after it.
@@ -294,7 +297,7 @@ def accept(*, project, actor, accepted_date, result, note=""):
 
 
 def _spent(project):
-    return project.expenditures.aggregate(t=_money(MoneySum("amount")))["t"]
+    return project.expenditures.aggregate(t=coalesce_money(MoneySum("amount")))["t"]
 
 
 def withdraw(*, project, actor, note):
@@ -381,7 +384,9 @@ def save_fund_line(*, line):
     with transaction.atomic():
         if line.pk:
             FundLine.objects.select_for_update().get(pk=line.pk)
-            held = MicroProject.objects.filter(fund_line=line).aggregate(t=_money(MoneySum("reserved_amount")))["t"]
+            held = MicroProject.objects.filter(fund_line=line).aggregate(t=coalesce_money(MoneySum("reserved_amount")))[
+                "t"
+            ]
             if line.amount < held:
                 _fail(
                     _("Projects already hold %(held)s yuan of this line: the amount cannot be less.")

@@ -288,8 +288,6 @@ def track_code(request, code):
         messages.error(request, _("No proposal has this tracking code. Please check it."))
         return render(request, "projects/micro/track.html", {"project": None, "code": code}, status=404)
     context = {"project": project, "code": project.tracking_code, "timeline": _timeline(project)}
-    if project.reached_approval:
-        project.spent = project.spent_total()
     return render(request, "projects/micro/track.html", context)
 
 
