@@ -5,11 +5,13 @@ Add a section by appending to SECTIONS.
 """
 
 from grids.stats import units_section
+from projects.stats_micro import micro_section
 from projects.stats_volunteer import volunteering_section
 
 SECTIONS = [
     ("units", units_section),
     ("volunteering", volunteering_section),
+    ("micro_projects", micro_section),
 ]
 
 

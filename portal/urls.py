@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from projects import urls_volunteer
+from projects import urls_micro
 
 from . import views
 
@@ -23,6 +24,8 @@ urlpatterns = [
     path("text-size/", views.text_size, name="text_size"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("micro-projects/", include("projects.urls_micro")),
+    path("staff/micro/", include(urls_micro.staff_urlpatterns)),
 ]
 
 if settings.DEBUG:

@@ -50,11 +50,25 @@ def _volunteering_models():
 
 _VOLUNTEER_KEYS = ["project_pk", "activity_pk", "team_pk", "volunteer_pk", "certificate_pk"]
 
+
+def _micro_project(community):
+    from tests.factory_micro import make_project
+
+    return make_project(community)
+
+
+def _micro_admin_outside():
+    from tests.factory_micro import admin_outside
+
+    return admin_outside()
+
+
 # URL keyword -> record outside 华富街道 (under 莲花街道).
 OUTSIDE_RECORD = {
     "unit_pk": lambda tree: tree.community2,
     "parent_pk": lambda tree: tree.community2,
     **{key: (lambda tree, key=key: _volunteering(key, tree.community2)) for key in _VOLUNTEER_KEYS},
+    "micro_pk": lambda tree: _micro_project(tree.community2),
 }
 
 # URL keyword -> record inside 华富街道.
@@ -62,6 +76,7 @@ INSIDE_RECORD = {
     "unit_pk": lambda tree: tree.community1,
     "parent_pk": lambda tree: tree.community1,
     **{key: (lambda tree, key=key: _volunteering(key, tree.community1)) for key in _VOLUNTEER_KEYS},
+    "micro_pk": lambda tree: _micro_project(tree.community1),
 }
 
 # Admin model -> record outside 华富街道.
@@ -69,6 +84,7 @@ ADMIN_OUTSIDE = {
     Unit: lambda tree: tree.community2,
     Assignment: _assignment_outside,
     **_volunteering_models(),
+    **_micro_admin_outside(),
 }
 
 

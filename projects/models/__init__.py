@@ -5,3 +5,4 @@
 """
 
 from .volunteer import *  # noqa: F401,F403
+from .micro import *  # noqa: F401,F403

@@ -3,11 +3,13 @@ from django.core.management.base import BaseCommand, CommandError
 
 from grids import demo as grids_demo
 from projects import demo_volunteer
+from projects import demo_micro
 
 # Each app contributes one seeder, run in this order (later ones use earlier ones' data).
 SEEDERS = [
     grids_demo.seed,
     demo_volunteer.seed,
+    demo_micro.seed,
 ]
 
 

@@ -1,0 +1,195 @@
+"""Admin of 民生微实事: scoped, and no bypass of the workflow.
+
+Status, money and approval fields are read-only here; transitions happen through admin
+actions that call the same services as the staff pages. Spending and the transition log
+are shown read-only (they are recorded on the staff pages, with their checks).
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from grids.admin_base import ScopedAdmin
+from grids.scope import EDIT, MANAGE, scope_for
+
+from ..models.micro import (
+    Expenditure,
+    FundLine,
+    MicroProject,
+    MicroStatus,
+    MicroTransition,
+    Milestone,
+    ProjectCap,
+    SocialInvestment,
+    yuan,
+)
+from ..services import micro as services
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class TransitionInline(ReadOnlyInline):
+    model = MicroTransition
+    fields = ["at", "from_status", "to_status", "actor", "note"]
+    readonly_fields = fields
+
+
+class MilestoneInline(ReadOnlyInline):
+    model = Milestone
+    fields = ["date", "title", "progress", "recorded_by"]
+    readonly_fields = fields
+
+
+class ExpenditureInline(ReadOnlyInline):
+    model = Expenditure
+    fields = ["date", "amount", "payee", "note", "voucher", "overrun_reason", "recorded_by"]
+    readonly_fields = fields
+
+
+class SocialInvestmentInline(ReadOnlyInline):
+    model = SocialInvestment
+    fields = ["date", "amount", "source", "note", "recorded_by"]
+    readonly_fields = fields
+
+
+class FundLineAdminForm(forms.ModelForm):
+    class Meta:
+        model = FundLine
+        fields = ["unit", "category", "year", "amount", "note"]
+
+    def clean_amount(self):
+        # The friendly message; save_fund_line checks again under the row lock.
+        amount = self.cleaned_data["amount"]
+        if self.instance.pk and amount is not None:
+            held = FundLine.objects.with_left().get(pk=self.instance.pk).reserved
+            if amount < held:
+                raise ValidationError(
+                    gettext("Projects already hold %(held)s yuan of this line: the amount cannot be less.")
+                    % {"held": yuan(held)}
+                )
+        return amount
+
+
+@admin.register(FundLine)
+class FundLineAdmin(ScopedAdmin):
+    form = FundLineAdminForm
+    scope_via = "unit"
+    edit_need = MANAGE  # budgets are set by 管理员
+    list_display = ["year", "unit", "category", "amount", "left"]
+    list_filter = ["year", "category"]
+    search_fields = ["unit__name", "note"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("unit").with_left()
+
+    @admin.display(description=_("left (yuan)"), ordering="left")
+    def left(self, obj):
+        return obj.left
+
+    def save_model(self, request, obj, form, change):
+        if not scope_for(request.user).allows(obj.unit, self.edit_need):
+            raise PermissionDenied(gettext("This is outside the part of the tree you manage."))
+        # Through the service: the amount may not fall below what projects already hold.
+        services.save_fund_line(line=obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.projects.exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+@admin.register(ProjectCap)
+class ProjectCapAdmin(ScopedAdmin):
+    scope_via = "district"
+    edit_need = MANAGE
+    list_display = ["year", "district", "category", "max_amount"]
+    list_filter = ["year", "category"]
+
+
+@admin.register(MicroProject)
+class MicroProjectAdmin(ScopedAdmin):
+    scope_via = "community"
+    list_display = ["title", "community", "category", "status", "approved_amount", "proposed_at"]
+    list_filter = ["status", "category", "budget_year"]
+    search_fields = ["title", "tracking_code"]
+    list_select_related = ["community"]
+    # Everything the workflow owns is read-only: it changes only through the actions below
+    # (or the staff pages), which call projects.services.micro.
+    readonly_fields = [
+        "tracking_code",
+        "status",
+        "proposed_at",
+        "proposer_kind",
+        "proposer_name",
+        "masked_mobile",
+        "proposer_user",
+        "proposer_organisation",
+        "requested_amount",
+        "resolution",
+        "resolution_date",
+        "rejection_reason",
+        "approved_amount",
+        "fund_line",
+        "budget_year",
+        "reserved_amount",
+        "implementer",
+        "start_date",
+        "progress",
+        "accepted_date",
+        "acceptance_result",
+    ]
+    fields = ["community", "title", "description", "category", "latitude", "longitude", *readonly_fields]
+    inlines = [TransitionInline, MilestoneInline, ExpenditureInline, SocialInvestmentInline]
+    actions = ["start_review_action"]
+
+    @admin.display(description=_("proposer's mobile"))
+    def masked_mobile(self, obj):
+        from portal.personal import mask_mobile
+
+        return mask_mobile(obj.proposer_mobile)
+
+    def has_add_permission(self, request):
+        # New projects are proposed through the public form or the staff page (services.propose).
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # A project that holds money or was decided stays on record.
+        if obj is not None and obj.status not in (MicroStatus.PROPOSED, MicroStatus.REVIEWING):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        # Once approved, the community and category are part of the decision: frozen too.
+        fields = list(self.readonly_fields)
+        if obj is not None and obj.reached_approval:
+            fields += ["community", "category"]
+        return fields
+
+    @admin.action(description=_("Start the council's review of the selected proposals"))
+    def start_review_action(self, request, queryset):
+        scope = scope_for(request.user)
+        done = 0
+        for project in queryset.select_related("community"):
+            if not scope.allows(project.community, EDIT):
+                continue
+            try:
+                services.start_review(project=project, actor=request.user, note=gettext("From the admin."))
+                done += 1
+            except ValidationError as exc:
+                self.message_user(request, f"{project}: {' '.join(exc.messages)}", messages.ERROR)
+        if done:
+            self.message_user(request, gettext("%(n)d proposals are now under review.") % {"n": done})

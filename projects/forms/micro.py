@@ -1,0 +1,238 @@
+"""Forms of 民生微实事: the residents' proposal, the staff's workflow steps, spending, fund lines.
+
+Forms check input and give the friendly message; the rules that involve other rows (caps,
+what is left of a line, overruns) live in projects/services/micro.py.
+"""
+
+import re
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.translation import gettext_lazy as _
+
+from grids.models import Level, Unit
+from portal.images import validate_image
+from portal.personal import validate_mobile
+
+from ..models.micro import FundLine, ProjectCategory, ProposerKind
+
+# A proposal's amount: at least one fen, at most 1,000万 — far above any district cap
+# (Futian 2016: 40万), so anything beyond is a typo or abuse.
+MAX_REQUEST = Decimal("10000000.00")
+MAX_MONEY = Decimal("999999999999.99")
+PDF_MAX_BYTES = 5 * 1024 * 1024
+TAG = re.compile(r"<[^>]*>|<\s*script", re.IGNORECASE)
+
+
+def no_markup(value):
+    if value and TAG.search(value):
+        raise ValidationError(_("Please write plain text, without HTML tags."), code="markup")
+    return value
+
+
+def money(label, maximum=MAX_MONEY, **extra):
+    return forms.DecimalField(
+        label=label,
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        max_value=maximum,
+        error_messages={
+            "min_value": _("The amount must be at least 0.01 yuan."),
+            "max_value": _("The amount cannot be more than %(limit_value)s yuan."),
+        },
+        **extra,
+    )
+
+
+class CommunityChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        street = getattr(obj, "parent", None)
+        return f"{street.name} · {obj.name}" if street else obj.name
+
+
+def communities():
+    return Unit.objects.filter(level=Level.COMMUNITY).select_related("parent").order_by("parent__name", "name")
+
+
+class LocationMixin(forms.Form):
+    latitude = forms.DecimalField(
+        label=_("latitude (WGS-84)"), required=False, max_digits=9, decimal_places=6,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)], widget=forms.HiddenInput,
+    )  # fmt: skip
+    longitude = forms.DecimalField(
+        label=_("longitude (WGS-84)"), required=False, max_digits=9, decimal_places=6,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)], widget=forms.HiddenInput,
+    )  # fmt: skip
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("latitude") is None) != (data.get("longitude") is None):
+            raise ValidationError(_("Give both latitude and longitude, or neither."))
+        return data
+
+
+class ProposalForm(LocationMixin):
+    """A resident's proposal (征集), on the public page."""
+
+    name = forms.CharField(label=_("Your name"), max_length=50, validators=[no_markup])
+    mobile = forms.CharField(
+        label=_("Mobile number"),
+        max_length=20,
+        help_text=_("Only staff see it, to contact you; it is never published."),
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    community = CommunityChoiceField(label=_("Community"), queryset=Unit.objects.none(), empty_label=_("Choose…"))
+    title = forms.CharField(label=_("Title"), max_length=100, validators=[no_markup])
+    description = forms.CharField(
+        label=_("What should be done, and why"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}),
+        validators=[no_markup],
+    )  # fmt: skip
+    category = forms.ChoiceField(label=_("Category"), choices=ProjectCategory.choices)
+    requested_amount = money(_("Estimated cost (yuan)"), MAX_REQUEST)
+    confirm_duplicate = forms.BooleanField(
+        label=_("I have looked at the similar projects nearby and still want to propose this one."),
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["community"].queryset = communities()
+
+    def clean_mobile(self):
+        return validate_mobile(self.cleaned_data["mobile"])
+
+
+class StaffProposalForm(LocationMixin):
+    """A proposal entered by staff, for themselves or for an organisation."""
+
+    community = CommunityChoiceField(label=_("Community"), queryset=Unit.objects.none())
+    title = forms.CharField(label=_("Title"), max_length=100, validators=[no_markup])
+    description = forms.CharField(
+        label=_("Description"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}), validators=[no_markup]
+    )
+    category = forms.ChoiceField(label=_("Category"), choices=ProjectCategory.choices)
+    requested_amount = money(_("Requested amount (yuan)"), MAX_REQUEST)
+    proposer_kind = forms.ChoiceField(
+        label=_("Proposed by"),
+        choices=[
+            (ProposerKind.STAFF, ProposerKind.STAFF.label),
+            (ProposerKind.ORGANISATION, ProposerKind.ORGANISATION.label),
+        ],
+    )
+    proposer_organisation = forms.CharField(
+        label=_("Organisation"), max_length=100, required=False, validators=[no_markup]
+    )
+
+    def __init__(self, *args, community_choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["community"].queryset = community_choices
+
+    def clean(self):
+        data = super().clean()
+        if data.get("proposer_kind") == ProposerKind.ORGANISATION and not data.get("proposer_organisation"):
+            self.add_error("proposer_organisation", _("Name the organisation."))
+        return data
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label=_("Note"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class WithdrawForm(forms.Form):
+    note = forms.CharField(label=_("Why is it withdrawn?"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ResolutionMixin(forms.Form):
+    resolution = forms.CharField(
+        label=_("Council resolution"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    resolution_date = forms.DateField(label=_("Resolution date"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ApproveForm(ResolutionMixin):
+    amount = money(_("Approved amount (yuan)"))
+    fund_line = forms.ModelChoiceField(label=_("Fund line"), queryset=FundLine.objects.none())
+    note = forms.CharField(label=_("Note"), required=False, max_length=1000)
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Lines of the community or above it: the district's 民生微实事 line usually pays.
+        self.fields["fund_line"].queryset = FundLine.objects.filter(unit_id__in=project.community.ancestor_ids())
+        self.fields["fund_line"].queryset = (
+            self.fields["fund_line"].queryset.select_related("unit").order_by("-year", "unit__level", "category")
+        )
+        self.initial.setdefault("amount", project.requested_amount)
+
+
+class RejectForm(ResolutionMixin):
+    reason = forms.CharField(
+        label=_("Reason shown to the proposer"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=1000)
+
+
+class StartForm(forms.Form):
+    implementer = forms.CharField(label=_("Implementer"), max_length=100, validators=[no_markup])
+    start_date = forms.DateField(label=_("Start date"), widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=_("Note"), required=False, max_length=1000)
+
+
+class MilestoneForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    title = forms.CharField(label=_("Milestone"), max_length=100, validators=[no_markup])
+    progress = forms.IntegerField(label=_("Progress (%)"), min_value=0, max_value=100)
+
+
+class AcceptForm(forms.Form):
+    accepted_date = forms.DateField(label=_("Acceptance date"), widget=forms.DateInput(attrs={"type": "date"}))
+    result = forms.CharField(label=_("Result"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label=_("Note"), required=False, max_length=1000)
+
+
+def validate_voucher(upload):
+    """A voucher is an image (checked by Pillow) or a PDF (magic bytes, at most 5 MB)."""
+    head = upload.read(5)
+    upload.seek(0)
+    if head == b"%PDF-":
+        if upload.size > PDF_MAX_BYTES:
+            raise ValidationError(_("The PDF is larger than 5 MB. Please choose a smaller one."), code="too_large")
+        return upload
+    if upload.name.lower().endswith(".pdf"):
+        raise ValidationError(_("This file is not a real PDF."), code="not_pdf")
+    return validate_image(upload)
+
+
+class ExpenditureForm(forms.Form):
+    amount = money(_("Amount (yuan)"))
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    payee = forms.CharField(label=_("Payee"), max_length=100, validators=[no_markup])
+    note = forms.CharField(label=_("Note"), required=False, max_length=200, validators=[no_markup])
+    voucher = forms.FileField(
+        label=_("Voucher (image or PDF, optional)"), required=False, validators=[validate_voucher]
+    )
+    overrun_reason = forms.CharField(
+        label=_("Overrun reason (administrators only, when spending passes the approved amount)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class SocialInvestmentForm(forms.Form):
+    amount = money(_("Amount (yuan)"))
+    source = forms.CharField(label=_("Source"), max_length=100, validators=[no_markup])
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=_("Note"), required=False, max_length=200, validators=[no_markup])
+
+
+class FundLineForm(forms.ModelForm):
+    class Meta:
+        model = FundLine
+        fields = ["unit", "category", "year", "amount", "note"]
+
+    def __init__(self, *args, unit_choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = unit_choices

@@ -1,0 +1,258 @@
+"""Staff pages and admin of 民生微实事: scoped, service-backed, constant query counts."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from projects.models.micro import Expenditure, FundLine, MicroProject, MicroStatus, SocialInvestment
+from tests.factory_micro import approved, in_progress, make_line, make_project, reviewing
+
+LIST_PAGES = ["micro_staff_queue", "micro_staff_list", "micro_staff_funds", "micro_staff_funnel", "export"]
+
+
+@pytest.fixture
+def both(tree):
+    line = make_line(tree.district, amount="1000000.00")
+    inside = approved(make_project(tree.community1, title="梅岗内部项目"), line)
+    outside = approved(make_project(tree.community2, title="狮岭外部项目"), line)
+    make_line(tree.community2, amount="5000.00")
+    reviewing(make_project(tree.community1, title="梅岗待评议"))
+    reviewing(make_project(tree.community2, title="狮岭待评议"))
+    return inside, outside
+
+
+@pytest.mark.parametrize("name", LIST_PAGES)
+def test_street_staff_see_only_their_street(name, both, people, client_for):
+    url = reverse("micro_staff_list") + "?export=xlsx" if name == "export" else reverse(name)
+    response = client_for(people.huafu).get(url)
+    assert response.status_code == 200
+    if name == "export":
+        from openpyxl import load_workbook
+
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        body = " ".join(str(c) for row in sheet.iter_rows(values_only=True) for c in row if c is not None)
+    else:
+        body = response.content.decode()
+    assert "狮岭" not in body
+    assert "13800138000" not in body
+
+
+def test_district_admin_sees_both_streets(both, people, client_for):
+    body = client_for(people.district_admin).get(reverse("micro_staff_list")).content.decode()
+    assert "梅岗内部项目" in body and "狮岭外部项目" in body
+
+
+def test_fund_lines_page_shows_what_is_left_and_the_district_line(both, people, client_for):
+    body = client_for(people.huafu).get(reverse("micro_staff_funds")).content.decode()
+    assert "福田区" in body
+    assert "900000.00" in body  # 1,000,000 − 2 × 50,000
+
+
+@pytest.mark.parametrize("name", ["micro_staff_queue", "micro_staff_list", "micro_staff_funds", "micro_staff_funnel"])
+def test_staff_list_query_counts_are_constant(name, tree, people, client_for, django_assert_max_num_queries):
+    line = make_line(tree.district, amount="100000000.00")
+    for i in range(25):
+        approved(make_project(tree.community1, title=f"项目{i}"), line)
+        reviewing(make_project(tree.community1, title=f"评议{i}"))
+    client = client_for(people.huafu)
+    client.get(reverse(name))  # warm the session
+    with django_assert_max_num_queries(9):
+        assert client.get(reverse(name)).status_code == 200
+
+
+def test_staff_detail_shows_masked_mobile_only(both, people, client_for):
+    body = client_for(people.huafu).get(reverse("micro_staff_detail", args=[both[0].pk])).content.decode()
+    assert "138****8000" in body and "13800138000" not in body
+
+
+def test_outsider_cannot_act_on_a_project(both, people, client_for):
+    outside = both[1]
+    client = client_for(people.huafu)
+    url = reverse("micro_staff_transition", args=[outside.pk])
+    assert client.post(url, {"action": "withdraw", "withdraw-note": "x"}).status_code == 404
+    assert client.post(reverse("micro_staff_spending", args=[outside.pk]), {"kind": "spend"}).status_code == 404
+    outside.refresh_from_db()
+    assert outside.status == MicroStatus.APPROVED
+
+
+def test_viewer_cannot_act(both, people, client_for):
+    client = client_for(people.viewer)
+    url = reverse("micro_staff_transition", args=[both[0].pk])
+    assert client.post(url, {"action": "withdraw", "withdraw-note": "x"}).status_code == 403
+    assert client.get(reverse("micro_staff_detail", args=[both[0].pk])).status_code == 200
+
+
+def test_illegal_step_through_the_page_is_refused_with_a_message(tree, people, client_for):
+    project = make_project(tree.community1)
+    response = client_for(people.huafu).post(
+        reverse("micro_staff_transition", args=[project.pk]),
+        {"action": "accept", "accept-accepted_date": "2026-06-01", "accept-result": "合格"},
+    )
+    assert response.status_code == 400
+    assert "不能变为" in response.content.decode()
+    project.refresh_from_db()
+    assert project.status == MicroStatus.PROPOSED
+
+
+def test_spending_entry_with_voucher_and_overrun_rules(tree, people, client_for):
+    line = make_line(tree.district)
+    project = in_progress(make_project(tree.community1, amount="1000.00"), line)
+    url = reverse("micro_staff_spending", args=[project.pk])
+    staff = client_for(people.huafu)
+    pdf = SimpleUploadedFile("fapiao.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+    response = staff.post(
+        url,
+        {
+            "kind": "spend",
+            "spend-amount": "900.00",
+            "spend-date": "2026-04-01",
+            "spend-payee": "物业",
+            "spend-voucher": pdf,
+        },
+    )
+    assert response.status_code == 302
+    assert Expenditure.objects.get().voucher.name.endswith(".pdf")
+    fake = SimpleUploadedFile("fapiao.pdf", b"<html>", content_type="application/pdf")
+    response = staff.post(
+        url,
+        {
+            "kind": "spend",
+            "spend-amount": "1.00",
+            "spend-date": "2026-04-01",
+            "spend-payee": "物业",
+            "spend-voucher": fake,
+        },
+    )
+    assert response.status_code == 400 and "PDF" in response.content.decode()
+    response = staff.post(
+        url,
+        {
+            "kind": "spend",
+            "spend-amount": "200.00",
+            "spend-date": "2026-04-02",
+            "spend-payee": "物业",
+            "spend-overrun_reason": "涨价",
+        },
+    )
+    assert response.status_code == 400 and "只有管理员" in response.content.decode()
+    admin = client_for(people.district_admin)
+    response = admin.post(
+        url,
+        {
+            "kind": "spend",
+            "spend-amount": "200.00",
+            "spend-date": "2026-04-02",
+            "spend-payee": "物业",
+            "spend-overrun_reason": "涨价",
+        },
+    )
+    assert response.status_code == 302
+    assert Expenditure.objects.count() == 2
+    response = admin.post(
+        url, {"kind": "social", "social-amount": "300.00", "social-date": "2026-04-02", "social-source": "爱心企业"}
+    )
+    assert response.status_code == 302
+    assert SocialInvestment.objects.get().amount == Decimal("300.00")
+
+
+def test_staff_proposal_for_an_organisation(tree, people, client_for):
+    response = client_for(people.meigang).post(
+        reverse("micro_staff_new"),
+        {"community": tree.community1.pk, "title": "党员志愿服务站", "description": "设立服务站", "category": "services",
+         "requested_amount": "20000", "proposer_kind": "organisation", "proposer_organisation": "梅岗社区党委"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    project = MicroProject.objects.get()
+    assert project.proposer_organisation == "梅岗社区党委" and project.transitions.get().actor == people.meigang
+
+
+def test_staff_cannot_propose_outside_their_scope(tree, people, client_for):
+    response = client_for(people.meigang).post(
+        reverse("micro_staff_new"),
+        {"community": tree.community2.pk, "title": "越界", "description": "x", "category": "services",
+         "requested_amount": "20000", "proposer_kind": "staff"},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert not MicroProject.objects.exists()
+
+
+def test_only_administrators_create_fund_lines(tree, people, client_for):
+    data = {"unit": tree.street1.pk, "category": "micro", "year": 2026, "amount": "100000.00"}
+    assert client_for(people.huafu).post(reverse("micro_staff_fund_new"), data).status_code == 403
+    assert client_for(people.district_admin).post(reverse("micro_staff_fund_new"), data).status_code == 302
+    assert FundLine.objects.get().unit == tree.street1
+
+
+def test_funnel_counts_per_street(both, people, client_for):
+    rows = client_for(people.district_admin).get(reverse("micro_staff_funnel")).context["rows"]
+    by_name = {row["name"]: row for row in rows}
+    assert by_name["华富街道"]["proposed"] == 2 and by_name["华富街道"]["approved"] == 1
+    assert by_name["莲花街道"]["reviewing"] == 1
+    community_rows = (
+        client_for(people.district_admin).get(reverse("micro_staff_funnel"), {"by": "community"}).context["rows"]
+    )
+    assert {row["name"] for row in community_rows} == {"梅岗社区", "狮岭社区"}
+
+
+# --- Admin: scoped, and no bypass of the rules ------------------------------------------
+
+
+def test_admin_keeps_status_and_money_read_only(both, people, client_for):
+    project = both[0]
+    client = client_for(people.district_admin)
+    url = reverse("admin:projects_microproject_change", args=[project.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    form_fields = page.context["adminform"].form.fields
+    for field in ("status", "approved_amount", "fund_line", "reserved_amount", "budget_year", "progress"):
+        assert field not in form_fields
+    # A forged POST cannot change them either.
+    client.post(url, {"title": "改名", "description": "d", "status": "accepted", "approved_amount": "1.00",
+                      "transitions-TOTAL_FORMS": "0", "transitions-INITIAL_FORMS": "0"})  # fmt: skip
+    project.refresh_from_db()
+    assert project.status == MicroStatus.APPROVED and project.approved_amount == Decimal("50000.00")
+
+
+def test_admin_cannot_add_or_delete_decided_projects(both, people, client_for):
+    client = client_for(people.district_admin)
+    assert client.get(reverse("admin:projects_microproject_add")).status_code == 403
+    assert client.get(reverse("admin:projects_microproject_delete", args=[both[0].pk])).status_code == 403
+
+
+def test_admin_action_runs_through_the_service(tree, people, client_for):
+    project = make_project(tree.community1)
+    done = make_project(tree.community1)
+    reviewing(done)
+    client = client_for(people.huafu)
+    client.post(
+        reverse("admin:projects_microproject_changelist"),
+        {"action": "start_review_action", "_selected_action": [project.pk, done.pk]},
+    )
+    project.refresh_from_db()
+    assert project.status == MicroStatus.REVIEWING
+    assert project.transitions.last().actor == people.huafu
+
+
+def test_admin_fund_line_cannot_drop_below_what_is_held(both, people, client_for):
+    line = FundLine.objects.get(unit__name="福田区")
+    client = client_for(people.district_admin)
+    url = reverse("admin:projects_fundline_change", args=[line.pk])
+    data = {"category": "micro", "unit": line.unit_id, "year": 2026, "amount": "1000.00", "note": ""}
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "项目已占用该科目 100000.00 元" in response.content.decode()
+    line.refresh_from_db()
+    assert line.amount == Decimal("1000000.00")
+
+
+def test_funnel_excel_export(both, people, client_for):
+    from openpyxl import load_workbook
+
+    response = client_for(people.huafu).get(reverse("micro_staff_funnel"), {"by": "community", "export": "xlsx"})
+    assert response.status_code == 200
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0][:3] == ("年度", "街道", "社区")
+    assert [row[2] for row in rows[1:]] == ["梅岗社区"]
