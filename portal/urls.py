@@ -4,8 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from projects import urls_volunteer
-from projects import urls_micro
+from projects import urls_micro, urls_volunteer
 
 from . import views
 

@@ -22,12 +22,12 @@ from .models.micro import (
     Expenditure,
     FundCategory,
     FundLine,
+    MicroCategory,
     MicroProject,
     MicroStatus,
     MicroTransition,
     Milestone,
     ProjectCap,
-    ProjectCategory,
     ProposerKind,
     SocialInvestment,
 )
@@ -44,9 +44,9 @@ FUNDS_2018 = {
     FundCategory.MICRO: Decimal("150000000.00"),  # "about 1.5亿"
 }
 CAPS = {
-    ProjectCategory.SERVICES: Decimal("200000.00"),
-    ProjectCategory.WORKS: Decimal("400000.00"),
-    ProjectCategory.GOODS: Decimal("200000.00"),
+    MicroCategory.SERVICES: Decimal("200000.00"),
+    MicroCategory.WORKS: Decimal("400000.00"),
+    MicroCategory.GOODS: Decimal("200000.00"),
 }
 CAP_YEARS = range(2016, 2027)
 
@@ -60,7 +60,7 @@ SOCIAL_ROWS = 100
 IN_PROGRESS_HEADROOM = Decimal("10000.00")  # approved but not yet spent, per project in progress
 
 TITLES = {
-    ProjectCategory.WORKS: [
+    MicroCategory.WORKS: [
         "楼道照明改造",
         "小区道路修补",
         "无障碍坡道建设",
@@ -68,8 +68,8 @@ TITLES = {
         "健身路径翻新",
         "电动车充电棚",
     ],
-    ProjectCategory.GOODS: ["社区长者饭堂餐具", "应急物资储备", "图书角新书", "便民雨伞架", "AED除颤仪配置"],
-    ProjectCategory.SERVICES: [
+    MicroCategory.GOODS: ["社区长者饭堂餐具", "应急物资储备", "图书角新书", "便民雨伞架", "AED除颤仪配置"],
+    MicroCategory.SERVICES: [
         "四点半课堂",
         "长者健康讲座",
         "邻里文化节",
@@ -138,7 +138,7 @@ def seed_2018(district, communities, rng):
     projects = []
     for i, status in enumerate(statuses):
         community = communities[i % len(communities)]
-        category = rng.choice(list(ProjectCategory))
+        category = rng.choice(list(MicroCategory))
         proposed_at = _moment(rng, date(2018, 1, 1), date(2018, 9, 30))
         project = MicroProject(
             community=community,
@@ -230,13 +230,13 @@ def seed_2026(district):
     )
     communities = list(Unit.objects.filter(level=Level.COMMUNITY, name__in=["梅岗社区", "田面社区", "狮岭社区"]))
     plan = [
-        ("proposed", "楼道扶手加装", ProjectCategory.WORKS),
-        ("reviewing", "长者助餐点餐具更新", ProjectCategory.GOODS),
-        ("approved", "儿童游乐场地面翻新", ProjectCategory.WORKS),
-        ("rejected", "私家车位划线", ProjectCategory.WORKS),
-        ("in_progress", "四点半课堂", ProjectCategory.SERVICES),
-        ("accepted", "独居老人探访服务", ProjectCategory.SERVICES),
-        ("withdrawn", "社区书屋空调", ProjectCategory.GOODS),
+        ("proposed", "楼道扶手加装", MicroCategory.WORKS),
+        ("reviewing", "长者助餐点餐具更新", MicroCategory.GOODS),
+        ("approved", "儿童游乐场地面翻新", MicroCategory.WORKS),
+        ("rejected", "私家车位划线", MicroCategory.WORKS),
+        ("in_progress", "四点半课堂", MicroCategory.SERVICES),
+        ("accepted", "独居老人探访服务", MicroCategory.SERVICES),
+        ("withdrawn", "社区书屋空调", MicroCategory.GOODS),
     ]
     for n, community in enumerate(communities):
         for state, title, category in plan:

@@ -3,7 +3,7 @@
 from datetime import date
 from decimal import Decimal
 
-from projects.models.micro import FundCategory, FundLine, MicroProject, ProjectCap, ProjectCategory
+from projects.models.micro import FundCategory, FundLine, MicroCategory, MicroProject, ProjectCap
 from projects.services import micro as services
 
 
@@ -14,11 +14,11 @@ def make_line(unit, amount="1000000.00", year=2026, category=FundCategory.MICRO)
     return line
 
 
-def make_cap(district, year=2026, category=ProjectCategory.SERVICES, max_amount="200000.00"):
+def make_cap(district, year=2026, category=MicroCategory.SERVICES, max_amount="200000.00"):
     return ProjectCap.objects.create(district=district, year=year, category=category, max_amount=Decimal(max_amount))
 
 
-def make_project(community, title="楼道照明改造", amount="50000.00", category=ProjectCategory.WORKS, **extra):
+def make_project(community, title="楼道照明改造", amount="50000.00", category=MicroCategory.WORKS, **extra):
     fields = {
         "proposer_name": "张三",
         "proposer_mobile": "13800138000",

@@ -8,7 +8,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from projects.models.micro import MicroProject, MicroStatus, ProjectCategory
+from projects.models.micro import MicroCategory, MicroProject, MicroStatus
 from projects.services import micro as services
 from tests.factory_micro import accepted, approved, in_progress, make_cap, make_line, make_project, reviewing
 
@@ -29,12 +29,12 @@ def published(tree):
         approved(make_project(tree.community1, title="梅岗楼道照明", proposer_mobile=MOBILE), line),
         in_progress(
             make_project(
-                tree.community2, title="狮岭四点半课堂", category=ProjectCategory.SERVICES, proposer_mobile=MOBILE
+                tree.community2, title="狮岭四点半课堂", category=MicroCategory.SERVICES, proposer_mobile=MOBILE
             ),
             line,
         ),
         accepted(
-            make_project(tree.community1, title="梅岗长者饭堂", category=ProjectCategory.GOODS, proposer_mobile=MOBILE),
+            make_project(tree.community1, title="梅岗长者饭堂", category=MicroCategory.GOODS, proposer_mobile=MOBILE),
             line,
         ),
     ]
@@ -147,7 +147,7 @@ def _proposal(tree, **changes):
         "community": tree.community1.pk,
         "title": "小区门口加装路灯",
         "description": "晚上太黑，老人出门不方便。",
-        "category": ProjectCategory.WORKS,
+        "category": MicroCategory.WORKS,
         "requested_amount": "30000.00",
     }
     data.update(changes)
@@ -270,9 +270,9 @@ def test_tracking_an_unknown_or_bad_code(client, db):
 
 
 def test_caps_shown_as_a_clear_message_on_the_staff_page(tree, people, client_for):
-    make_cap(tree.district, 2026, ProjectCategory.SERVICES, "200000.00")
+    make_cap(tree.district, 2026, MicroCategory.SERVICES, "200000.00")
     line = make_line(tree.district)
-    project = reviewing(make_project(tree.community1, category=ProjectCategory.SERVICES, amount="250000.00"))
+    project = reviewing(make_project(tree.community1, category=MicroCategory.SERVICES, amount="250000.00"))
     response = client_for(people.huafu).post(
         reverse("micro_staff_transition", args=[project.pk]),
         {"action": "approve", "approve-amount": "250000.00", "approve-fund_line": line.pk, "approve-resolution": "通过",

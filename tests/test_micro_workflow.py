@@ -13,11 +13,11 @@ from projects.forms.micro import validate_voucher
 from projects.models.micro import (
     Expenditure,
     FundLine,
+    MicroCategory,
     MicroProject,
     MicroStatus,
     MicroTransition,
     MoneySum,
-    ProjectCategory,
     SocialInvestment,
 )
 from projects.services import micro as services
@@ -148,27 +148,27 @@ def test_approval_over_what_is_left_is_refused_in_chinese(tree):
 def test_cap_by_category_district_and_year(tree):
     # Futian 2016: 服务类 ≤ 20万, 工程类 ≤ 40万.
     line = make_line(tree.district, amount="5000000.00", year=2016)
-    make_cap(tree.district, 2016, ProjectCategory.SERVICES, "200000.00")
-    make_cap(tree.district, 2016, ProjectCategory.WORKS, "400000.00")
-    services_project = reviewing(make_project(tree.community1, category=ProjectCategory.SERVICES))
+    make_cap(tree.district, 2016, MicroCategory.SERVICES, "200000.00")
+    make_cap(tree.district, 2016, MicroCategory.WORKS, "400000.00")
+    services_project = reviewing(make_project(tree.community1, category=MicroCategory.SERVICES))
     with pytest.raises(ValidationError) as exc:
         approved(services_project, line, amount="200000.01")
     assert "上限" in exc.value.messages[0]
     approved(services_project, line, amount="200000.00")
-    works = reviewing(make_project(tree.community1, category=ProjectCategory.WORKS))
+    works = reviewing(make_project(tree.community1, category=MicroCategory.WORKS))
     approved(works, line, amount="400000.00")
-    too_big = reviewing(make_project(tree.community1, category=ProjectCategory.WORKS))
+    too_big = reviewing(make_project(tree.community1, category=MicroCategory.WORKS))
     with pytest.raises(ValidationError):
         approved(too_big, line, amount="400000.01")
     # No cap set for 货物类 that year: only the fund line limits it.
-    goods = reviewing(make_project(tree.community1, category=ProjectCategory.GOODS))
+    goods = reviewing(make_project(tree.community1, category=MicroCategory.GOODS))
     approved(goods, line, amount="450000.00")
 
 
 def test_cap_of_another_year_does_not_apply(tree):
-    make_cap(tree.district, 2016, ProjectCategory.SERVICES, "200000.00")
+    make_cap(tree.district, 2016, MicroCategory.SERVICES, "200000.00")
     line = make_line(tree.district, amount="5000000.00", year=2026)
-    approved(make_project(tree.community1, category=ProjectCategory.SERVICES), line, amount="300000.00")
+    approved(make_project(tree.community1, category=MicroCategory.SERVICES), line, amount="300000.00")
 
 
 def test_a_fund_line_of_another_street_cannot_pay(tree):

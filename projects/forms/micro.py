@@ -11,12 +11,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from grids.models import Level, Unit
 from portal.images import validate_image
 from portal.personal import validate_mobile
 
-from ..models.micro import FundLine, ProjectCategory, ProposerKind
+from ..models.micro import FundLine, MicroCategory, ProposerKind
 
 # A proposal's amount: at least one fen, at most 1,000万 — far above any district cap
 # (Futian 2016: 40万), so anything beyond is a typo or abuse.
@@ -85,12 +86,12 @@ class ProposalForm(LocationMixin):
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
     community = CommunityChoiceField(label=_("Community"), queryset=Unit.objects.none(), empty_label=_("Choose…"))
-    title = forms.CharField(label=_("Title"), max_length=100, validators=[no_markup])
+    title = forms.CharField(label=pgettext_lazy("micro-project", "Title"), max_length=100, validators=[no_markup])
     description = forms.CharField(
         label=_("What should be done, and why"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}),
         validators=[no_markup],
     )  # fmt: skip
-    category = forms.ChoiceField(label=_("Category"), choices=ProjectCategory.choices)
+    category = forms.ChoiceField(label=_("Category"), choices=MicroCategory.choices)
     requested_amount = money(_("Estimated cost (yuan)"), MAX_REQUEST)
     confirm_duplicate = forms.BooleanField(
         label=_("I have looked at the similar projects nearby and still want to propose this one."),
@@ -109,11 +110,11 @@ class StaffProposalForm(LocationMixin):
     """A proposal entered by staff, for themselves or for an organisation."""
 
     community = CommunityChoiceField(label=_("Community"), queryset=Unit.objects.none())
-    title = forms.CharField(label=_("Title"), max_length=100, validators=[no_markup])
+    title = forms.CharField(label=pgettext_lazy("micro-project", "Title"), max_length=100, validators=[no_markup])
     description = forms.CharField(
         label=_("Description"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}), validators=[no_markup]
     )
-    category = forms.ChoiceField(label=_("Category"), choices=ProjectCategory.choices)
+    category = forms.ChoiceField(label=_("Category"), choices=MicroCategory.choices)
     requested_amount = money(_("Requested amount (yuan)"), MAX_REQUEST)
     proposer_kind = forms.ChoiceField(
         label=_("Proposed by"),

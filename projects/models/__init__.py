@@ -4,5 +4,5 @@
 - micro.py: 民生微实事 micro-projects and Party-building fund lines.
 """
 
-from .volunteer import *  # noqa: F401,F403
 from .micro import *  # noqa: F401,F403
+from .volunteer import *  # noqa: F401,F403

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import DecimalField, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from grids.models import Unit
 
@@ -61,7 +62,7 @@ class FundCategory(models.TextChoices):
     MICRO = "micro", _("Livelihood micro-projects fund")
 
 
-class ProjectCategory(models.TextChoices):
+class MicroCategory(models.TextChoices):
     # Shenzhen's three kinds of 民生微实事 (shared/domain/000).
     WORKS = "works", _("Works")
     GOODS = "goods", _("Goods")
@@ -161,7 +162,7 @@ class ProjectCap(models.Model):
         limit_choices_to={"level": 1},
     )
     year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
-    category = models.CharField(_("project category"), max_length=16, choices=ProjectCategory.choices)
+    category = models.CharField(_("project category"), max_length=16, choices=MicroCategory.choices)
     max_amount = money_field(_("maximum per project (yuan)"), validators=[MinValueValidator(Decimal("0.01"))])
 
     class Meta:
@@ -236,9 +237,9 @@ class MicroProject(models.Model):
         related_name="micro_projects",
         limit_choices_to={"level": 3},
     )
-    title = models.CharField(_("title"), max_length=100)
-    description = models.TextField(_("description"), max_length=2000)
-    category = models.CharField(_("category"), max_length=16, choices=ProjectCategory.choices)
+    title = models.CharField(pgettext_lazy("micro-project", "title"), max_length=100)
+    description = models.TextField(pgettext_lazy("micro-project", "description"), max_length=2000)
+    category = models.CharField(_("category"), max_length=16, choices=MicroCategory.choices)
     proposer_kind = models.CharField(
         _("proposed by"), max_length=16, choices=ProposerKind.choices, default=ProposerKind.RESIDENT
     )
@@ -372,8 +373,8 @@ class MicroTransition(models.Model):
     project = models.ForeignKey(
         MicroProject, verbose_name=_("micro-project"), on_delete=models.CASCADE, related_name="transitions"
     )
-    from_status = models.CharField(_("from"), max_length=16, choices=MicroStatus.choices, blank=True)
-    to_status = models.CharField(_("to"), max_length=16, choices=MicroStatus.choices)
+    from_status = models.CharField(pgettext_lazy("status change", "from"), max_length=16, choices=MicroStatus.choices, blank=True)
+    to_status = models.CharField(pgettext_lazy("status change", "to"), max_length=16, choices=MicroStatus.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("by"),
@@ -493,7 +494,7 @@ __all__ = [
     "Milestone",
     "MoneySum",
     "ProjectCap",
-    "ProjectCategory",
+    "MicroCategory",
     "ProposerKind",
     "SocialInvestment",
     "MicroStatus",

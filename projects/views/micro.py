@@ -17,6 +17,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_safe
 
 from grids.models import Level, Unit
@@ -26,9 +27,9 @@ from portal.personal import mask_mobile
 from ..forms import micro as forms
 from ..models.micro import (
     FundLine,
+    MicroCategory,
     MicroProject,
     MicroStatus,
-    ProjectCategory,
     ProposerKind,
 )
 from ..services import micro as services
@@ -66,7 +67,7 @@ def _filter(request, qs, statuses):
         qs = qs.filter(status=chosen["status"])
     else:
         chosen["status"] = ""
-    if chosen["category"] in ProjectCategory.values:
+    if chosen["category"] in MicroCategory.values:
         qs = qs.filter(category=chosen["category"])
     else:
         chosen["category"] = ""
@@ -88,7 +89,7 @@ def _filter_context(chosen, statuses, units=None):
         "communities": list(communities.only("pk", "name")),
         "years": list(range(this_year, 2015, -1)),
         "statuses": [(s.value, s.label) for s in statuses],
-        "categories": ProjectCategory.choices,
+        "categories": MicroCategory.choices,
     }
 
 
@@ -103,7 +104,7 @@ def _rows(projects):
         _("Number"),
         _("Street"),
         _("Community"),
-        _("Title"),
+        pgettext("micro-project", "Title"),
         _("Category"),
         _("Year proposed"),
         _("Approved amount (yuan)"),

@@ -2,8 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from grids import demo as grids_demo
-from projects import demo_volunteer
-from projects import demo_micro
+from projects import demo_micro, demo_volunteer
 
 # Each app contributes one seeder, run in this order (later ones use earlier ones' data).
 SEEDERS = [
