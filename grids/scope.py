@@ -35,8 +35,8 @@ class Scope:
         self.everything = bool(user and user.is_active and user.is_superuser)
         self._grants = []  # (path, rank)
         if user and user.is_authenticated and user.is_active and not self.everything:
-            rows = user.assignments.select_related("unit").only("role", "unit__path")
-            self._grants = [(a.unit.path, _RANK[a.role]) for a in rows]
+            rows = user.assignments.values_list("unit__path", "role")
+            self._grants = [(path, _RANK[role]) for path, role in rows]
 
     def __bool__(self):
         return self.everything or bool(self._grants)
