@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("staff/", views.staff_home, name="staff_home"),
     path("staff/units/", include("grids.urls")),
+    path("staff/members/", include("grids.members_urls")),
     path("open/stats.json", views.open_stats, name="open_stats"),
     path("text-size/", views.text_size, name="text_size"),
     path("i18n/", include("django.conf.urls.i18n")),

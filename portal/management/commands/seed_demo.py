@@ -2,10 +2,12 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from grids import demo as grids_demo
+from grids import demo_members as grids_demo_members
 
 # Each app contributes one seeder, run in this order (later ones use earlier ones' data).
 SEEDERS = [
     grids_demo.seed,
+    grids_demo_members.seed,
 ]
 
 
