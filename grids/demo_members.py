@@ -156,7 +156,9 @@ def seed(stdout=None):
             if options and rng.random() < 0.6:
                 post = rng.choice(options)
                 free[post.pk] -= 1
-                claims.append(PostClaim(post=post, member=member, claimed_on=today - timedelta(days=rng.randint(0, 365))))
+                claims.append(
+                    PostClaim(post=post, member=member, claimed_on=today - timedelta(days=rng.randint(0, 365)))
+                )
     PostClaim.objects.bulk_create(claims, batch_size=1000)
     if stdout:
         stdout.write(

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -114,7 +115,14 @@ def member_reveal(request, member_pk):
     scope = scope_for(request.user)
     if request.method != "POST":
         member = scope.get_object_or_404(Member.objects.all(), "unit", VIEW, pk=member_pk)
-        return redirect("member_detail", member_pk=member.pk)
+        context = {
+            "title": _("Show the full numbers of %(name)s?") % {"name": member.name},
+            "text": _("Only administrators may see them, and each time is recorded: who, when and which member."),
+            "button": _("Show full numbers (recorded)"),
+            "allowed": scope.allows(member.unit, MANAGE),
+            "back": reverse("member_detail", args=[member.pk]),
+        }
+        return render(request, "grids/members/confirm.html", context)
     member = scope.get_object_or_404(Member.objects.select_related("unit"), "unit", MANAGE, pk=member_pk)
     context = _detail_context(scope, member)
     id_card, mobile = member_services.reveal(user=request.user, members=[member], kind=RevealKind.PAGE)[member.pk]
@@ -148,7 +156,9 @@ def member_edit(request, member_pk):
         messages.success(request, _("Saved %(name)s.") % {"name": member.name})
         return redirect("member_detail", member_pk=member.pk)
     return render(
-        request, "grids/members/form.html", {"form": form, "member": member, "title": _("Edit %(name)s") % {"name": member.name}}
+        request,
+        "grids/members/form.html",
+        {"form": form, "member": member, "title": _("Edit %(name)s") % {"name": member.name}},
     )
 
 
@@ -223,7 +233,10 @@ def member_claim(request, member_pk):
     if request.method == "POST" and form.is_valid():
         try:
             member_services.claim_post(
-                post=form.cleaned_data["post"], member=member, claimed_on=form.cleaned_data["claimed_on"], by=request.user
+                post=form.cleaned_data["post"],
+                member=member,
+                claimed_on=form.cleaned_data["claimed_on"],
+                by=request.user,
             )
         except ValidationError as exc:
             _add_errors(form, exc, "post")
@@ -343,7 +356,12 @@ def post_detail(request, post_pk):
     post = scope.get_object_or_404(ServicePost.objects.select_related("unit"), "unit", VIEW, pk=post_pk)
     attach_full_names([post.unit])
     claims = list(post.claims.select_related("member"))
-    context = {"post": post, "claims": claims, "free": post.capacity - len(claims), "can_edit": scope.allows(post.unit, EDIT)}
+    context = {
+        "post": post,
+        "claims": claims,
+        "free": post.capacity - len(claims),
+        "can_edit": scope.allows(post.unit, EDIT),
+    }
     return render(request, "grids/members/post_detail.html", context)
 
 
@@ -352,10 +370,21 @@ def post_detail(request, post_pk):
 def claim_release(request, claim_pk):
     scope = scope_for(request.user)
     if request.method != "POST":
-        claim = scope.get_object_or_404(PostClaim.objects.all(), "post__unit", VIEW, pk=claim_pk)
-        return redirect("post_detail", post_pk=claim.post_id)
-    claim = scope.get_object_or_404(PostClaim.objects.select_related("post", "post__unit"), "post__unit", EDIT, pk=claim_pk)
+        claim = scope.get_object_or_404(
+            PostClaim.objects.select_related("post", "post__unit", "member"), "post__unit", VIEW, pk=claim_pk
+        )
+        context = {
+            "title": _("Free the place of %(name)s on %(post)s?")
+            % {"name": claim.member.name, "post": claim.post.name},
+            "text": _("The member no longer holds this post; the place can be claimed again."),
+            "button": _("Release"),
+            "allowed": scope.allows(claim.post.unit, EDIT),
+            "back": reverse("post_detail", args=[claim.post_id]),
+        }
+        return render(request, "grids/members/confirm.html", context)
+    claim = scope.get_object_or_404(
+        PostClaim.objects.select_related("post", "post__unit"), "post__unit", EDIT, pk=claim_pk
+    )
     member_services.release_claim(claim=claim)
     messages.success(request, _("The place is free again."))
     return redirect("post_detail", post_pk=claim.post_id)
-

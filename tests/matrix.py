@@ -12,7 +12,7 @@ ADMIN_OUTSIDE does the same for each model registered in the admin.
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from grids.models import Assignment, Unit
+from grids.models import Assignment, Member, MemberMove, PersonalDataReveal, PostClaim, Report, ServicePost, Unit
 
 
 def _assignment_outside(tree):
@@ -22,14 +22,39 @@ def _assignment_outside(tree):
     return Assignment.objects.get(user=user)
 
 
+def _members():
+    from tests import factory_members
+
+    return factory_members
+
+
+def _member_outside(tree):
+    return _members().make_member(tree.grid2, "外街党员")
+
+
+def _member_inside(tree):
+    return _members().make_member(tree.grid1, "本街党员")
+
+
+def _claim(tree, unit):
+    fm = _members()
+    return fm.make_claim(fm.make_post(unit), fm.make_member(unit, "认领党员"))
+
+
 # URL keyword -> record outside 华富街道 (under 莲花街道).
 OUTSIDE_RECORD = {
+    "member_pk": _member_outside,
+    "post_pk": lambda tree: _members().make_post(tree.building2),
+    "claim_pk": lambda tree: _claim(tree, tree.building2),
     "unit_pk": lambda tree: tree.community2,
     "parent_pk": lambda tree: tree.community2,
 }
 
 # URL keyword -> record inside 华富街道.
 INSIDE_RECORD = {
+    "member_pk": _member_inside,
+    "post_pk": lambda tree: _members().make_post(tree.building1),
+    "claim_pk": lambda tree: _claim(tree, tree.building1),
     "unit_pk": lambda tree: tree.community1,
     "parent_pk": lambda tree: tree.community1,
 }
@@ -38,6 +63,12 @@ INSIDE_RECORD = {
 ADMIN_OUTSIDE = {
     Unit: lambda tree: tree.community2,
     Assignment: _assignment_outside,
+    Member: _member_outside,
+    ServicePost: lambda tree: _members().make_post(tree.building2),
+    PostClaim: lambda tree: _claim(tree, tree.building2),
+    Report: lambda tree: _members().make_report(_member_outside(tree), tree.building2),
+    MemberMove: lambda tree: _members().make_move(_member_outside(tree), tree.building2),
+    PersonalDataReveal: lambda tree: _members().make_reveal(_member_outside(tree)),
 }
 
 

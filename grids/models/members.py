@@ -9,6 +9,7 @@ form for display, so no page needs to decrypt anything unless a 管理员 asks.
 from datetime import date
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
@@ -43,7 +44,7 @@ class Category(models.TextChoices):
 
     REGISTERED = "registered", _("Registered")
     IN_SERVICE = "in_service", _("In-service, reporting")
-    MOBILE = "mobile", _("Mobile")
+    MOBILE = "mobile", _("Mobile (floating)")
 
 
 class AgeBand(models.TextChoices):
@@ -189,7 +190,11 @@ class Member(models.Model):
 
     def age(self, today=None):
         today = today or date.today()
-        return today.year - self.birth_date.year - ((today.month, today.day) < (self.birth_date.month, self.birth_date.day))
+        return (
+            today.year
+            - self.birth_date.year
+            - ((today.month, today.day) < (self.birth_date.month, self.birth_date.day))
+        )
 
 
 class MemberMove(models.Model):
@@ -241,7 +246,9 @@ class Report(models.Model):
     """在职党员进社区报到: an in-service member reports to the building group where they live."""
 
     member = models.OneToOneField(Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="report")
-    building = models.ForeignKey(Unit, verbose_name=_("building group"), on_delete=models.PROTECT, related_name="reports")
+    building = models.ForeignKey(
+        Unit, verbose_name=_("building group"), on_delete=models.PROTECT, related_name="reports"
+    )
     reported_on = models.DateField(_("date reported"))
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.SET_NULL, null=True, related_name="+"
@@ -278,7 +285,7 @@ class ServicePost(models.Model):
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="service_posts")
     kind = models.CharField(_("kind"), max_length=30, choices=PostKind.choices)
     name = models.CharField(_("name"), max_length=100)
-    capacity = models.PositiveSmallIntegerField(_("places"), default=1)
+    capacity = models.PositiveSmallIntegerField(_("places"), default=1, validators=[MinValueValidator(1)])
     description = models.TextField(_("description"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -308,7 +315,9 @@ class ServicePost(models.Model):
 class PostClaim(models.Model):
     """A member claims (认领) a place on a service post."""
 
-    post = models.ForeignKey(ServicePost, verbose_name=_("service post"), on_delete=models.CASCADE, related_name="claims")
+    post = models.ForeignKey(
+        ServicePost, verbose_name=_("service post"), on_delete=models.CASCADE, related_name="claims"
+    )
     member = models.ForeignKey(Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="claims")
     claimed_on = models.DateField(_("date claimed"))
     recorded_by = models.ForeignKey(

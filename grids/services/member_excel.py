@@ -48,6 +48,33 @@ TEXT_COLUMNS = {"id_card", "mobile"}  # kept as text: Excel would round an 18-di
 MAX_LENGTHS = {"name": 50, "ethnicity": 20, "workplace": 150, "address": 200, "outside_org": 150}
 MAX_ROWS = 200_000
 BATCH_SIZE = 2000
+# The Chinese words people type, whatever the interface language.
+ALIASES = {
+    Gender: {"男": Gender.MALE, "女": Gender.FEMALE},
+    MemberStatus: {
+        "正式党员": MemberStatus.FULL,
+        "正式": MemberStatus.FULL,
+        "预备党员": MemberStatus.PROBATIONARY,
+        "预备": MemberStatus.PROBATIONARY,
+    },
+    Category: {
+        "在册": Category.REGISTERED,
+        "在职报到": Category.IN_SERVICE,
+        "在职": Category.IN_SERVICE,
+        "流动": Category.MOBILE,
+        "流动党员": Category.MOBILE,
+    },
+    Education: {
+        "小学": Education.PRIMARY,
+        "初中": Education.JUNIOR,
+        "高中": Education.SENIOR,
+        "中专": Education.SENIOR,
+        "大专": Education.COLLEGE,
+        "本科": Education.BACHELOR,
+        "大学本科": Education.BACHELOR,
+        "研究生": Education.POSTGRADUATE,
+    },
+}
 CHOICES = {"gender": Gender, "education": Education, "status": MemberStatus, "category": Category}
 
 
@@ -69,8 +96,7 @@ def _choice_map(choices):
         mapping[value.lower()] = value
         for text in _in_every_language(label):
             mapping[text.lower()] = value
-    if choices is Gender:
-        mapping.update({"男": Gender.MALE, "女": Gender.FEMALE})
+    mapping.update(ALIASES.get(choices, {}))
     return mapping
 
 
@@ -263,7 +289,9 @@ class _RowReader:
             elif key in CHOICES and data[key]:
                 value = self.choices[key].get(data[key].lower())
                 if value is None:
-                    errors.append((key, _("Not one of the allowed values: %(values)s.") % {"values": self._allowed(key)}))
+                    errors.append(
+                        (key, _("Not one of the allowed values: %(values)s.") % {"values": self._allowed(key)})
+                    )
                 data[key] = value or ""
         failed = {key for key, _message in errors}
 
@@ -297,7 +325,9 @@ class _RowReader:
             elif unit is None:
                 errors.append(("unit", _("No unit with this path or code in the part of the tree you manage.")))
         errors.extend(
-            member_services.check_placement(unit=unit, category=data["category"], outside_org=data["outside_org"]).items()
+            member_services.check_placement(
+                unit=unit, category=data["category"], outside_org=data["outside_org"]
+            ).items()
         )
         data["unit"] = unit
         return data, errors
@@ -352,7 +382,11 @@ def import_workbook(source, *, user, batch_size=BATCH_SIZE):
                 positions[key] = index
         missing = [str(label) for key, label, required, _w in COLUMNS if required and key not in positions]
         if missing:
-            fail(1, "", _("Columns missing from the header row: %(names)s. Use the template.") % {"names": "、".join(missing)})
+            fail(
+                1,
+                "",
+                _("Columns missing from the header row: %(names)s. Use the template.") % {"names": "、".join(missing)},
+            )
             return result
         reader = _RowReader(user)
         seen = set()
@@ -405,4 +439,3 @@ def import_workbook(source, *, user, batch_size=BATCH_SIZE):
         workbook.close()
     result.errors.sort(key=lambda error: error.row)
     return result
-

@@ -60,9 +60,12 @@ def check_dates(*, birth_date, joined_on, full_member_on, status, today=None):
     if joined_on is not None:
         if joined_on > today:
             errors["joined_on"] = _("The date joined the Party cannot be in the future.")
-        elif birth_date is not None and (joined_on.year - birth_date.year) - (
-            (joined_on.month, joined_on.day) < (birth_date.month, birth_date.day)
-        ) < MIN_JOINING_AGE:
+        elif (
+            birth_date is not None
+            and (joined_on.year - birth_date.year)
+            - ((joined_on.month, joined_on.day) < (birth_date.month, birth_date.day))
+            < MIN_JOINING_AGE
+        ):
             errors["joined_on"] = _("A member joins the Party at 18 or older: check the dates.")
     if full_member_on is not None:
         if status == MemberStatus.PROBATIONARY:
