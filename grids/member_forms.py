@@ -5,6 +5,7 @@ from datetime import date
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.personal import id_card_birth_date, id_card_gender
 
@@ -143,7 +144,7 @@ class MemberForm(forms.ModelForm):
 
 
 class MemberFilterForm(forms.Form):
-    q = forms.CharField(label=_("Name"), required=False)
+    q = forms.CharField(label=pgettext_lazy("person", "Name"), required=False)
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
     category = forms.ChoiceField(
         label=_("Category"), choices=[("", _("All categories"))] + Category.choices, required=False

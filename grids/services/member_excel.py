@@ -14,7 +14,7 @@ from datetime import date, datetime
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from openpyxl.utils.datetime import from_excel
@@ -27,7 +27,7 @@ from . import members as member_services
 # (key, header, required, width). The headers are the template's, in the user's language
 # (Chinese by default); the importer accepts them in any of the portal's languages.
 COLUMNS = [
-    ("name", gettext_lazy("Name"), True, 10),
+    ("name", pgettext_lazy("person", "Name"), True, 10),
     ("gender", gettext_lazy("Gender"), True, 6),
     ("ethnicity", gettext_lazy("Ethnicity"), False, 8),
     ("birth_date", gettext_lazy("Date of birth"), True, 12),
