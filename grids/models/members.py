@@ -167,16 +167,36 @@ class Member(models.Model):
         # Never the ID or mobile number: __str__ lands in logs, admin messages and history.
         return self.name
 
+    SENSITIVE_COLUMNS = (
+        "id_card_encrypted",
+        "id_card_hash",
+        "id_card_masked",
+        "mobile_encrypted",
+        "mobile_hash",
+        "mobile_masked",
+    )
+
+    @staticmethod
+    def sensitive_values(*, id_card, mobile):
+        """The stored forms of validated, normalised numbers: encrypted, fingerprinted, masked."""
+        return {
+            "id_card_encrypted": personal_store.encrypt(id_card),
+            "id_card_hash": personal_store.fingerprint(id_card),
+            "id_card_masked": mask_id_card(id_card),
+            "mobile_encrypted": personal_store.encrypt(mobile),
+            "mobile_hash": personal_store.fingerprint(mobile),
+            "mobile_masked": mask_mobile(mobile),
+        }
+
     def set_id_card(self, number):
-        """Store a validated, normalised ID-card number: encrypted, fingerprinted, masked."""
-        self.id_card_encrypted = personal_store.encrypt(number)
-        self.id_card_hash = personal_store.fingerprint(number)
-        self.id_card_masked = mask_id_card(number)
+        for column, value in Member.sensitive_values(id_card=number, mobile="").items():
+            if column.startswith("id_card"):
+                setattr(self, column, value)
 
     def set_mobile(self, number):
-        self.mobile_encrypted = personal_store.encrypt(number)
-        self.mobile_hash = personal_store.fingerprint(number)
-        self.mobile_masked = mask_mobile(number)
+        for column, value in Member.sensitive_values(id_card="", mobile=number).items():
+            if column.startswith("mobile"):
+                setattr(self, column, value)
 
     def reveal_id_card(self):
         """The full number. Callers record the reveal (grids.services.members.reveal)."""

@@ -3,16 +3,18 @@
 Import is all-or-nothing: every row is validated, good rows are written in batches inside one
 transaction, and the transaction is rolled back if any row is bad, so the importer sees every
 bad row (row number, column, Chinese message) and nothing is written. The workbook is streamed
-(openpyxl read-only mode) and rows are written in batches with bulk_create, so memory holds
+(openpyxl read-only mode) and rows are written in batches (COPY on PostgreSQL, bulk_create
+elsewhere), so memory holds
 one batch plus a 16-byte fingerprint per row (for duplicates within the file).
 """
 
+import csv
 import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db import transaction
-from django.utils import translation
+from django.db import connection, transaction
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from openpyxl import Workbook, load_workbook
@@ -336,25 +338,68 @@ class _RowReader:
         return "、".join(str(label) for _value, label in CHOICES[key].choices)
 
 
-def _member(data):
-    member = Member(
-        name=data["name"],
-        gender=data["gender"],
-        ethnicity=data["ethnicity"] or "汉族",
-        birth_date=data["birth_date"],
-        education=data["education"],
-        joined_on=data["joined_on"],
-        full_member_on=data["full_member_on"],
-        status=data["status"],
-        category=data["category"],
-        workplace=data["workplace"],
-        address=data["address"],
-        unit=data["unit"],
-        outside_org=data["outside_org"],
+# The columns an import writes, in order. The sensitive ones come from Member.sensitive_values
+# (encrypted, fingerprinted, masked), the rest straight from the checked row.
+INSERT_COLUMNS = [
+    "name",
+    "gender",
+    "ethnicity",
+    "birth_date",
+    "education",
+    "joined_on",
+    "full_member_on",
+    "status",
+    "category",
+    "workplace",
+    "address",
+    "unit_id",
+    "outside_org",
+    *Member.SENSITIVE_COLUMNS,
+    "created_at",
+    "updated_at",
+]
+
+
+def _values(data, now):
+    """The row as a dict of column values, ready to insert."""
+    values = {
+        "name": data["name"],
+        "gender": data["gender"],
+        "ethnicity": data["ethnicity"] or "汉族",
+        "birth_date": data["birth_date"],
+        "education": data["education"],
+        "joined_on": data["joined_on"],
+        "full_member_on": data["full_member_on"],
+        "status": data["status"],
+        "category": data["category"],
+        "workplace": data["workplace"],
+        "address": data["address"],
+        "unit_id": data["unit"].pk,
+        "outside_org": data["outside_org"],
+        "created_at": now,
+        "updated_at": now,
+    }
+    values.update(Member.sensitive_values(id_card=data["id_card"], mobile=data["mobile"]))
+    return values
+
+
+def _insert(rows):
+    """Write checked rows. On PostgreSQL one COPY per batch: an import of 100,000 rows spends
+    most of its time building INSERT statements otherwise. Elsewhere bulk_create."""
+    if connection.vendor != "postgresql":
+        Member.objects.bulk_create([Member(**values) for values in rows])
+        return
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for values in rows:
+        writer.writerow([r"\N" if values[column] is None else values[column] for column in INSERT_COLUMNS])
+    buffer.seek(0)
+    quote = connection.ops.quote_name
+    sql = "COPY {} ({}) FROM STDIN WITH (FORMAT csv, NULL '\\N')".format(
+        quote(Member._meta.db_table), ", ".join(quote(column) for column in INSERT_COLUMNS)
     )
-    member.set_id_card(data["id_card"])
-    member.set_mobile(data["mobile"])
-    return member
+    with connection.cursor() as cursor:
+        cursor.copy_expert(sql, buffer)
 
 
 def import_workbook(source, *, user, batch_size=BATCH_SIZE):
@@ -389,6 +434,7 @@ def import_workbook(source, *, user, batch_size=BATCH_SIZE):
             )
             return result
         reader = _RowReader(user)
+        now = timezone.now()
         seen = set()
         with transaction.atomic():
             batch = []  # (row number, member)
@@ -396,12 +442,12 @@ def import_workbook(source, *, user, batch_size=BATCH_SIZE):
             def flush():
                 if not batch:
                     return
-                hashes = {member.id_card_hash: number for number, member in batch}
+                hashes = {values["id_card_hash"]: number for number, values in batch}
                 taken = set(Member.objects.filter(id_card_hash__in=list(hashes)).values_list("id_card_hash", flat=True))
                 for digest in taken:
                     fail(hashes[digest], "id_card", _("A member with this ID-card number is already registered."))
                 if not result.errors:
-                    Member.objects.bulk_create([member for _number, member in batch], batch_size=batch_size)
+                    _insert([values for _number, values in batch])
                     result.created += len(batch)
                 batch.clear()
 
@@ -419,14 +465,14 @@ def import_workbook(source, *, user, batch_size=BATCH_SIZE):
                     fail(number, key, message)
                 if errors:
                     continue
-                member = _member(data)
+                values = _values(data, now)
                 # 16 bytes of the keyed hash are plenty to tell rows apart; the clear number is not kept.
-                fingerprint = bytes.fromhex(member.id_card_hash[:32])
+                fingerprint = bytes.fromhex(values["id_card_hash"][:32])
                 if fingerprint in seen:
                     fail(number, "id_card", _("This ID-card number appears twice in the workbook."))
                     continue
                 seen.add(fingerprint)
-                batch.append((number, member))
+                batch.append((number, values))
                 if len(batch) >= batch_size:
                     flush()
             flush()
