@@ -176,3 +176,17 @@ def test_no_full_number_in_the_logs(tree, people, client_for, caplog):
 def test_other_files_are_refused_clearly(name, tree, people, client_for):
     response = client_for(people.huafu).post(reverse("member_import"), {"workbook": _upload(b"a,b", name)})
     assert response.status_code == 200 and "workbook" in response.context["form"].errors
+
+
+def test_duplicates_across_batches_are_found(tree, people):
+    existing = make_member(tree.grid1, "老党员")
+    rows = [member_row(n) for n in range(7)]
+    rows[5] = rows[1] | {"name": "重复"}  # two batches later
+    rows[6] = rows[0] | {"id_card": existing.reveal_id_card(), "birth_date": existing.birth_date, "gender": "男"}
+    rows[6] |= {"joined_on": date(2005, 7, 1), "full_member_on": date(2006, 7, 1)}
+    result = import_workbook(io.BytesIO(workbook(rows)), user=people.huafu, batch_size=2)
+    assert [(e.row, e.message) for e in result.errors] == [
+        (7, "该公民身份号码在文件中重复出现。"),
+        (8, "该公民身份号码的党员已登记。"),
+    ]
+    assert Member.objects.count() == 1 and result.created == 0

@@ -4,8 +4,9 @@ Import is all-or-nothing: every row is validated, good rows are written in batch
 transaction, and the transaction is rolled back if any row is bad, so the importer sees every
 bad row (row number, column, Chinese message) and nothing is written. The workbook is streamed
 (openpyxl read-only mode) and rows are written in batches (COPY on PostgreSQL, bulk_create
-elsewhere), so memory holds
-one batch plus a 16-byte fingerprint per row (for duplicates within the file).
+elsewhere), so memory holds one batch whatever the size of the file (duplicates across batches
+are found by the database). Only a workbook's shared-string table, which openpyxl loads whole,
+grows with the file.
 """
 
 import csv
@@ -21,7 +22,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from openpyxl.utils.datetime import from_excel
 
-from ..models import Category, Education, Gender, Member, MemberStatus, RevealKind
+from ..models import Category, Education, Gender, Member, MemberStatus, RevealKind, Unit
 from ..scope import EDIT, scope_for
 from ..tree import attach_full_names
 from . import members as member_services
@@ -155,36 +156,48 @@ def template_workbook(units=()):
     return _save(workbook)
 
 
-def export_workbook(members, *, user, full=False):
+def export_workbook(members, *, user, full=False, chunk_size=2000):
     """The members (a queryset already scoped and filtered) as .xlsx; full numbers only when
-    `full` (the caller checked the user is a 管理员), each reveal recorded."""
-    members = list(members.select_related("unit").order_by("unit__path", "name", "pk"))
-    units = {unit.pk: unit for unit in attach_full_names({m.unit_id: m.unit for m in members}.values())}
-    numbers = member_services.reveal(user=user, members=members, kind=RevealKind.EXPORT) if full else {}
+    `full` (the caller checked the user is a 管理员), each reveal recorded. Read in chunks and
+    written in openpyxl's write-only mode, so a large export does not hold every member."""
+    members = members.order_by("unit__path", "name", "pk")
+    units = Unit.objects.filter(pk__in=members.values("unit_id")).only("pk", "name", "path")
+    paths = {unit.pk: unit.full_name_text.replace(" / ", "/") for unit in attach_full_names(units)}
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(str(_("Party members")))
     sheet.append([str(label) for _k, label, _r, _w in COLUMNS])
-    for member in members:
-        id_card, mobile = numbers.get(member.pk, (member.id_card_masked, member.mobile_masked))
-        sheet.append(
-            [
-                member.name,
-                member.get_gender_display(),
-                member.ethnicity,
-                member.birth_date,
-                id_card,
-                mobile,
-                member.get_education_display(),
-                member.joined_on,
-                member.full_member_on,
-                member.get_status_display(),
-                member.get_category_display(),
-                member.workplace,
-                member.address,
-                units[member.unit_id].full_name_text.replace(" / ", "/"),
-                member.outside_org,
-            ]
-        )
+    chunk = []
+
+    def write():
+        numbers = member_services.reveal(user=user, members=chunk, kind=RevealKind.EXPORT) if full else {}
+        for member in chunk:
+            id_card, mobile = numbers.get(member.pk, (member.id_card_masked, member.mobile_masked))
+            sheet.append(
+                [
+                    member.name,
+                    member.get_gender_display(),
+                    member.ethnicity,
+                    member.birth_date,
+                    id_card,
+                    mobile,
+                    member.get_education_display(),
+                    member.joined_on,
+                    member.full_member_on,
+                    member.get_status_display(),
+                    member.get_category_display(),
+                    member.workplace,
+                    member.address,
+                    paths[member.unit_id],
+                    member.outside_org,
+                ]
+            )
+        chunk.clear()
+
+    for member in members.iterator(chunk_size=chunk_size):
+        chunk.append(member)
+        if len(chunk) >= chunk_size:
+            write()
+    write()
     return _save(workbook)
 
 
@@ -383,11 +396,15 @@ def _values(data, now):
     return values
 
 
-def _insert(rows):
+def _insert(rows, now):
     """Write checked rows. On PostgreSQL one COPY per batch: an import of 100,000 rows spends
-    most of its time building INSERT statements otherwise. Elsewhere bulk_create."""
+    most of its time building INSERT statements otherwise. Elsewhere bulk_create (whose
+    auto_now_add stamps its own time: set the import's)."""
+    if not rows:
+        return
     if connection.vendor != "postgresql":
-        Member.objects.bulk_create([Member(**values) for values in rows])
+        created = Member.objects.bulk_create([Member(**values) for values in rows])
+        Member.objects.filter(pk__in=[member.pk for member in created]).update(created_at=now, updated_at=now)
         return
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -435,20 +452,30 @@ def import_workbook(source, *, user, batch_size=BATCH_SIZE):
             return result
         reader = _RowReader(user)
         now = timezone.now()
-        seen = set()
         with transaction.atomic():
-            batch = []  # (row number, member)
+            batch = []  # (row number, column values)
 
             def flush():
-                if not batch:
-                    return
-                hashes = {values["id_card_hash"]: number for number, values in batch}
-                taken = set(Member.objects.filter(id_card_hash__in=list(hashes)).values_list("id_card_hash", flat=True))
-                for digest in taken:
-                    fail(hashes[digest], "id_card", _("A member with this ID-card number is already registered."))
-                if not result.errors:
-                    _insert([values for _number, values in batch])
-                    result.created += len(batch)
+                # Good rows are written even after a bad one (the transaction is rolled back at
+                # the end anyway): then the database itself finds a number seen in an earlier
+                # batch, and memory holds one batch, not a set of every number in the file.
+                # Rows written by this import carry its timestamp, which tells "twice in the
+                # workbook" from "already registered".
+                fresh = {}
+                for number, values in batch:
+                    if values["id_card_hash"] in fresh:
+                        fail(number, "id_card", _("This ID-card number appears twice in the workbook."))
+                    else:
+                        fresh[values["id_card_hash"]] = (number, values)
+                found = Member.objects.filter(id_card_hash__in=list(fresh)).values_list("id_card_hash", "created_at")
+                for digest, created_at in found:
+                    number, _row = fresh.pop(digest)
+                    if created_at == now:
+                        fail(number, "id_card", _("This ID-card number appears twice in the workbook."))
+                    else:
+                        fail(number, "id_card", _("A member with this ID-card number is already registered."))
+                _insert([values for _number, values in fresh.values()], now)
+                result.created += len(fresh)
                 batch.clear()
 
             for number, cells in enumerate(rows, start=2):
@@ -465,14 +492,7 @@ def import_workbook(source, *, user, batch_size=BATCH_SIZE):
                     fail(number, key, message)
                 if errors:
                     continue
-                values = _values(data, now)
-                # 16 bytes of the keyed hash are plenty to tell rows apart; the clear number is not kept.
-                fingerprint = bytes.fromhex(values["id_card_hash"][:32])
-                if fingerprint in seen:
-                    fail(number, "id_card", _("This ID-card number appears twice in the workbook."))
-                    continue
-                seen.add(fingerprint)
-                batch.append((number, values))
+                batch.append((number, _values(data, now)))
                 if len(batch) >= batch_size:
                     flush()
             flush()
