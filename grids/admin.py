@@ -150,3 +150,14 @@ class PersonalDataRevealAdmin(ReadOnlyAdmin):
     list_filter = ["kind"]
     search_fields = ["member__name", "user__username"]
     list_select_related = ["user", "member"]
+
+    # The audit trail is for administrators (管理员) of the members' units only.
+    def get_queryset(self, request):
+        return scope_for(request.user).filter(admin.ModelAdmin.get_queryset(self, request), self.scope_via, MANAGE)
+
+    def has_module_permission(self, request):
+        return scope_for(request.user).can(MANAGE)
+
+    def has_view_permission(self, request, obj=None):
+        scope = scope_for(request.user)
+        return scope.allows(obj.member.unit, MANAGE) if obj is not None else scope.can(MANAGE)

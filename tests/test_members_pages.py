@@ -299,3 +299,11 @@ def test_a_staffer_of_another_street_gets_nothing(tree, people, client_for, insi
     assert client.get(reverse("admin:grids_member_change", args=[inside.pk])).status_code == 404
     inside.refresh_from_db()
     assert inside.unit == tree.grid1
+
+
+def test_the_reveal_audit_trail_is_for_administrators(tree, people, client_for, inside):
+    client_for(people.district_admin).post(reverse("member_reveal", args=[inside.pk]))
+    url = reverse("admin:grids_personaldatareveal_changelist")
+    assert client_for(people.huafu).get(url).status_code == 403
+    response = client_for(people.district_admin).get(url)
+    assert response.status_code == 200 and len(response.context["cl"].result_list) == 1
