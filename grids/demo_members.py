@@ -141,7 +141,8 @@ def seed(stdout=None):
     for group in in_service_by_community.values():
         for member in group:
             if rng.random() < 0.8:
-                reported = member.joined_on + timedelta(days=rng.randint(30, 2000))
+                # 在职党员进社区报到 as a standing practice dates from the late 2010s.
+                reported = max(member.joined_on, date(2018, 1, 1)) + timedelta(days=rng.randint(0, 2500))
                 reports.append(Report(member=member, building=member.unit, reported_on=min(reported, today)))
     Report.objects.bulk_create(reports, batch_size=1000)
     # Claims: reported members take places on their community's posts, never beyond capacity.

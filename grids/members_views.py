@@ -67,7 +67,7 @@ def member_list(request):
     form = _filter_form(scope, request.GET)
     members = form.filter(scope.filter(Member.objects.all(), "unit", VIEW)).for_list()
     page = Paginator(members, PAGE_SIZE).get_page(request.GET.get("page"))
-    attach_full_names({member.unit_id: member.unit for member in page.object_list}.values())
+    attach_full_names([member.unit for member in page.object_list])
     chosen = form.cleaned_data.get("unit") if form.is_valid() else None
     context = {
         "form": form,
@@ -330,7 +330,7 @@ def post_list(request):
         "unit__path", "name"
     )
     page = Paginator(posts, PAGE_SIZE).get_page(request.GET.get("page"))
-    attach_full_names({post.unit_id: post.unit for post in page.object_list}.values())
+    attach_full_names([post.unit for post in page.object_list])
     return render(request, "grids/members/post_list.html", {"page": page, "can_edit": scope.can(EDIT)})
 
 

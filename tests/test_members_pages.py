@@ -307,3 +307,15 @@ def test_the_reveal_audit_trail_is_for_administrators(tree, people, client_for, 
     assert client_for(people.huafu).get(url).status_code == 403
     response = client_for(people.district_admin).get(url)
     assert response.status_code == 200 and len(response.context["cl"].result_list) == 1
+
+
+def test_every_row_shows_its_unit_path(tree, people, client_for):
+    for name in ("甲", "乙", "丙"):
+        make_member(tree.grid1, name)
+    html = _text(client_for(people.huafu).get(reverse("member_list")))
+    assert html.count("福田区 / 华富街道 / 梅岗社区 / 第1网格") == 3
+    post_html = None
+    for n in range(2):
+        make_post(tree.building1, f"岗位{n}")
+    post_html = _text(client_for(people.huafu).get(reverse("post_list")))
+    assert post_html.count("福田区 / 华富街道 / 梅岗社区 / 第1网格 / 11栋") == 2
