@@ -26,9 +26,19 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+class WriteOnlyInput(forms.TextInput):
+    """A text input that never renders a value back: not the stored number, and not the one
+    just typed when the form comes back with an error elsewhere (it would sit in the page)."""
+
+    def format_value(self, value):
+        return None
+
+
 class MemberForm(forms.ModelForm):
-    id_card = forms.CharField(label=_("ID-card number"), max_length=20, required=False, strip=True)
-    mobile = forms.CharField(label=_("Mobile number"), max_length=20, required=False, strip=True)
+    id_card = forms.CharField(
+        label=_("ID-card number"), max_length=20, required=False, strip=True, widget=WriteOnlyInput
+    )
+    mobile = forms.CharField(label=_("Mobile number"), max_length=20, required=False, strip=True, widget=WriteOnlyInput)
 
     class Meta:
         model = Member

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods, require_safe
 
 from .member_forms import (
@@ -106,6 +107,7 @@ def member_detail(request, member_pk):
     return render(request, "grids/members/detail.html", _detail_context(scope, member))
 
 
+@sensitive_variables("id_card", "mobile", "context")
 @never_cache
 @require_http_methods(["GET", "POST"])
 @login_required
@@ -130,6 +132,7 @@ def member_reveal(request, member_pk):
     return render(request, "grids/members/detail.html", context)
 
 
+@sensitive_post_parameters("id_card", "mobile")
 @login_required
 def member_create(request):
     scope = scope_for(request.user)
@@ -144,6 +147,7 @@ def member_create(request):
     return render(request, "grids/members/form.html", {"form": form, "title": _("Register a Party member")})
 
 
+@sensitive_post_parameters("id_card", "mobile")
 @login_required
 def member_edit(request, member_pk):
     scope = scope_for(request.user)

@@ -319,3 +319,12 @@ def test_every_row_shows_its_unit_path(tree, people, client_for):
         make_post(tree.building1, f"岗位{n}")
     post_html = _text(client_for(people.huafu).get(reverse("post_list")))
     assert post_html.count("福田区 / 华富街道 / 梅岗社区 / 第1网格 / 11栋") == 2
+
+
+def test_a_form_with_errors_does_not_echo_the_typed_number(tree, people, client_for):
+    id_card, mobile = next_identity(date(1985, 6, 7), Gender.FEMALE)
+    data = {"name": "", "id_card": id_card, "mobile": mobile, "joined_on": "2010-07-01", "unit": tree.grid1.pk}
+    response = client_for(people.huafu).post(reverse("member_create"), data)
+    html = _text(response)
+    assert "name" in response.context["form"].errors
+    assert id_card not in html and mobile not in html
