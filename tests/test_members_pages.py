@@ -328,3 +328,23 @@ def test_a_form_with_errors_does_not_echo_the_typed_number(tree, people, client_
     html = _text(response)
     assert "name" in response.context["form"].errors
     assert id_card not in html and mobile not in html
+
+
+@pytest.mark.parametrize("name", ["post_list", "member_reporting"])
+def test_other_list_pages_have_a_constant_query_count(name, tree, people, client_for):
+    client = client_for(people.huafu)
+
+    def grow(n):
+        for i in range(n):
+            member = make_member(tree.building1, f"报到{name}{i}{n}", category=Category.IN_SERVICE)
+            make_report(member, tree.building1)
+            make_claim(make_post(tree.building1, f"岗{i}-{n}"), member)
+
+    grow(1)
+    client.get(reverse(name))
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse(name))
+    grow(20)
+    with CaptureQueriesContext(connection) as many:
+        client.get(reverse(name))
+    assert len(many) == len(few) <= 12
