@@ -6,7 +6,18 @@ from django.utils.translation import gettext_lazy as _
 
 from .admin_base import ScopedAdmin
 from .member_forms import MemberForm
-from .models import Assignment, Member, MemberMove, PersonalDataReveal, PostClaim, Report, ServicePost, Unit
+from .models import (
+    Assignment,
+    Category,
+    Level,
+    Member,
+    MemberMove,
+    PersonalDataReveal,
+    PostClaim,
+    Report,
+    ServicePost,
+    Unit,
+)
 from .scope import MANAGE, scope_for
 from .services.members import claim_post
 from .tree import attach_full_names
@@ -112,9 +123,20 @@ class PostClaimAdmin(ScopedAdmin):
         obj.pk = claim.pk
 
 
+class ReportAdminForm(forms.ModelForm):
+    def clean(self):
+        data = super().clean()
+        if data.get("member") and data["member"].category != Category.IN_SERVICE:
+            self.add_error("member", _("Only in-service members report to a building group."))
+        if data.get("building") and data["building"].level != Level.BUILDING:
+            self.add_error("building", _("Choose a building group."))
+        return data
+
+
 @admin.register(Report)
 class ReportAdmin(ScopedAdmin):
     scope_via = "building"
+    form = ReportAdminForm
     list_display = ["member", "building", "reported_on"]
     search_fields = ["member__name", "building__name"]
     list_select_related = ["member", "building"]

@@ -12,7 +12,8 @@ ADMIN_OUTSIDE does the same for each model registered in the admin.
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from grids.models import Assignment, Member, MemberMove, PersonalDataReveal, PostClaim, Report, ServicePost, Unit
+from grids import models as member_models
+from grids.models import Assignment, Unit
 
 
 def _assignment_outside(tree):
@@ -63,12 +64,12 @@ INSIDE_RECORD = {
 ADMIN_OUTSIDE = {
     Unit: lambda tree: tree.community2,
     Assignment: _assignment_outside,
-    Member: _member_outside,
-    ServicePost: lambda tree: _members().make_post(tree.building2),
-    PostClaim: lambda tree: _claim(tree, tree.building2),
-    Report: lambda tree: _members().make_report(_member_outside(tree), tree.building2),
-    MemberMove: lambda tree: _members().make_move(_member_outside(tree), tree.building2),
-    PersonalDataReveal: lambda tree: _members().make_reveal(_member_outside(tree)),
+    member_models.Member: _member_outside,
+    member_models.ServicePost: lambda tree: _members().make_post(tree.building2),
+    member_models.PostClaim: lambda tree: _claim(tree, tree.building2),
+    member_models.Report: lambda tree: _members().make_report(_member_outside(tree), tree.building2),
+    member_models.MemberMove: lambda tree: _members().make_move(_member_outside(tree), tree.building2),
+    member_models.PersonalDataReveal: lambda tree: _members().make_reveal(_member_outside(tree)),
 }
 
 

@@ -348,3 +348,19 @@ def test_other_list_pages_have_a_constant_query_count(name, tree, people, client
     with CaptureQueriesContext(connection) as many:
         client.get(reverse(name))
     assert len(many) == len(few) <= 12
+
+
+def test_admin_checks_reports_and_posts(tree, people, client_for):
+    registered = make_member(tree.grid1, "在册人")
+    client = client_for(people.huafu)
+    response = client.post(
+        reverse("admin:grids_report_add"),
+        {"member": registered.pk, "building": tree.grid1.pk, "reported_on": "2025-01-01"},
+    )
+    assert response.status_code == 200 and set(response.context["adminform"].form.errors) == {"member", "building"}
+    response = client.post(
+        reverse("admin:grids_servicepost_add"),
+        {"unit": tree.grid1.pk, "kind": "care", "name": "网格岗", "capacity": 2},
+    )
+    assert response.status_code == 200 and "unit" in response.context["adminform"].form.errors
+    assert not Report.objects.exists()

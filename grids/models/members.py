@@ -9,6 +9,7 @@ form for display, so no page needs to decrypt anything unless a 管理员 asks.
 from datetime import date
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Count, Q
@@ -18,7 +19,7 @@ from django.utils.translation import pgettext_lazy
 from portal import personal_store
 from portal.personal import mask_id_card, mask_mobile
 
-from .tree import Unit
+from .tree import Level, Unit
 
 
 class Gender(models.TextChoices):
@@ -331,6 +332,11 @@ class ServicePost(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        if self.unit_id and self.unit.level not in (Level.COMMUNITY, Level.BUILDING):
+            raise ValidationError({"unit": _("Choose a building group or a community.")})
 
 
 class PostClaim(models.Model):
