@@ -28,7 +28,7 @@ run: seed
 check: install
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/ruff check .
-	DEBUG=0 SECRET_KEY=ci-check-$$(date +%s)-a-long-random-enough-secret-key-value ALLOWED_HOSTS=portal.example \
+	DEBUG=0 SECRET_KEY=ci-check-$$(date +%s)-a-long-random-enough-secret-key-value ALLOWED_HOSTS=portal.example PERSONAL_DATA_KEY=ci-check \
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 test: check

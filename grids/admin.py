@@ -1,10 +1,25 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from .admin_base import ScopedAdmin
-from .models import Assignment, Unit
-from .scope import MANAGE
+from .member_forms import MemberForm
+from .models import (
+    Assignment,
+    Category,
+    Level,
+    Member,
+    MemberMove,
+    PersonalDataReveal,
+    PostClaim,
+    Report,
+    ServicePost,
+    Unit,
+)
+from .scope import MANAGE, scope_for
+from .services.members import claim_post
 from .tree import attach_full_names
 
 
@@ -52,3 +67,119 @@ class AssignmentAdmin(ScopedAdmin):
     search_fields = ["user__username", "unit__name"]
     autocomplete_fields = ["unit"]
     list_select_related = ["user", "unit"]
+
+
+# --- Party members ---------------------------------------------------------------------
+# ID-card and mobile numbers: masked in lists, write-only in forms (never rendered back).
+
+
+@admin.register(Member)
+class MemberAdmin(ScopedAdmin):
+    form = MemberForm
+    list_display = ["name", "gender", "id_card_masked", "mobile_masked", "category", "status", "unit"]
+    list_filter = ["category", "status", "gender"]
+    search_fields = ["name"]
+    list_select_related = ["unit"]
+    autocomplete_fields = ["unit"]
+    list_per_page = 50
+    fields = MemberForm.Meta.fields
+
+
+@admin.register(ServicePost)
+class ServicePostAdmin(ScopedAdmin):
+    list_display = ["name", "kind", "unit", "capacity"]
+    list_filter = ["kind"]
+    search_fields = ["name", "unit__name"]
+    list_select_related = ["unit"]
+    autocomplete_fields = ["unit"]
+
+
+class PostClaimAdminForm(forms.ModelForm):
+    def clean(self):
+        data = super().clean()
+        post = data.get("post")
+        if post and not self.instance.pk and post.claims.count() >= post.capacity:
+            raise forms.ValidationError(_("This post is full: all %(n)d places are taken.") % {"n": post.capacity})
+        return data
+
+
+@admin.register(PostClaim)
+class PostClaimAdmin(ScopedAdmin):
+    scope_via = "post__unit"
+    form = PostClaimAdminForm
+    list_display = ["member", "post", "claimed_on"]
+    search_fields = ["member__name", "post__name"]
+    list_select_related = ["member", "post"]
+    autocomplete_fields = ["member", "post"]
+    exclude = ["recorded_by"]
+
+    def save_model(self, request, obj, form, change):
+        # The capacity is enforced under a row lock by the service, also here.
+        if change:
+            return super().save_model(request, obj, form, change)
+        if not scope_for(request.user).allows(obj.post.unit, self.edit_need):
+            raise PermissionDenied
+        claim = claim_post(post=obj.post, member=obj.member, claimed_on=obj.claimed_on, by=request.user)
+        obj.pk = claim.pk
+
+
+class ReportAdminForm(forms.ModelForm):
+    def clean(self):
+        data = super().clean()
+        if data.get("member") and data["member"].category != Category.IN_SERVICE:
+            self.add_error("member", _("Only in-service members report to a building group."))
+        if data.get("building") and data["building"].level != Level.BUILDING:
+            self.add_error("building", _("Choose a building group."))
+        return data
+
+
+@admin.register(Report)
+class ReportAdmin(ScopedAdmin):
+    scope_via = "building"
+    form = ReportAdminForm
+    list_display = ["member", "building", "reported_on"]
+    search_fields = ["member__name", "building__name"]
+    list_select_related = ["member", "building"]
+    autocomplete_fields = ["member", "building"]
+    exclude = ["recorded_by"]
+
+
+class ReadOnlyAdmin(ScopedAdmin):
+    """Audit records: seen, never changed by hand."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(MemberMove)
+class MemberMoveAdmin(ReadOnlyAdmin):
+    scope_via = "member__unit"
+    list_display = ["member", "from_unit", "to_unit", "moved_on", "moved_by"]
+    search_fields = ["member__name"]
+    list_select_related = ["member", "from_unit", "to_unit", "moved_by"]
+
+
+@admin.register(PersonalDataReveal)
+class PersonalDataRevealAdmin(ReadOnlyAdmin):
+    scope_via = "member__unit"
+    list_display = ["at", "user", "member", "kind"]
+    list_filter = ["kind"]
+    search_fields = ["member__name", "user__username"]
+    list_select_related = ["user", "member"]
+
+    # The audit trail is for administrators (管理员) of the members' units only.
+    def get_queryset(self, request):
+        return scope_for(request.user).filter(admin.ModelAdmin.get_queryset(self, request), self.scope_via, MANAGE)
+
+    def has_module_permission(self, request):
+        return scope_for(request.user).can(MANAGE)
+
+    def has_view_permission(self, request, obj=None):
+        scope = scope_for(request.user)
+        return scope.allows(obj.member.unit, MANAGE) if obj is not None else scope.can(MANAGE)

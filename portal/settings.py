@@ -39,6 +39,14 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "dev-only-insecure-key-never-use-in-production"
 
+# Key for ID-card and mobile numbers at rest (portal/personal_store.py): encryption and keyed
+# hashes. Losing it makes stored numbers unreadable; a dump without it reveals none.
+PERSONAL_DATA_KEY = os.environ.get("PERSONAL_DATA_KEY", "")
+if not PERSONAL_DATA_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("PERSONAL_DATA_KEY must be set when DEBUG is off.")
+    PERSONAL_DATA_KEY = "dev-only-personal-data-key-never-use-in-production"
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 

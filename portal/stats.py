@@ -4,6 +4,7 @@ Each app contributes one section, a function of the unit (or None for the whole 
 Add a section by appending to SECTIONS.
 """
 
+from grids.member_stats import members_section
 from grids.stats import units_section
 from projects.stats_micro import micro_section
 from projects.stats_volunteer import volunteering_section
@@ -12,6 +13,7 @@ SECTIONS = [
     ("units", units_section),
     ("volunteering", volunteering_section),
     ("micro_projects", micro_section),
+    ("members", members_section),
 ]
 
 

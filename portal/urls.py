@@ -19,6 +19,7 @@ urlpatterns = [
     path("staff/units/", include("grids.urls")),
     path("staff/volunteer/", include(urls_volunteer.staff_urlpatterns)),
     path("volunteer/", include(urls_volunteer.urlpatterns)),
+    path("staff/members/", include("grids.members_urls")),
     path("open/stats.json", views.open_stats, name="open_stats"),
     path("text-size/", views.text_size, name="text_size"),
     path("i18n/", include("django.conf.urls.i18n")),

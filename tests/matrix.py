@@ -12,6 +12,7 @@ ADMIN_OUTSIDE does the same for each model registered in the admin.
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from grids import models as member_models
 from grids.models import Assignment, Unit
 
 
@@ -63,8 +64,30 @@ def _micro_admin_outside():
     return admin_outside()
 
 
+def _members():
+    from tests import factory_members
+
+    return factory_members
+
+
+def _member_outside(tree):
+    return _members().make_member(tree.grid2, "外街党员")
+
+
+def _member_inside(tree):
+    return _members().make_member(tree.grid1, "本街党员")
+
+
+def _claim(tree, unit):
+    fm = _members()
+    return fm.make_claim(fm.make_post(unit), fm.make_member(unit, "认领党员"))
+
+
 # URL keyword -> record outside 华富街道 (under 莲花街道).
 OUTSIDE_RECORD = {
+    "member_pk": _member_outside,
+    "post_pk": lambda tree: _members().make_post(tree.building2),
+    "claim_pk": lambda tree: _claim(tree, tree.building2),
     "unit_pk": lambda tree: tree.community2,
     "parent_pk": lambda tree: tree.community2,
     **{key: (lambda tree, key=key: _volunteering(key, tree.community2)) for key in _VOLUNTEER_KEYS},
@@ -73,6 +96,9 @@ OUTSIDE_RECORD = {
 
 # URL keyword -> record inside 华富街道.
 INSIDE_RECORD = {
+    "member_pk": _member_inside,
+    "post_pk": lambda tree: _members().make_post(tree.building1),
+    "claim_pk": lambda tree: _claim(tree, tree.building1),
     "unit_pk": lambda tree: tree.community1,
     "parent_pk": lambda tree: tree.community1,
     **{key: (lambda tree, key=key: _volunteering(key, tree.community1)) for key in _VOLUNTEER_KEYS},
@@ -85,6 +111,12 @@ ADMIN_OUTSIDE = {
     Assignment: _assignment_outside,
     **_volunteering_models(),
     **_micro_admin_outside(),
+    member_models.Member: _member_outside,
+    member_models.ServicePost: lambda tree: _members().make_post(tree.building2),
+    member_models.PostClaim: lambda tree: _claim(tree, tree.building2),
+    member_models.Report: lambda tree: _members().make_report(_member_outside(tree), tree.building2),
+    member_models.MemberMove: lambda tree: _members().make_move(_member_outside(tree), tree.building2),
+    member_models.PersonalDataReveal: lambda tree: _members().make_reveal(_member_outside(tree)),
 }
 
 

@@ -373,7 +373,9 @@ class MicroTransition(models.Model):
     project = models.ForeignKey(
         MicroProject, verbose_name=_("micro-project"), on_delete=models.CASCADE, related_name="transitions"
     )
-    from_status = models.CharField(pgettext_lazy("status change", "from"), max_length=16, choices=MicroStatus.choices, blank=True)
+    from_status = models.CharField(
+        pgettext_lazy("status change", "from"), max_length=16, choices=MicroStatus.choices, blank=True
+    )
     to_status = models.CharField(pgettext_lazy("status change", "to"), max_length=16, choices=MicroStatus.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from grids import demo as grids_demo
+from grids import demo_members as grids_demo_members
 from projects import demo_micro, demo_volunteer
 
 # Each app contributes one seeder, run in this order (later ones use earlier ones' data).
@@ -9,6 +10,7 @@ SEEDERS = [
     grids_demo.seed,
     demo_volunteer.seed,
     demo_micro.seed,
+    grids_demo_members.seed,
 ]
 
 

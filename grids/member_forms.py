@@ -1,0 +1,257 @@
+"""Forms for Party members. ID-card and mobile numbers are write-only here: a form never
+renders a stored number back (not even in a hidden field), only its masked form as help."""
+
+from datetime import date
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from portal.personal import id_card_birth_date, id_card_gender
+
+from .models import AgeBand, Category, Level, Member, MemberStatus, PostKind, ServicePost, Unit
+from .services import members as member_services
+from .tree import attach_full_names
+
+
+def _label_units(field, units):
+    labels = {unit.pk: unit.full_name_text for unit in attach_full_names(units)}
+    field.label_from_instance = lambda unit: labels.get(unit.pk, unit.name)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class WriteOnlyInput(forms.TextInput):
+    """A text input that never renders a value back: not the stored number, and not the one
+    just typed when the form comes back with an error elsewhere (it would sit in the page)."""
+
+    def format_value(self, value):
+        return None
+
+
+class MemberForm(forms.ModelForm):
+    id_card = forms.CharField(
+        label=_("ID-card number"), max_length=20, required=False, strip=True, widget=WriteOnlyInput
+    )
+    mobile = forms.CharField(label=_("Mobile number"), max_length=20, required=False, strip=True, widget=WriteOnlyInput)
+
+    class Meta:
+        model = Member
+        fields = [
+            "name",
+            "id_card",
+            "gender",
+            "birth_date",
+            "ethnicity",
+            "mobile",
+            "education",
+            "joined_on",
+            "full_member_on",
+            "status",
+            "category",
+            "workplace",
+            "address",
+            "unit",
+            "outside_org",
+        ]
+        widgets = {"birth_date": DateInput(), "joined_on": DateInput(), "full_member_on": DateInput()}
+
+    def __init__(self, *args, unit_choices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if unit_choices is not None:  # the admin sets the scoped choices itself
+            self.fields["unit"].queryset = unit_choices
+            _label_units(self.fields["unit"], unit_choices)
+        self.fields["unit"].help_text = _("The grid branch or building group holding the member's relation.")
+        self.fields["gender"].required = False
+        self.fields["birth_date"].required = False
+        self.fields["gender"].help_text = _("Left empty, taken from the ID-card number.")
+        self.fields["birth_date"].help_text = _("Left empty, taken from the ID-card number.")
+        self.fields["id_card"].widget.attrs["autocomplete"] = "off"
+        self.fields["mobile"].widget.attrs["autocomplete"] = "off"
+        if self.instance.pk:
+            self.fields["id_card"].help_text = _("Now %(masked)s. Leave empty to keep it.") % {
+                "masked": self.instance.id_card_masked
+            }
+            self.fields["mobile"].help_text = _("Now %(masked)s. Leave empty to keep it.") % {
+                "masked": self.instance.mobile_masked or "—"
+            }
+        else:
+            self.fields["id_card"].required = True
+
+    def clean(self):
+        data = super().clean()
+        raw = data.get("id_card")
+        if raw:
+            number, errors = member_services.check_identity(
+                id_card=raw, birth_date=data.get("birth_date"), gender=data.get("gender")
+            )
+            for name, message in errors.items():
+                self.add_error(name, message)
+            if number:
+                data["id_card"] = number
+                data.setdefault("birth_date", None)
+                if not data.get("birth_date") and "birth_date" not in self.errors:
+                    data["birth_date"] = id_card_birth_date(number)
+                if not data.get("gender") and "gender" not in self.errors:
+                    data["gender"] = id_card_gender(number)
+                if member_services.id_card_taken(number, exclude_pk=self.instance.pk):
+                    self.add_error("id_card", _("A member with this ID-card number is already registered."))
+        elif self.instance.pk:
+            # The number is kept; birth date and gender must still agree with it.
+            _number, errors = member_services.check_identity(
+                id_card=self.instance.reveal_id_card(), birth_date=data.get("birth_date"), gender=data.get("gender")
+            )
+            for name, message in errors.items():
+                self.add_error(name, message)
+        for name in ("birth_date", "gender"):
+            if not data.get(name) and name not in self.errors:
+                self.add_error(name, _("This field is required."))
+        if data.get("mobile"):
+            number, problem = member_services.check_mobile(data["mobile"])
+            if problem:
+                self.add_error("mobile", problem)
+            else:
+                data["mobile"] = number
+        for name, message in member_services.check_dates(
+            birth_date=data.get("birth_date"),
+            joined_on=data.get("joined_on"),
+            full_member_on=data.get("full_member_on"),
+            status=data.get("status"),
+        ).items():
+            if name not in self.errors:
+                self.add_error(name, message)
+        for name, message in member_services.check_placement(
+            unit=data.get("unit"), category=data.get("category"), outside_org=data.get("outside_org")
+        ).items():
+            self.add_error(name, message)
+        return data
+
+    def _post_clean(self):
+        # The gender and birth date may have been derived from the number in clean().
+        for name in ("gender", "birth_date"):
+            if self.cleaned_data.get(name):
+                setattr(self.instance, name, self.cleaned_data[name])
+        if self.cleaned_data.get("id_card"):
+            self.instance.set_id_card(self.cleaned_data["id_card"])
+        if self.cleaned_data.get("mobile"):
+            self.instance.set_mobile(self.cleaned_data["mobile"])
+        super()._post_clean()
+
+    def validate_unique(self):
+        # Uniqueness of the number is checked in clean() with a message about the number, not
+        # about the fingerprint column.
+        exclude = self._get_validation_exclusions()
+        exclude.add("id_card_hash")
+        try:
+            self.instance.validate_unique(exclude=exclude)
+        except forms.ValidationError as exc:
+            self._update_errors(exc)
+
+
+class MemberFilterForm(forms.Form):
+    q = forms.CharField(label=pgettext_lazy("person", "Name"), required=False)
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
+    category = forms.ChoiceField(
+        label=_("Category"), choices=[("", _("All categories"))] + Category.choices, required=False
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("All statuses"))] + MemberStatus.choices, required=False
+    )
+    age = forms.ChoiceField(label=_("Age"), choices=[("", _("All ages"))] + AgeBand.choices, required=False)
+    joined_year = forms.IntegerField(label=_("Year joined"), required=False, min_value=1921, max_value=2100)
+
+    def __init__(self, *args, unit_choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Streets and communities only, so the select stays short; the filter takes the subtree.
+        self.fields["unit"].queryset = unit_choices
+        self._unit_choices = unit_choices
+        _label_units(self.fields["unit"], unit_choices)
+
+    def filter(self, members):
+        if not self.is_valid():
+            return members.none()
+        data = self.cleaned_data
+        if data["q"]:
+            members = members.filter(name__icontains=data["q"])
+        if data["unit"]:
+            members = members.under(data["unit"])
+        if data["category"]:
+            members = members.filter(category=data["category"])
+        if data["status"]:
+            members = members.filter(status=data["status"])
+        if data["age"]:
+            members = members.aged(data["age"])
+        if data["joined_year"]:
+            members = members.filter(joined_on__year=data["joined_year"])
+        return members
+
+
+class MoveForm(forms.Form):
+    to_unit = forms.ModelChoiceField(label=_("Move to"), queryset=Unit.objects.none())
+    to_outside_org = forms.CharField(
+        label=_("Party organisation outside the district"),
+        max_length=150,
+        required=False,
+        help_text=_("In-service members only."),
+    )
+    moved_on = forms.DateField(label=_("Date moved"), initial=date.today, widget=DateInput())
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+    def __init__(self, *args, unit_choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_unit"].queryset = unit_choices
+        _label_units(self.fields["to_unit"], unit_choices)
+
+
+class ReportForm(forms.Form):
+    building = forms.ModelChoiceField(label=_("Building group"), queryset=Unit.objects.none())
+    reported_on = forms.DateField(label=_("Date reported"), initial=date.today, widget=DateInput())
+
+    def __init__(self, *args, building_choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["building"].queryset = building_choices
+        _label_units(self.fields["building"], building_choices)
+
+
+class ClaimForm(forms.Form):
+    post = forms.ModelChoiceField(label=_("Service post"), queryset=ServicePost.objects.none())
+    claimed_on = forms.DateField(label=_("Date claimed"), initial=date.today, widget=DateInput())
+
+    def __init__(self, *args, post_choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["post"].queryset = post_choices
+        labels = {unit.pk: unit.full_name_text for unit in attach_full_names({p.unit for p in post_choices})}
+        self.fields["post"].label_from_instance = lambda post: (
+            f"{labels.get(post.unit_id, '')} · {post.name} ({post.n_claimed}/{post.capacity})"
+        )
+
+
+class ServicePostForm(forms.ModelForm):
+    class Meta:
+        model = ServicePost
+        fields = ["unit", "kind", "name", "capacity", "description"]
+
+    def __init__(self, *args, unit_choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = unit_choices
+        self.fields["unit"].help_text = _("A building group or a community.")
+        _label_units(self.fields["unit"], unit_choices)
+        self.fields["kind"].initial = PostKind.BUILDING_ASSISTANT
+
+
+class ImportForm(forms.Form):
+    workbook = forms.FileField(label=_("Workbook (.xlsx)"))
+
+    def clean_workbook(self):
+        upload = self.cleaned_data["workbook"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError(_("Upload an Excel workbook (.xlsx), such as the template."))
+        return upload
+
+
+POST_LEVELS = (Level.COMMUNITY, Level.BUILDING)

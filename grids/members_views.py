@@ -1,0 +1,394 @@
+"""Staff pages for Party members, reporting and service posts (/staff/members/...).
+
+Every query goes through grids.scope. ID-card and mobile numbers are shown masked; the full
+numbers appear only in the response to a 管理员's POST (never in a URL), each reveal recorded.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
+from django.views.decorators.http import require_http_methods, require_safe
+
+from .member_forms import (
+    POST_LEVELS,
+    ClaimForm,
+    ImportForm,
+    MemberFilterForm,
+    MemberForm,
+    MoveForm,
+    ReportForm,
+    ServicePostForm,
+)
+from .models import Category, Level, Member, PostClaim, Report, RevealKind, ServicePost, Unit
+from .scope import EDIT, MANAGE, VIEW, scope_for
+from .services import member_excel
+from .services import members as member_services
+from .tree import attach_full_names
+
+PAGE_SIZE = 50
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _member_units(scope, need=EDIT):
+    return scope.units(need).filter(level__in=member_services.MEMBER_LEVELS).order_by("path")
+
+
+def _filter_form(scope, data):
+    # Streets and communities only, so the select stays short; the filter takes the subtree.
+    choices = scope.units(VIEW).filter(level__lte=Level.COMMUNITY).order_by("path")
+    return MemberFilterForm(data, unit_choices=choices)
+
+
+def _default_root(scope):
+    roots = scope.roots(VIEW)
+    return roots[0] if roots else None
+
+
+def _xlsx(content, filename):
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_safe
+@login_required
+def member_list(request):
+    scope = scope_for(request.user)
+    if not scope:
+        raise PermissionDenied(_("You are not assigned to any unit."))
+    form = _filter_form(scope, request.GET)
+    members = form.filter(scope.filter(Member.objects.all(), "unit", VIEW)).for_list()
+    page = Paginator(members, PAGE_SIZE).get_page(request.GET.get("page"))
+    attach_full_names([member.unit for member in page.object_list])
+    chosen = form.cleaned_data.get("unit") if form.is_valid() else None
+    context = {
+        "form": form,
+        "page": page,
+        "export_unit": chosen or _default_root(scope),
+        "can_edit": scope.can(EDIT),
+        "can_manage": scope.can(MANAGE),
+    }
+    return render(request, "grids/members/list.html", context)
+
+
+def _detail_context(scope, member):
+    attach_full_names([member.unit])
+    moves = list(member.moves.select_related("from_unit", "to_unit", "moved_by"))
+    report = Report.objects.select_related("building").filter(member=member).first()
+    attach_full_names(
+        [unit for move in moves for unit in (move.from_unit, move.to_unit) if unit]
+        + ([report.building] if report else [])
+    )
+    return {
+        "member": member,
+        "moves": moves,
+        "report": report,
+        "claims": member.claims.select_related("post", "post__unit"),
+        "can_edit": scope.allows(member.unit, EDIT),
+        "can_reveal": scope.allows(member.unit, MANAGE),
+        "revealed": None,
+    }
+
+
+@require_safe
+@login_required
+def member_detail(request, member_pk):
+    scope = scope_for(request.user)
+    member = scope.get_object_or_404(Member.objects.select_related("unit"), "unit", VIEW, pk=member_pk)
+    return render(request, "grids/members/detail.html", _detail_context(scope, member))
+
+
+@sensitive_variables("id_card", "mobile", "context")
+@never_cache
+@require_http_methods(["GET", "POST"])
+@login_required
+def member_reveal(request, member_pk):
+    """A 管理员 asks to see the full numbers: POST only (the numbers never sit in a URL or a
+    cache), recorded. A GET just goes back to the masked page."""
+    scope = scope_for(request.user)
+    if request.method != "POST":
+        member = scope.get_object_or_404(Member.objects.all(), "unit", VIEW, pk=member_pk)
+        context = {
+            "title": _("Show the full numbers of %(name)s?") % {"name": member.name},
+            "text": _("Only administrators may see them, and each time is recorded: who, when and which member."),
+            "button": _("Show full numbers (recorded)"),
+            "allowed": scope.allows(member.unit, MANAGE),
+            "back": reverse("member_detail", args=[member.pk]),
+        }
+        return render(request, "grids/members/confirm.html", context)
+    member = scope.get_object_or_404(Member.objects.select_related("unit"), "unit", MANAGE, pk=member_pk)
+    context = _detail_context(scope, member)
+    id_card, mobile = member_services.reveal(user=request.user, members=[member], kind=RevealKind.PAGE)[member.pk]
+    context["revealed"] = {"id_card": id_card, "mobile": mobile}
+    return render(request, "grids/members/detail.html", context)
+
+
+@sensitive_post_parameters("id_card", "mobile")
+@login_required
+def member_create(request):
+    scope = scope_for(request.user)
+    if not scope.can(EDIT):
+        raise PermissionDenied(_("Your role here does not allow this."))
+    form = MemberForm(request.POST or None, unit_choices=_member_units(scope))
+    if request.method == "POST" and form.is_valid():
+        scope.check(form.cleaned_data["unit"], EDIT)
+        member = form.save()
+        messages.success(request, _("Registered %(name)s.") % {"name": member.name})
+        return redirect("member_detail", member_pk=member.pk)
+    return render(request, "grids/members/form.html", {"form": form, "title": _("Register a Party member")})
+
+
+@sensitive_post_parameters("id_card", "mobile")
+@login_required
+def member_edit(request, member_pk):
+    scope = scope_for(request.user)
+    member = scope.get_object_or_404(Member.objects.select_related("unit"), "unit", EDIT, pk=member_pk)
+    # The unit is changed by a move (which keeps the history), not here.
+    form = MemberForm(request.POST or None, instance=member, unit_choices=Unit.objects.filter(pk=member.unit_id))
+    form.fields["unit"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Saved %(name)s.") % {"name": member.name})
+        return redirect("member_detail", member_pk=member.pk)
+    return render(
+        request,
+        "grids/members/form.html",
+        {"form": form, "member": member, "title": _("Edit %(name)s") % {"name": member.name}},
+    )
+
+
+@login_required
+def member_move(request, member_pk):
+    scope = scope_for(request.user)
+    member = scope.get_object_or_404(Member.objects.select_related("unit"), "unit", EDIT, pk=member_pk)
+    form = MoveForm(request.POST or None, unit_choices=_member_units(scope))
+    if request.method == "POST" and form.is_valid():
+        scope.check(form.cleaned_data["to_unit"], EDIT)
+        try:
+            member_services.move_member(
+                member=member,
+                to_unit=form.cleaned_data["to_unit"],
+                to_outside_org=form.cleaned_data["to_outside_org"],
+                moved_on=form.cleaned_data["moved_on"],
+                note=form.cleaned_data["note"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc, "to_unit")
+        else:
+            messages.success(request, _("Moved %(name)s.") % {"name": member.name})
+            return redirect("member_detail", member_pk=member.pk)
+    title = _("Move %(name)s") % {"name": member.name}
+    return render(request, "grids/members/form.html", {"form": form, "member": member, "title": title})
+
+
+def _add_errors(form, exc, default_field):
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else default_field, errors)
+    else:
+        form.add_error(default_field, exc.messages)
+
+
+@login_required
+def member_report(request, member_pk):
+    """在职党员进社区报到: record the building group the member reports to."""
+    scope = scope_for(request.user)
+    member = scope.get_object_or_404(Member.objects.select_related("unit"), "unit", EDIT, pk=member_pk)
+    buildings = scope.units(EDIT).filter(level=Level.BUILDING).order_by("path")
+    form = ReportForm(request.POST or None, building_choices=buildings)
+    if request.method == "POST" and form.is_valid():
+        try:
+            member_services.report_member(
+                member=member,
+                building=form.cleaned_data["building"],
+                reported_on=form.cleaned_data["reported_on"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc, "building")
+        else:
+            messages.success(request, _("Recorded the report of %(name)s.") % {"name": member.name})
+            return redirect("member_detail", member_pk=member.pk)
+    title = _("Report of %(name)s to a building group") % {"name": member.name}
+    return render(request, "grids/members/form.html", {"form": form, "member": member, "title": title})
+
+
+def _open_posts(scope):
+    return scope.filter(ServicePost.objects.with_claimed().select_related("unit"), "unit", EDIT).order_by(
+        "unit__path", "name"
+    )
+
+
+@login_required
+def member_claim(request, member_pk):
+    scope = scope_for(request.user)
+    member = scope.get_object_or_404(Member.objects.select_related("unit"), "unit", EDIT, pk=member_pk)
+    form = ClaimForm(request.POST or None, post_choices=_open_posts(scope))
+    if request.method == "POST" and form.is_valid():
+        try:
+            member_services.claim_post(
+                post=form.cleaned_data["post"],
+                member=member,
+                claimed_on=form.cleaned_data["claimed_on"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc, "post")
+        else:
+            messages.success(request, _("%(name)s claimed the post.") % {"name": member.name})
+            return redirect("member_detail", member_pk=member.pk)
+    title = _("A service post for %(name)s") % {"name": member.name}
+    return render(request, "grids/members/form.html", {"form": form, "member": member, "title": title})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def member_export(request, unit_pk):
+    """The filtered list under a unit as .xlsx: masked (GET), or with full numbers for a
+    管理员 who asks (POST), each member's reveal recorded."""
+    scope = scope_for(request.user)
+    full = request.method == "POST"
+    unit = scope.get_object_or_404(Unit.objects.all(), "", MANAGE if full else VIEW, pk=unit_pk)
+    params = request.POST if full else request.GET
+    form = _filter_form(scope, params)
+    members = form.filter(scope.filter(Member.objects.under(unit), "unit", MANAGE if full else VIEW))
+    content = member_excel.export_workbook(members, user=request.user, full=full)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return _xlsx(content, f"members-{unit.pk}-{stamp}{'-full' if full else ''}.xlsx")
+
+
+@login_required
+def member_import(request):
+    scope = scope_for(request.user)
+    if not scope.can(EDIT):
+        raise PermissionDenied(_("Your role here does not allow this."))
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        result = member_excel.import_workbook(form.cleaned_data["workbook"], user=request.user)
+        if result.ok:
+            messages.success(request, _("Imported %(n)d members.") % {"n": result.created})
+            return redirect("member_list")
+    roots = scope.roots(EDIT)
+    attach_full_names(roots)
+    context = {"form": form, "result": result, "roots": roots}
+    return render(request, "grids/members/import.html", context, status=400 if result and not result.ok else 200)
+
+
+@require_safe
+@login_required
+def member_import_template(request, unit_pk):
+    """The import template, with the paths of the units under `unit` one may import into."""
+    scope = scope_for(request.user)
+    unit = scope.get_object_or_404(Unit.objects.all(), "", VIEW, pk=unit_pk)
+    units = attach_full_names(
+        _member_units(scope).filter(path__startswith=unit.path).only("pk", "name", "code", "path", "level")
+    )
+    return _xlsx(member_excel.template_workbook(units=units), f"members-template-{unit.pk}.xlsx")
+
+
+@require_safe
+@login_required
+def reporting(request):
+    """Reports (报到) counted per street, community and building group of the scope."""
+    scope = scope_for(request.user)
+    if not scope:
+        raise PermissionDenied(_("You are not assigned to any unit."))
+    unit = None
+    ref = request.GET.get("unit", "")
+    if ref.isdigit():
+        unit = scope.filter(Unit.objects.all(), "", VIEW).filter(pk=int(ref)).first()
+    unit = unit or _default_root(scope)
+    attach_full_names([unit])
+    children = list(unit.children.order_by("name")) if unit.level < Level.BUILDING else []
+    reports = scope.filter(Report.objects.under(unit), "building", VIEW)
+    counts = reports.counts_by(unit.level + 1) if children else {}
+    in_service = scope.filter(Member.objects.under(unit), "unit", VIEW).filter(category=Category.IN_SERVICE)
+    context = {
+        "unit": unit,
+        "rows": [(child, counts.get(child.pk, 0)) for child in children],
+        "total": reports.count(),
+        "in_service": in_service.count(),
+        "parent": unit.parent if unit.parent_id and scope.allows(unit.parent, VIEW) else None,
+    }
+    return render(request, "grids/members/reporting.html", context)
+
+
+@require_safe
+@login_required
+def post_list(request):
+    scope = scope_for(request.user)
+    if not scope:
+        raise PermissionDenied(_("You are not assigned to any unit."))
+    posts = scope.filter(ServicePost.objects.with_claimed().select_related("unit"), "unit", VIEW).order_by(
+        "unit__path", "name"
+    )
+    page = Paginator(posts, PAGE_SIZE).get_page(request.GET.get("page"))
+    attach_full_names([post.unit for post in page.object_list])
+    return render(request, "grids/members/post_list.html", {"page": page, "can_edit": scope.can(EDIT)})
+
+
+@login_required
+def post_create(request):
+    scope = scope_for(request.user)
+    if not scope.can(EDIT):
+        raise PermissionDenied(_("Your role here does not allow this."))
+    choices = scope.units(EDIT).filter(level__in=POST_LEVELS).order_by("path")
+    form = ServicePostForm(request.POST or None, unit_choices=choices)
+    if request.method == "POST" and form.is_valid():
+        scope.check(form.cleaned_data["unit"], EDIT)
+        post = form.save()
+        messages.success(request, _("Created the post %(name)s.") % {"name": post.name})
+        return redirect("post_detail", post_pk=post.pk)
+    return render(request, "grids/members/form.html", {"form": form, "title": _("New service post")})
+
+
+@require_safe
+@login_required
+def post_detail(request, post_pk):
+    scope = scope_for(request.user)
+    post = scope.get_object_or_404(ServicePost.objects.select_related("unit"), "unit", VIEW, pk=post_pk)
+    attach_full_names([post.unit])
+    claims = list(post.claims.select_related("member"))
+    context = {
+        "post": post,
+        "claims": claims,
+        "free": post.capacity - len(claims),
+        "can_edit": scope.allows(post.unit, EDIT),
+    }
+    return render(request, "grids/members/post_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def claim_release(request, claim_pk):
+    scope = scope_for(request.user)
+    if request.method != "POST":
+        claim = scope.get_object_or_404(
+            PostClaim.objects.select_related("post", "post__unit", "member"), "post__unit", VIEW, pk=claim_pk
+        )
+        context = {
+            "title": _("Free the place of %(name)s on %(post)s?")
+            % {"name": claim.member.name, "post": claim.post.name},
+            "text": _("The member no longer holds this post; the place can be claimed again."),
+            "button": _("Release"),
+            "allowed": scope.allows(claim.post.unit, EDIT),
+            "back": reverse("post_detail", args=[claim.post_id]),
+        }
+        return render(request, "grids/members/confirm.html", context)
+    claim = scope.get_object_or_404(
+        PostClaim.objects.select_related("post", "post__unit"), "post__unit", EDIT, pk=claim_pk
+    )
+    member_services.release_claim(claim=claim)
+    messages.success(request, _("The place is free again."))
+    return redirect("post_detail", post_pk=claim.post_id)

@@ -1,0 +1,391 @@
+"""Party members (党员) on the tree: the registry, reporting (报到), service posts and claims.
+
+Sources: shared/domain/002 and 003 (Binhu: 189 building groups, 3,853 members reported,
+1,216 posts claimed). ID-card and mobile numbers are sensitive personal data (PIPL): they are
+stored encrypted with a keyed fingerprint beside them (portal.personal_store), and a masked
+form for display, so no page needs to decrypt anything unless a 管理员 asks.
+"""
+
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from portal import personal_store
+from portal.personal import mask_id_card, mask_mobile
+
+from .tree import Level, Unit
+
+
+class Gender(models.TextChoices):
+    MALE = "M", _("Male")
+    FEMALE = "F", _("Female")
+
+
+class Education(models.TextChoices):
+    PRIMARY = "primary", _("Primary school")
+    JUNIOR = "junior", _("Junior middle school")
+    SENIOR = "senior", _("Senior middle school or technical school")
+    COLLEGE = "college", _("Junior college")
+    BACHELOR = "bachelor", _("Bachelor's degree")
+    POSTGRADUATE = "postgraduate", _("Postgraduate")
+
+
+class MemberStatus(models.TextChoices):
+    FULL = "full", _("Full member")
+    PROBATIONARY = "probationary", _("Probationary member")
+
+
+class Category(models.TextChoices):
+    """在册: organisational relation here; 在职报到: works elsewhere, reports where they live; 流动."""
+
+    REGISTERED = "registered", _("Registered")
+    IN_SERVICE = "in_service", _("In-service, reporting")
+    MOBILE = "mobile", _("Mobile (floating)")
+
+
+class AgeBand(models.TextChoices):
+    UNDER_35 = "u35", _("Under 35")
+    FROM_35 = "35_49", _("35 to 49")
+    FROM_50 = "50_59", _("50 to 59")
+    FROM_60 = "60_79", _("60 to 79")
+    FROM_80 = "80", _("80 and over")
+
+
+# Band -> (youngest age, oldest age or None).
+AGE_BANDS = {
+    AgeBand.UNDER_35: (0, 34),
+    AgeBand.FROM_35: (35, 49),
+    AgeBand.FROM_50: (50, 59),
+    AgeBand.FROM_60: (60, 79),
+    AgeBand.FROM_80: (80, None),
+}
+
+
+def _years_before(day, years):
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+class MemberQuerySet(models.QuerySet):
+    def under(self, unit):
+        return self.filter(unit__path__startswith=unit.path)
+
+    def aged(self, band, today=None):
+        """Members whose age today falls in the band (AgeBand value)."""
+        youngest, oldest = AGE_BANDS[AgeBand(band)]
+        today = today or date.today()
+        qs = self.filter(birth_date__lte=_years_before(today, youngest))
+        if oldest is not None:
+            # Born after the day they would have turned oldest + 1.
+            qs = qs.filter(birth_date__gt=_years_before(today, oldest + 1))
+        return qs
+
+    def with_id_card(self, number):
+        return self.filter(id_card_hash=personal_store.fingerprint(number))
+
+    def with_mobile(self, number):
+        return self.filter(mobile_hash=personal_store.fingerprint(number))
+
+    def for_list(self):
+        return self.select_related("unit").order_by("unit__path", "name", "pk")
+
+
+class Member(models.Model):
+    """A Party member. `unit` is where the member is managed in this portal: the grid branch or
+    building group holding the organisational relation, or, for an in-service member whose
+    relation is outside the district (`outside_org` set), the building group they live in."""
+
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
+    ethnicity = models.CharField(_("ethnicity"), max_length=20, default="汉族")
+    birth_date = models.DateField(_("date of birth"))
+    # The ID-card number: encrypted, fingerprinted (unique), and masked for display.
+    id_card_encrypted = models.TextField(editable=False)
+    id_card_hash = models.CharField(max_length=64, editable=False)
+    id_card_masked = models.CharField(_("ID-card number"), max_length=18, editable=False)
+    mobile_encrypted = models.TextField(editable=False, blank=True)
+    mobile_hash = models.CharField(max_length=64, editable=False, blank=True, db_index=True)
+    mobile_masked = models.CharField(_("mobile number"), max_length=11, editable=False, blank=True)
+    education = models.CharField(_("education"), max_length=20, choices=Education.choices, blank=True)
+    joined_on = models.DateField(_("date joined the Party"))
+    full_member_on = models.DateField(_("date of full membership"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=MemberStatus.choices, default=MemberStatus.FULL)
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices, default=Category.REGISTERED)
+    workplace = models.CharField(_("workplace"), max_length=150, blank=True)
+    address = models.CharField(_("home address"), max_length=200, blank=True)
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="members")
+    outside_org = models.CharField(
+        _("Party organisation outside the district"),
+        max_length=150,
+        blank=True,
+        help_text=_("In-service members only: the organisation holding the relation, when outside the district."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MemberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Party member")
+        verbose_name_plural = _("Party members")
+        ordering = ["name"]
+        indexes = [models.Index(fields=["name"], name="member_name_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["id_card_hash"],
+                name="member_unique_id_card",
+                violation_error_message=_("A member with this ID-card number is already registered."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(id_card_hash=""), name="member_has_id_card", violation_error_message=_("ID required.")
+            ),
+            models.CheckConstraint(
+                condition=Q(outside_org="") | Q(category=Category.IN_SERVICE),
+                name="member_outside_org_only_in_service",
+                violation_error_message=_("Only in-service members can belong to an organisation outside."),
+            ),
+            models.CheckConstraint(
+                condition=Q(full_member_on__isnull=True) | Q(full_member_on__gte=models.F("joined_on")),
+                name="member_full_after_joining",
+                violation_error_message=_("Full membership cannot come before joining the Party."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status=MemberStatus.FULL) | Q(full_member_on__isnull=True),
+                name="member_probationary_not_full_yet",
+                violation_error_message=_("A probationary member has no date of full membership yet."),
+            ),
+        ]
+
+    def __str__(self):
+        # Never the ID or mobile number: __str__ lands in logs, admin messages and history.
+        return self.name
+
+    SENSITIVE_COLUMNS = (
+        "id_card_encrypted",
+        "id_card_hash",
+        "id_card_masked",
+        "mobile_encrypted",
+        "mobile_hash",
+        "mobile_masked",
+    )
+
+    @staticmethod
+    def sensitive_values(*, id_card, mobile):
+        """The stored forms of validated, normalised numbers: encrypted, fingerprinted, masked."""
+        return {
+            "id_card_encrypted": personal_store.encrypt(id_card),
+            "id_card_hash": personal_store.fingerprint(id_card),
+            "id_card_masked": mask_id_card(id_card),
+            "mobile_encrypted": personal_store.encrypt(mobile),
+            "mobile_hash": personal_store.fingerprint(mobile),
+            "mobile_masked": mask_mobile(mobile),
+        }
+
+    def set_id_card(self, number):
+        for column, value in Member.sensitive_values(id_card=number, mobile="").items():
+            if column.startswith("id_card"):
+                setattr(self, column, value)
+
+    def set_mobile(self, number):
+        for column, value in Member.sensitive_values(id_card="", mobile=number).items():
+            if column.startswith("mobile"):
+                setattr(self, column, value)
+
+    def reveal_id_card(self):
+        """The full number. Callers record the reveal (grids.services.members.reveal)."""
+        return personal_store.decrypt(self.id_card_encrypted)
+
+    def reveal_mobile(self):
+        return personal_store.decrypt(self.mobile_encrypted)
+
+    @property
+    def is_outside(self):
+        return bool(self.outside_org)
+
+    def age(self, today=None):
+        today = today or date.today()
+        return (
+            today.year
+            - self.birth_date.year
+            - ((today.month, today.day) < (self.birth_date.month, self.birth_date.day))
+        )
+
+
+class MemberMove(models.Model):
+    """Membership history: a member moved from one unit (or outside organisation) to another."""
+
+    member = models.ForeignKey(Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="moves")
+    from_unit = models.ForeignKey(
+        Unit, verbose_name=_("from"), on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    from_outside_org = models.CharField(_("from organisation outside"), max_length=150, blank=True)
+    to_unit = models.ForeignKey(Unit, verbose_name=_("to"), on_delete=models.PROTECT, related_name="+")
+    to_outside_org = models.CharField(_("to organisation outside"), max_length=150, blank=True)
+    moved_on = models.DateField(_("date moved"))
+    moved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("moved by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership move")
+        verbose_name_plural = _("membership history")
+        ordering = ["-moved_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.member} · {self.moved_on}"
+
+
+class ReportQuerySet(models.QuerySet):
+    def under(self, unit):
+        return self.filter(building__path__startswith=unit.path)
+
+    def counts_by(self, level, units=None):
+        """{unit id: number of reports} for the units of `level` (building, community, street).
+
+        One GROUP BY on the building's path prefix: a building's path holds the ids of all its
+        ancestors, and the id at position `level` is its unit at that level."""
+        counts = {}
+        rows = self.values_list("building__path").annotate(n=Count("pk")).order_by()
+        for path, n in rows:
+            parts = path.strip("/").split("/")
+            if len(parts) >= level:
+                key = int(parts[level - 1])
+                counts[key] = counts.get(key, 0) + n
+        return counts
+
+
+class Report(models.Model):
+    """在职党员进社区报到: an in-service member reports to the building group where they live."""
+
+    member = models.OneToOneField(Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="report")
+    building = models.ForeignKey(
+        Unit, verbose_name=_("building group"), on_delete=models.PROTECT, related_name="reports"
+    )
+    reported_on = models.DateField(_("date reported"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("report to a building group")
+        verbose_name_plural = _("reports to building groups")
+        ordering = ["-reported_on"]
+
+    def __str__(self):
+        return f"{self.member} → {self.building}"
+
+
+class PostKind(models.TextChoices):
+    BUILDING_ASSISTANT = "building_assistant", _("Building head's assistant")
+    WASTE_SORTING = "waste_sorting", _("Waste-sorting supervisor")
+    SAFETY_PATROL = "safety_patrol", _("Safety patrol")
+    CARE = "care", _("Care and assistance")
+    CIVILISATION = "civilisation", _("Civilised-neighbourhood guide")
+    OTHER = "other", _("Other")
+
+
+class ServicePostQuerySet(models.QuerySet):
+    def with_claimed(self):
+        return self.annotate(n_claimed=Count("claims"))
+
+
+class ServicePost(models.Model):
+    """服务岗位 offered by a building group or community, with a number of places."""
+
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="service_posts")
+    kind = models.CharField(_("kind"), max_length=30, choices=PostKind.choices)
+    name = models.CharField(_("name"), max_length=100)
+    capacity = models.PositiveSmallIntegerField(_("places"), default=1, validators=[MinValueValidator(1)])
+    description = models.TextField(_("description"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ServicePostQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("service post")
+        verbose_name_plural = _("service posts")
+        ordering = ["unit__path", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(capacity__gte=1),
+                name="service_post_capacity_positive",
+                violation_error_message=_("A post has at least one place."),
+            ),
+            models.UniqueConstraint(
+                fields=["unit", "name"],
+                name="service_post_unique_name_per_unit",
+                violation_error_message=_("This unit already has a post with this name."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        if self.unit_id and self.unit.level not in (Level.COMMUNITY, Level.BUILDING):
+            raise ValidationError({"unit": _("Choose a building group or a community.")})
+
+
+class PostClaim(models.Model):
+    """A member claims (认领) a place on a service post."""
+
+    post = models.ForeignKey(
+        ServicePost, verbose_name=_("service post"), on_delete=models.CASCADE, related_name="claims"
+    )
+    member = models.ForeignKey(Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="claims")
+    claimed_on = models.DateField(_("date claimed"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("post claim")
+        verbose_name_plural = _("post claims")
+        ordering = ["-claimed_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["post", "member"],
+                name="post_claim_once_per_member",
+                violation_error_message=_("This member has already claimed this post."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.member} · {self.post}"
+
+
+class RevealKind(models.TextChoices):
+    PAGE = "page", _("Member page")
+    EXPORT = "export", _("Excel export")
+
+
+class PersonalDataReveal(models.Model):
+    """Audit trail: who saw a member's full ID-card and mobile numbers, when, and how."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="+"
+    )
+    member = models.ForeignKey(Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="reveals")
+    kind = models.CharField(_("how"), max_length=10, choices=RevealKind.choices)
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("personal-data reveal")
+        verbose_name_plural = _("personal-data reveals")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.user} · {self.member} · {self.at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,1 @@
+"""Workflows across models (STYLE 6): plain functions with keyword-only arguments."""

@@ -1,0 +1,161 @@
+"""Member workflows: identity checks, moving a member, reporting, claiming a post, revealing.
+
+Nothing here logs or puts a full ID-card or mobile number into an exception message.
+"""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from portal.personal import id_card_birth_date, id_card_gender, validate_id_card, validate_mobile
+
+from ..models import (
+    Category,
+    Level,
+    Member,
+    MemberMove,
+    MemberStatus,
+    PersonalDataReveal,
+    PostClaim,
+    Report,
+    ServicePost,
+)
+
+# Party constitution, article 1: members join at 18 or older.
+MIN_JOINING_AGE = 18
+# Where a member's organisational relation may sit in the tree (issue 4).
+MEMBER_LEVELS = (Level.GRID, Level.BUILDING)
+
+
+def check_identity(*, id_card, birth_date=None, gender=None):
+    """(normalised number, {field: message}). Birth date and gender must agree with the number."""
+    errors = {}
+    try:
+        number = validate_id_card(id_card)
+    except ValidationError as exc:
+        return None, {"id_card": exc.messages[0]}
+    if birth_date is not None and birth_date != id_card_birth_date(number):
+        errors["birth_date"] = _("The date of birth does not agree with the ID-card number.")
+    if gender and gender != id_card_gender(number):
+        errors["gender"] = _("The gender does not agree with the ID-card number.")
+    return number, errors
+
+
+def check_mobile(value):
+    """(normalised number or "", message or None)."""
+    if not (value or "").strip():
+        return "", None
+    try:
+        return validate_mobile(value), None
+    except ValidationError as exc:
+        return None, exc.messages[0]
+
+
+def check_dates(*, birth_date, joined_on, full_member_on, status, today=None):
+    """{field: message} for the Party dates."""
+    today = today or date.today()
+    errors = {}
+    if joined_on is not None:
+        if joined_on > today:
+            errors["joined_on"] = _("The date joined the Party cannot be in the future.")
+        elif (
+            birth_date is not None
+            and (joined_on.year - birth_date.year)
+            - ((joined_on.month, joined_on.day) < (birth_date.month, birth_date.day))
+            < MIN_JOINING_AGE
+        ):
+            errors["joined_on"] = _("A member joins the Party at 18 or older: check the dates.")
+    if full_member_on is not None:
+        if status == MemberStatus.PROBATIONARY:
+            errors["full_member_on"] = _("A probationary member has no date of full membership yet.")
+        elif full_member_on > today:
+            errors["full_member_on"] = _("The date of full membership cannot be in the future.")
+        elif joined_on is not None and full_member_on < joined_on:
+            errors["full_member_on"] = _("Full membership cannot come before joining the Party.")
+    return errors
+
+
+def check_placement(*, unit, category, outside_org):
+    errors = {}
+    if unit is not None and unit.level not in MEMBER_LEVELS:
+        errors["unit"] = _("Choose a grid branch or a building group.")
+    if outside_org and category != Category.IN_SERVICE:
+        errors["outside_org"] = _("Only in-service members can belong to an organisation outside the district.")
+    return errors
+
+
+def id_card_taken(number, exclude_pk=None):
+    qs = Member.objects.with_id_card(number)
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs.exists()
+
+
+@transaction.atomic
+def move_member(*, member, to_unit, by, moved_on=None, to_outside_org="", note=""):
+    """Move a member to another unit; the history keeps from, to, date and who."""
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    errors = check_placement(unit=to_unit, category=member.category, outside_org=to_outside_org)
+    if errors:
+        raise ValidationError(errors)
+    if to_unit.pk == member.unit_id and to_outside_org == member.outside_org:
+        raise ValidationError({"to_unit": _("The member is already there.")})
+    move = MemberMove.objects.create(
+        member=member,
+        from_unit_id=member.unit_id,
+        from_outside_org=member.outside_org,
+        to_unit=to_unit,
+        to_outside_org=to_outside_org,
+        moved_on=moved_on or date.today(),
+        moved_by=by,
+        note=note,
+    )
+    member.unit = to_unit
+    member.outside_org = to_outside_org
+    member.save(update_fields=["unit", "outside_org", "updated_at"])
+    return move
+
+
+@transaction.atomic
+def report_member(*, member, building, by, reported_on=None):
+    """在职党员进社区报到: record (or change) the building group a member reports to."""
+    if member.category != Category.IN_SERVICE:
+        raise ValidationError({"building": _("Only in-service members report to a building group.")})
+    if building.level != Level.BUILDING:
+        raise ValidationError({"building": _("Choose a building group.")})
+    report, _created = Report.objects.update_or_create(
+        member=member,
+        defaults={"building": building, "reported_on": reported_on or date.today(), "recorded_by": by},
+    )
+    return report
+
+
+class PostFull(ValidationError):
+    pass
+
+
+@transaction.atomic
+def claim_post(*, post, member, by, claimed_on=None):
+    """A member claims a place on a post. The post row is locked while its claims are counted,
+    so two claims racing for the last place are serialised and the second one sees it full."""
+    post = ServicePost.objects.select_for_update().get(pk=post.pk)
+    if PostClaim.objects.filter(post=post, member=member).exists():
+        raise ValidationError(_("This member has already claimed this post."))
+    if PostClaim.objects.filter(post=post).count() >= post.capacity:
+        raise PostFull(_("This post is full: all %(n)d places are taken.") % {"n": post.capacity})
+    return PostClaim.objects.create(post=post, member=member, claimed_on=claimed_on or date.today(), recorded_by=by)
+
+
+def release_claim(*, claim):
+    claim.delete()
+
+
+def reveal(*, user, members, kind):
+    """Full numbers for the members, each reveal recorded. {member pk: (id card, mobile)}."""
+    members = list(members)
+    PersonalDataReveal.objects.bulk_create(
+        [PersonalDataReveal(user=user, member=member, kind=kind) for member in members], batch_size=2000
+    )
+    return {member.pk: (member.reveal_id_card(), member.reveal_mobile()) for member in members}
