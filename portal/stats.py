@@ -4,10 +4,12 @@ Each app contributes one section, a function of the unit (or None for the whole 
 Add a section by appending to SECTIONS.
 """
 
+from centers.stats import centers_section
 from grids.stats import units_section
 
 SECTIONS = [
     ("units", units_section),
+    ("centers", centers_section),
 ]
 
 

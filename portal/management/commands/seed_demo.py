@@ -1,11 +1,13 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from centers import demo as centers_demo
 from grids import demo as grids_demo
 
 # Each app contributes one seeder, run in this order (later ones use earlier ones' data).
 SEEDERS = [
     grids_demo.seed,
+    centers_demo.seed,
 ]
 
 
