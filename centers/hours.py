@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import holidays
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 LOOKAHEAD_DAYS = 14  # "next opening" searches two weeks ahead (long holidays last 8–9 days)
@@ -31,13 +31,13 @@ WEEKDAYS = [
     (6, gettext_lazy("Sunday")),
 ]
 WEEKDAY_SHORT = [
-    gettext_lazy("Mon"),
-    gettext_lazy("Tue"),
-    gettext_lazy("Wed"),
-    gettext_lazy("Thu"),
-    gettext_lazy("Fri"),
-    gettext_lazy("Sat"),
-    gettext_lazy("Sun"),
+    pgettext_lazy("short weekday", "Mon"),
+    pgettext_lazy("short weekday", "Tue"),
+    pgettext_lazy("short weekday", "Wed"),
+    pgettext_lazy("short weekday", "Thu"),
+    pgettext_lazy("short weekday", "Fri"),
+    pgettext_lazy("short weekday", "Sat"),
+    pgettext_lazy("short weekday", "Sun"),
 ]
 
 
@@ -46,8 +46,29 @@ def _calendar(year):
     return holidays.China(years=year)
 
 
+def _is_rest_weekend(day):
+    return day.weekday() >= 5 and not _calendar(day.year).is_working_day(day)
+
+
 def is_statutory_holiday(day):
-    return day in _calendar(day.year)
+    """A day of a holiday period (放假) as the State Council notice counts it.
+
+    The notices count the weekend days joined to the statutory days ("10月1日至8日放假调休，
+    共8天"), so a rest weekend touching a holiday belongs to it; the library lists only the
+    statutory and substituted days themselves.
+    """
+    calendar = _calendar(day.year)
+    if day in calendar:
+        return True
+    if not _is_rest_weekend(day):
+        return False
+    for step in (-1, 1):
+        other = day + dt.timedelta(days=step)
+        while _is_rest_weekend(other):
+            other += dt.timedelta(days=step)
+        if other in _calendar(other.year):
+            return True
+    return False
 
 
 def is_adjusted_working_day(day):

@@ -12,6 +12,7 @@ ADMIN_OUTSIDE does the same for each model registered in the admin.
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from centers.models import Center
 from grids.models import Assignment, Unit
 
 
@@ -22,22 +23,31 @@ def _assignment_outside(tree):
     return Assignment.objects.get(user=user)
 
 
+def _center(unit):
+    from tests.factory_centers import make_center
+
+    return Center.objects.filter(owner=unit).first() or make_center(unit)
+
+
 # URL keyword -> record outside 华富街道 (under 莲花街道).
 OUTSIDE_RECORD = {
     "unit_pk": lambda tree: tree.community2,
     "parent_pk": lambda tree: tree.community2,
+    "center_pk": lambda tree: _center(tree.community2),
 }
 
 # URL keyword -> record inside 华富街道.
 INSIDE_RECORD = {
     "unit_pk": lambda tree: tree.community1,
     "parent_pk": lambda tree: tree.community1,
+    "center_pk": lambda tree: _center(tree.community1),
 }
 
 # Admin model -> record outside 华富街道.
 ADMIN_OUTSIDE = {
     Unit: lambda tree: tree.community2,
     Assignment: _assignment_outside,
+    Center: lambda tree: _center(tree.community2),
 }
 
 

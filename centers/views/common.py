@@ -5,9 +5,6 @@ import math
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from .. import geo
-
-# Mainland China plus margin: a nearby query far outside it is almost surely swapped lat/lng.
 LAT_BOUNDS = (-90.0, 90.0)
 LNG_BOUNDS = (-180.0, 180.0)
 
@@ -44,8 +41,8 @@ def parse_int(raw, name, default, maximum):
 
 
 def parse_point(params):
-    lat = parse_float(params.get("lat"), "lat", LAT_BOUNDS)
-    lng = parse_float(params.get("lng"), "lng", LNG_BOUNDS)
+    lat = parse_float(params.get("lat"), _("latitude (lat)"), LAT_BOUNDS)
+    lng = parse_float(params.get("lng"), _("longitude (lng)"), LNG_BOUNDS)
     return lat, lng
 
 
@@ -69,10 +66,3 @@ def marker(center, url=None, label=None):
         "url": url or "",
         "label": label or "",
     }
-
-
-def display_point(lat, lng):
-    """The point as the configured tiles expect it (used by the server-rendered GeoJSON)."""
-    if settings.MAP_TILE_CRS == "gcj02":
-        return geo.wgs84_to_gcj02(lat, lng)
-    return lat, lng

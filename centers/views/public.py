@@ -158,8 +158,13 @@ def nearby_json(request):
     """WGS-84 in; centers within radius_m sorted by great-circle distance, with distance_m."""
     try:
         lat, lng = parse_point(request.GET)
-        radius_m = parse_int(request.GET.get("radius_m"), "radius_m", services.COVERAGE_RADIUS_M, services.MAX_RADIUS_M)
-        limit = parse_int(request.GET.get("limit"), "limit", 20, services.MAX_LIMIT)
+        radius_m = parse_int(
+            request.GET.get("radius_m"),
+            _("search radius (radius_m)"),
+            services.COVERAGE_RADIUS_M,
+            services.MAX_RADIUS_M,
+        )
+        limit = parse_int(request.GET.get("limit"), _("number of results (limit)"), 20, services.MAX_LIMIT)
     except BadInput as exc:
         return _json_error(str(exc))
     centers = Center.objects.public().near(lat, lng, radius_m).with_hours()[:limit]
