@@ -67,8 +67,8 @@ class _NoOverlapFormSet(forms.BaseInlineFormSet):
         by_day = {}
         for form in self.forms:
             data = getattr(form, "cleaned_data", None)
-            if not data or data.get("DELETE") or not data.get("opens") or not data.get("closes"):
-                continue
+            if not data or data.get("DELETE") or None in (data.get("weekday"), data.get("opens"), data.get("closes")):
+                continue  # an invalid or empty row already carries its own error
             by_day.setdefault(data["weekday"], []).append((data["opens"], data["closes"]))
         for intervals in by_day.values():
             intervals.sort()

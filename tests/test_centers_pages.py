@@ -171,3 +171,23 @@ def test_demo_seed_reports_116_centers(db, client):
 def test_home_links_to_the_nearby_search(db, client):
     html = client.get(reverse("home")).content.decode()
     assert reverse("center_nearby") in html
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"service": "99999999999999999999999"},
+        {"street": "1" * 30, "community": "x", "kind": "nope", "page": "9" * 30},
+        {"page": "0", "open": "yes", "q": "x" * 500},
+    ],
+)
+def test_odd_list_parameters_never_fail(db, client, params):
+    assert client.get(reverse("center_list"), params).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"community": "9" * 30}, {"street": "-1"}, {"lat": "22.5"}, {"lng": "114"}, {"lat": "1e999", "lng": "114"}],
+)
+def test_odd_nearby_parameters_never_fail(db, client, params):
+    assert client.get(reverse("center_nearby"), params).status_code in (200, 400)

@@ -53,7 +53,7 @@ def center_list(request):
     if kind in Kind.values:
         centers = centers.filter(kind=kind)
     service_id = request.GET.get("service", "")
-    if service_id.isdigit():
+    if service_id.isdigit() and len(service_id) < 10:  # a huge number would overflow the integer column
         centers = centers.filter(services=int(service_id))
     open_now = request.GET.get("open") == "1"
     if open_now:
