@@ -35,7 +35,8 @@ class CenterForm(forms.ModelForm):
 
     def __init__(self, *args, owner_choices, **kwargs):
         super().__init__(*args, **kwargs)
-        owner_choices = owner_choices.filter(level__lte=Level.COMMUNITY).order_by("path")
+        # Centers belong to a district, street or community; a 小区微阵地 may belong to a grid.
+        owner_choices = owner_choices.filter(level__lte=Level.GRID).order_by("path")
         self.fields["owner"].queryset = owner_choices
         labels = {unit.pk: unit.full_name_text for unit in attach_full_names(owner_choices)}
         self.fields["owner"].label_from_instance = lambda unit: labels.get(unit.pk, unit.name)
