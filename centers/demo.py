@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Avg
 
+from grids.demo import LAT_RANGE, LNG_RANGE
 from grids.models import Level, Unit
 
 from .models import Center, Kind, OpeningInterval, Room, RoomKind, Service, Status, SubKind
@@ -43,9 +44,9 @@ NEW_DOMAIN = [
 DISTRICT_CENTER = ("福田区党群服务中心", 22.5431, 114.0579, "深圳市福田区福中三路市民中心")
 OFF_CENTER_EVERY = 9  # every 9th community center stands on the edge of its community
 # The grids demo packs every community tightly around its street, so every building would be
-# within 1 km. Real Futian has outlying estates on the Meilin hillside (north) and along the
-# western edge: move a few building groups there so coverage has gaps to show.
-OUTLYING = {"梅林街道": (0.013, 0.0), "香蜜湖街道": (0.0, -0.014)}
+# within 1 km. Move a few building groups of 香蜜湖街道 out to estates on the district's
+# western edge (still inside its box) so that coverage has gaps to show.
+OUTLYING = {"香蜜湖街道": (0.0, -0.014)}
 OUTLYING_EVERY = 6
 
 T = dt.time
@@ -179,6 +180,11 @@ def seed(stdout=None):
         )
 
 
+def _within(value, bounds):
+    low, high = (Decimal(str(bound)) for bound in bounds)
+    return min(max(value, low + Decimal("0.001")), high - Decimal("0.001"))
+
+
 def _move_outlying_buildings(streets):
     moved = []
     for street_name, (d_lat, d_lng) in OUTLYING.items():
@@ -187,8 +193,9 @@ def _move_outlying_buildings(streets):
             continue
         buildings = Unit.objects.under(street).filter(level=Level.BUILDING, latitude__isnull=False).order_by("path")
         for building in list(buildings)[::OUTLYING_EVERY]:
-            building.latitude += Decimal(str(d_lat))
-            building.longitude += Decimal(str(d_lng))
+            # Still inside the district's box, as the grids demo promises (lat 22.50–22.58, lng 114.00–114.10).
+            building.latitude = _within(building.latitude + Decimal(str(d_lat)), LAT_RANGE)
+            building.longitude = _within(building.longitude + Decimal(str(d_lng)), LNG_RANGE)
             moved.append(building)
     Unit.objects.bulk_update(moved, ["latitude", "longitude"])
     return len(moved)
