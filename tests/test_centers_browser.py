@@ -47,3 +47,17 @@ def test_detail_page_works_without_tiles_and_passes_axe(live_server, phone, futi
     assert phone.locator("h1").inner_text() == "市民中心党群服务中心"
     assert phone.locator("#center-map").count() == 1
     assert axe(phone) == []
+
+
+def test_list_page_passes_axe_and_the_browser_shifts_like_the_server(live_server, phone, futian_centers, axe):
+    from centers import geo
+
+    phone.goto(live_server.url + "/centers/")
+    assert phone.locator("li.center-item").count() == 3
+    assert axe(phone) == []
+    # static/centers/geo.js must agree with centers/geo.py, both ways.
+    for lat, lng in [(22.5431, 114.0579), (39.915, 116.404), (51.5, -0.12)]:
+        shifted = phone.evaluate(f"CenterGeo.toGcj({lat}, {lng})")
+        assert shifted == pytest.approx(list(geo.wgs84_to_gcj02(lat, lng)), abs=1e-9)
+        back = phone.evaluate(f"CenterGeo.toWgs({shifted[0]}, {shifted[1]})")
+        assert geo.haversine_m(lat, lng, *back) < 0.01

@@ -191,3 +191,13 @@ def test_odd_list_parameters_never_fail(db, client, params):
 )
 def test_odd_nearby_parameters_never_fail(db, client, params):
     assert client.get(reverse("center_nearby"), params).status_code in (200, 400)
+
+
+def test_map_settings_reach_the_page(tree, client, settings):
+    settings.MAP_TILE_URL = "https://tiles.example/{z}/{x}/{y}.png"
+    settings.MAP_TILE_CRS = "gcj02"
+    center = make_center(tree.community1)
+    html = client.get(reverse("center_detail", args=[center.pk])).content.decode()
+    assert '"crs": "gcj02"' in html and "tiles.example" in html
+    # Markers stay WGS-84 in the page: the browser shifts them for the GCJ-02 tiles.
+    assert f'"lat": {center.latitude}' in html
