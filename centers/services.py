@@ -129,3 +129,14 @@ def add_photo(*, center, upload, caption=""):
     photo.thumbnail.save(f"{stem}-thumb.jpg", thumb, save=False)
     photo.save()
     return photo
+
+
+def remove_photo(*, center, photo_pk):
+    """Delete a photo of this center and, once the transaction commits, its two files."""
+    photo = center.photos.filter(pk=photo_pk).first()
+    if photo is None:
+        return False
+    files = [photo.image, photo.thumbnail]
+    photo.delete()
+    transaction.on_commit(lambda: [f.storage.delete(f.name) for f in files if f.name])
+    return True

@@ -3,6 +3,7 @@
 import datetime as dt
 import io
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -194,7 +195,7 @@ def _bomb():
     return out.getvalue()
 
 
-def test_a_photo_is_stored_as_display_and_thumbnail(tree, people, client_for, settings):
+def test_a_photo_is_stored_as_display_and_thumbnail(tree, people, client_for, django_capture_on_commit_callbacks):
     center = make_center(tree.community1)
     upload = SimpleUploadedFile("a.jpg", _jpeg((3000, 2000)), content_type="image/jpeg")
     url = reverse("staff_center_photos", args=[center.pk])
@@ -206,8 +207,11 @@ def test_a_photo_is_stored_as_display_and_thumbnail(tree, people, client_for, se
     public = client_for(people.huafu).get(reverse("center_detail", args=[center.pk])).content.decode()
     assert photo.thumbnail.url in public
     # Removing it works from the same page.
-    client_for(people.huafu).post(url, {"delete": photo.pk})
+    paths = [photo.image.path, photo.thumbnail.path]
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(people.huafu).post(url, {"delete": photo.pk})
     assert not Photo.objects.exists()
+    assert not any(Path(p).exists() for p in paths)
 
 
 @pytest.mark.parametrize(

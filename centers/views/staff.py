@@ -161,9 +161,8 @@ def center_photos(request, center_pk):
     form = PhotoForm()
     if request.method == "POST":
         delete_pk = request.POST.get("delete", "")
-        if delete_pk.isdigit():
-            deleted, _rows = center.photos.filter(pk=int(delete_pk)).delete()
-            if deleted:
+        if delete_pk.isdigit() and len(delete_pk) < 10:
+            if services.remove_photo(center=center, photo_pk=int(delete_pk)):
                 messages.success(request, _("Photo removed."))
             return redirect("staff_center_photos", center_pk=center.pk)
         form = PhotoForm(request.POST, request.FILES)
