@@ -4,6 +4,7 @@ Each app contributes one section, a function of the unit (or None for the whole 
 Add a section by appending to SECTIONS.
 """
 
+from centers.stats import centers_section
 from grids.member_stats import members_section
 from grids.stats import units_section
 from projects.stats_micro import micro_section
@@ -11,9 +12,10 @@ from projects.stats_volunteer import volunteering_section
 
 SECTIONS = [
     ("units", units_section),
+    ("centers", centers_section),
+    ("members", members_section),
     ("volunteering", volunteering_section),
     ("micro_projects", micro_section),
-    ("members", members_section),
 ]
 
 

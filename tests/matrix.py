@@ -12,6 +12,7 @@ ADMIN_OUTSIDE does the same for each model registered in the admin.
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from centers.models import Center
 from grids import models as member_models
 from grids.models import Assignment, Unit
 
@@ -83,6 +84,12 @@ def _claim(tree, unit):
     return fm.make_claim(fm.make_post(unit), fm.make_member(unit, "认领党员"))
 
 
+def _center(unit):
+    from tests.factory_centers import make_center
+
+    return Center.objects.filter(owner=unit).first() or make_center(unit)
+
+
 # URL keyword -> record outside 华富街道 (under 莲花街道).
 OUTSIDE_RECORD = {
     "member_pk": _member_outside,
@@ -92,6 +99,7 @@ OUTSIDE_RECORD = {
     "parent_pk": lambda tree: tree.community2,
     **{key: (lambda tree, key=key: _volunteering(key, tree.community2)) for key in _VOLUNTEER_KEYS},
     "micro_pk": lambda tree: _micro_project(tree.community2),
+    "center_pk": lambda tree: _center(tree.community2),
 }
 
 # URL keyword -> record inside 华富街道.
@@ -103,6 +111,7 @@ INSIDE_RECORD = {
     "parent_pk": lambda tree: tree.community1,
     **{key: (lambda tree, key=key: _volunteering(key, tree.community1)) for key in _VOLUNTEER_KEYS},
     "micro_pk": lambda tree: _micro_project(tree.community1),
+    "center_pk": lambda tree: _center(tree.community1),
 }
 
 # Admin model -> record outside 华富街道.
@@ -117,6 +126,7 @@ ADMIN_OUTSIDE = {
     member_models.Report: lambda tree: _members().make_report(_member_outside(tree), tree.building2),
     member_models.MemberMove: lambda tree: _members().make_move(_member_outside(tree), tree.building2),
     member_models.PersonalDataReveal: lambda tree: _members().make_reveal(_member_outside(tree)),
+    Center: lambda tree: _center(tree.community2),
 }
 
 

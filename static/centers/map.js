@@ -1,0 +1,48 @@
+/* Progressive enhancement: the page already lists everything; the map only adds a picture.
+   Markers are stored in WGS-84; with GCJ-02 tiles (MAP_TILE_CRS=gcj02) they are shifted for
+   display, and a point picked on such a map is shifted back before it fills the form. */
+(function () {
+  "use strict";
+  var el = document.getElementById("center-map");
+  var cfgEl = document.getElementById("center-map-config");
+  if (!el || !cfgEl || !window.L) return;
+  var cfg = JSON.parse(cfgEl.textContent);
+  var gcj = cfg.crs === "gcj02";
+  function show(lat, lng) { return gcj ? CenterGeo.toGcj(lat, lng) : [lat, lng]; }
+  function store(lat, lng) { return gcj ? CenterGeo.toWgs(lat, lng) : [lat, lng]; }
+
+  L.Icon.Default.imagePath = "";
+  L.Icon.Default.mergeOptions({ iconUrl: el.dataset.icon, iconRetinaUrl: el.dataset.iconRetina, shadowUrl: el.dataset.shadow });
+  var map = L.map(el, { scrollWheelZoom: false });
+  L.tileLayer(cfg.tiles, { attribution: cfg.attribution, maxZoom: 19 }).addTo(map);
+  var points = [];
+  (cfg.markers || []).forEach(function (m) {
+    var p = show(m.lat, m.lng);
+    var opts = m.uncovered ? { radius: 6, color: "#b01c1c" } : null;
+    var mk = opts ? L.circleMarker(p, opts) : L.marker(p, { title: m.name, alt: m.name });
+    var text = document.createElement(m.url ? "a" : "span");
+    text.textContent = m.name + (m.label ? " · " + m.label : "");
+    if (m.url) text.href = m.url;
+    mk.bindPopup(text).addTo(map);
+    points.push(p);
+  });
+  if (cfg.center) {
+    var c = show(cfg.center.lat, cfg.center.lng);
+    L.circleMarker(c, { radius: 8, color: "#0a58ca" }).bindPopup(el.dataset.you).addTo(map);
+    points.push(c);
+  }
+  if (points.length > 1) map.fitBounds(points, { padding: [24, 24], maxZoom: 16 });
+  else if (points.length === 1) map.setView(points[0], 16);
+  else map.setView(show(22.5431, 114.0579), 13);
+
+  if (cfg.picker) {
+    var lat = document.getElementById("id_latitude"), lng = document.getElementById("id_longitude");
+    var pin = null;
+    map.on("click", function (e) {
+      var w = store(e.latlng.lat, e.latlng.lng);
+      lat.value = w[0].toFixed(6);
+      lng.value = w[1].toFixed(6);
+      if (pin) pin.setLatLng(e.latlng); else pin = L.marker(e.latlng).addTo(map);
+    });
+  }
+})();
