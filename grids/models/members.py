@@ -44,7 +44,7 @@ class MemberStatus(models.TextChoices):
 class Category(models.TextChoices):
     """在册: organisational relation here; 在职报到: works elsewhere, reports where they live; 流动."""
 
-    REGISTERED = "registered", _("Registered")
+    REGISTERED = "registered", pgettext_lazy("member category", "Registered")
     IN_SERVICE = "in_service", _("In-service, reporting")
     MOBILE = "mobile", _("Mobile (floating)")
 
@@ -224,10 +224,10 @@ class MemberMove(models.Model):
 
     member = models.ForeignKey(Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="moves")
     from_unit = models.ForeignKey(
-        Unit, verbose_name=_("from"), on_delete=models.PROTECT, related_name="+", null=True, blank=True
+        Unit, verbose_name=pgettext_lazy("member move", "from"), on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     from_outside_org = models.CharField(_("from organisation outside"), max_length=150, blank=True)
-    to_unit = models.ForeignKey(Unit, verbose_name=_("to"), on_delete=models.PROTECT, related_name="+")
+    to_unit = models.ForeignKey(Unit, verbose_name=pgettext_lazy("member move", "to"), on_delete=models.PROTECT, related_name="+")
     to_outside_org = models.CharField(_("to organisation outside"), max_length=150, blank=True)
     moved_on = models.DateField(_("date moved"))
     moved_by = models.ForeignKey(
