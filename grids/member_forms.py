@@ -157,10 +157,14 @@ class MemberFilterForm(forms.Form):
     q = forms.CharField(label=pgettext_lazy("person", "Name"), required=False)
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
     category = forms.ChoiceField(
-        label=_("Category"), choices=[("", _("All categories"))] + Category.choices, required=False
+        label=pgettext_lazy("party member", "Category"),
+        choices=[("", _("All categories"))] + Category.choices,
+        required=False,
     )
     status = forms.ChoiceField(
-        label=_("Status"), choices=[("", _("All statuses"))] + MemberStatus.choices, required=False
+        label=pgettext_lazy("party member", "Status"),
+        choices=[("", _("All statuses"))] + MemberStatus.choices,
+        required=False,
     )
     age = forms.ChoiceField(label=_("Age"), choices=[("", _("All ages"))] + AgeBand.choices, required=False)
     joined_year = forms.IntegerField(label=_("Year joined"), required=False, min_value=1921, max_value=2100)

@@ -117,8 +117,12 @@ class Member(models.Model):
     education = models.CharField(_("education"), max_length=20, choices=Education.choices, blank=True)
     joined_on = models.DateField(_("date joined the Party"))
     full_member_on = models.DateField(_("date of full membership"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=MemberStatus.choices, default=MemberStatus.FULL)
-    category = models.CharField(_("category"), max_length=20, choices=Category.choices, default=Category.REGISTERED)
+    status = models.CharField(
+        pgettext_lazy("party member", "status"), max_length=20, choices=MemberStatus.choices, default=MemberStatus.FULL
+    )
+    category = models.CharField(
+        pgettext_lazy("party member", "category"), max_length=20, choices=Category.choices, default=Category.REGISTERED
+    )
     workplace = models.CharField(_("workplace"), max_length=150, blank=True)
     address = models.CharField(_("home address"), max_length=200, blank=True)
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="members")
@@ -224,10 +228,17 @@ class MemberMove(models.Model):
 
     member = models.ForeignKey(Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="moves")
     from_unit = models.ForeignKey(
-        Unit, verbose_name=pgettext_lazy("member move", "from"), on_delete=models.PROTECT, related_name="+", null=True, blank=True
+        Unit,
+        verbose_name=pgettext_lazy("member move", "from"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
     )
     from_outside_org = models.CharField(_("from organisation outside"), max_length=150, blank=True)
-    to_unit = models.ForeignKey(Unit, verbose_name=pgettext_lazy("member move", "to"), on_delete=models.PROTECT, related_name="+")
+    to_unit = models.ForeignKey(
+        Unit, verbose_name=pgettext_lazy("member move", "to"), on_delete=models.PROTECT, related_name="+"
+    )
     to_outside_org = models.CharField(_("to organisation outside"), max_length=150, blank=True)
     moved_on = models.DateField(_("date moved"))
     moved_by = models.ForeignKey(
