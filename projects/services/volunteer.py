@@ -206,7 +206,7 @@ def hours_workbook(*, volunteers, start, end):
     """
     from openpyxl import Workbook
 
-    rows = volunteers.with_hours(start, end).select_related("unit").order_by("unit__path", "name", "pk")
+    rows = volunteers.with_period_totals(start, end).select_related("unit").order_by("unit__path", "name", "pk")
     book = Workbook()
     sheet = book.active
     sheet.title = _("Service hours")[:31]
