@@ -135,6 +135,8 @@ def record_attendance(*, activity, entries, user):
     An attending resident who is not yet a volunteer is registered with the project's unit
     (found by mobile, a person is one volunteer portal-wide). All or nothing.
     """
+    if timezone.now() < activity.starts_at:
+        raise ValidationError(_("Attendance can be recorded once the activity has started."))
     saved = 0
     with transaction.atomic():
         for signup, attended, hours in entries:
