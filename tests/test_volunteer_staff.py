@@ -336,3 +336,12 @@ def test_staff_activity_sign_up_list_constant_queries(tree, people, client_for, 
         client.get(reverse("volunteer_staff_activity", args=[activity.pk]))
         client.get(reverse("volunteer_staff_attendance", args=[activity.pk]))
     assert Signup.objects.count() == 23
+
+
+def test_attendance_before_the_activity_starts_is_refused(tree, people, client_for):
+    activity = make_activity(make_project(tree.community1), days=2)
+    signup = make_signup(activity, name="王芳")
+    url = reverse("volunteer_staff_attendance", args=[activity.pk])
+    response = client_for(people.huafu).post(url, {f"s{signup.pk}-attended": "on", f"s{signup.pk}-hours": "2"})
+    assert response.status_code == 200 and "活动开始后" in response.content.decode()
+    assert not ServiceRecord.objects.exists()

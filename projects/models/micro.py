@@ -66,7 +66,7 @@ class MicroCategory(models.TextChoices):
     # Shenzhen's three kinds of 民生微实事 (shared/domain/000).
     WORKS = "works", _("Works")
     GOODS = "goods", _("Goods")
-    SERVICES = "services", _("Services")
+    SERVICES = "services", pgettext_lazy("micro category", "Services")
 
 
 class MicroStatus(models.TextChoices):

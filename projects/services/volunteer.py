@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from portal.images import process_image
 from portal.personal import mask_mobile, validate_mobile
@@ -135,6 +136,8 @@ def record_attendance(*, activity, entries, user):
     An attending resident who is not yet a volunteer is registered with the project's unit
     (found by mobile, a person is one volunteer portal-wide). All or nothing.
     """
+    if timezone.now() < activity.starts_at:
+        raise ValidationError(_("Attendance can be recorded once the activity has started."))
     saved = 0
     with transaction.atomic():
         for signup, attended, hours in entries:
@@ -206,12 +209,12 @@ def hours_workbook(*, volunteers, start, end):
     """
     from openpyxl import Workbook
 
-    rows = volunteers.with_hours(start, end).select_related("unit").order_by("unit__path", "name", "pk")
+    rows = volunteers.with_period_totals(start, end).select_related("unit").order_by("unit__path", "name", "pk")
     book = Workbook()
     sheet = book.active
     sheet.title = _("Service hours")[:31]
     sheet.append([_("Service hours from %(start)s to %(end)s") % {"start": start, "end": end}])
-    sheet.append([_("Name"), _("Mobile"), _("Registering unit"), _("Activities"), _("Hours")])
+    sheet.append([pgettext("person", "Name"), _("Mobile"), _("Registering unit"), _("Activities"), _("Hours")])
     total = Decimal("0")
     for volunteer in rows:
         sheet.append(

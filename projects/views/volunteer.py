@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -144,7 +144,7 @@ def cancel(request, token):
 @require_safe
 def team_ranking(request):
     # Team names and totals only: no members, no units' people.
-    teams = VolunteerTeam.objects.with_hours().order_by("-total_hours", "name", "pk").values("name", "total_hours")[:50]
+    teams = VolunteerTeam.objects.ranked().values("name", "total_hours")[:50]
     return render(request, "projects/volunteer/teams.html", {"teams": teams})
 
 
@@ -178,15 +178,25 @@ def _staff_projects(scope, need=VIEW):
 @login_required
 def staff_projects(request):
     scope = scope_for(request.user)
-    projects = _staff_projects(scope).select_related("unit").with_hours()
-    projects = projects.annotate(n_activities=Count("activities"))
+    projects = _staff_projects(scope)
     query = request.GET.get("q", "").strip()
     if query:
         projects = projects.filter(title__icontains=query)
     category = request.GET.get("category", "")
     if category in ProjectCategory.values:
         projects = projects.filter(category=category)
-    page = Paginator(projects.order_by("unit__path", "title", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    order = ("unit__path", "title", "pk")
+    page = Paginator(projects.order_by(*order).only("pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    # Totals for this page's rows only: PostgreSQL would otherwise run the hours subquery for
+    # every project in scope before sorting (0.3 s at 2,000 projects).
+    ids = [project.pk for project in page.object_list]
+    page.object_list = list(
+        ServiceProject.objects.filter(pk__in=ids)
+        .select_related("unit")
+        .with_hours()
+        .with_activity_counts()
+        .order_by(*order)
+    )
     context = {
         "page": page,
         "query": query,
@@ -274,7 +284,7 @@ def staff_project_rate(request, project_pk):
 def staff_teams(request):
     scope = scope_for(request.user)
     teams = scope.filter(VolunteerTeam.objects.all(), "unit").select_related("unit", "leader").with_hours()
-    teams = teams.annotate(n_members=Count("members"))
+    teams = teams.with_member_counts()
     page = Paginator(teams.order_by("unit__path", "name", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "projects/volunteer/staff/teams.html", {"page": page, "can_edit": scope.can(EDIT)})
 
