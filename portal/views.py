@@ -18,6 +18,9 @@ def home(request):
     return render(request, "portal/home.html", {"streets": streets, "figures": stats.build()})
 
 
+MAX_DASHBOARD_UNITS = 5
+
+
 @require_safe
 @login_required
 def staff_home(request):
@@ -25,8 +28,12 @@ def staff_home(request):
     assignments = request.user.assignments.select_related("unit").order_by("unit__path")
     units = attach_full_names(a.unit for a in assignments)
     rows = list(zip(assignments, units, strict=True))
+    # The dashboard: the public figures of each top unit of the user's scope (a handful of
+    # aggregate queries per unit, whatever the data size).
+    roots = scope.roots(VIEW)[:MAX_DASHBOARD_UNITS]
     context = {
         "rows": rows,
+        "dashboards": [(unit, stats.build(unit)) for unit in roots],
         "can_view": scope.can(VIEW),
         "can_edit": scope.can(EDIT),
         "can_manage": scope.can(MANAGE),

@@ -95,3 +95,20 @@ def test_redis_cache_and_sessions_when_configured(settings):
     assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.cached_db"
     cache.set("portal-ping", "pong", 10)
     assert cache.get("portal-ping") == "pong"
+
+
+def test_staff_dashboard_shows_the_figures_of_the_users_scope(tree, people, client_for, django_assert_max_num_queries):
+    client = client_for(people.huafu)
+    client.get(reverse("staff_home"))
+    with django_assert_max_num_queries(40):
+        response = client.get(reverse("staff_home"))
+    dashboards = response.context["dashboards"]
+    assert [unit.name for unit, _figures in dashboards] == ["华富街道"]
+    figures = dashboards[0][1]
+    assert figures["units"]["community"] == 1
+    assert "华富街道" in response.content.decode()
+    assert "狮岭社区" not in response.content.decode()
+
+
+def test_unassigned_user_has_no_dashboard(people, client_for):
+    assert client_for(people.nobody).get(reverse("staff_home")).context["dashboards"] == []
