@@ -42,6 +42,10 @@ def staff_home(request):
     return render(request, "portal/staff_home.html", context)
 
 
+def _json_error(message):
+    return JsonResponse({"error": message}, status=400, json_dumps_params={"ensure_ascii": False})
+
+
 @require_GET
 def open_stats(request):
     unit = None
@@ -49,12 +53,12 @@ def open_stats(request):
     if ref:
         unit = Unit.objects.by_ref(ref).first()
         if unit is None:
-            return JsonResponse({"error": _("No unit with this id or division code.")}, status=400)
+            return _json_error(_("No unit with this id or division code."))
     params = {key: value for key, value in request.GET.items() if key != "unit"}
     try:
         document = stats.build(unit, **params)
     except ValueError as exc:
-        return JsonResponse({"error": str(exc)}, status=400)
+        return _json_error(str(exc))
     if unit is not None:
         document = {"unit": {"id": unit.pk, "name": unit.name, "level": Level(unit.level).name.lower()}} | document
     response = JsonResponse(document, json_dumps_params={"ensure_ascii": False})
