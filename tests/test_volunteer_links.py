@@ -192,6 +192,11 @@ def test_public_pages_show_the_center_with_its_link_and_address(client, tree, ce
         assert inside.address in html and inside.name in html
     assert "三楼多功能厅" in client.get(reverse("volunteer_activity", args=[activity.pk])).content.decode()
     assert client.get(link).status_code == 200
+    # The sign-up confirmation and the cancellation page name the place too.
+    done = client.post(reverse("volunteer_activity", args=[activity.pk]), {"name": "王芳", "mobile": "13912345678"})
+    assert inside.name in done.content.decode()
+    cancel = client.get(done.context["cancel_url"])
+    assert inside.name in cancel.content.decode() and "三楼多功能厅" in cancel.content.decode()
 
 
 def test_a_center_in_preparation_is_named_without_a_link(client, tree):
@@ -252,6 +257,9 @@ def test_public_pages_with_centers_make_a_constant_number_of_queries(client, tre
 # --- Volunteers linked to Party members -------------------------------------------------------
 
 
+BADGE = '<span class="badge text-bg-danger">党员</span>'
+
+
 def _volunteer_post(unit, **overrides):
     data = {"unit": str(unit.pk), "name": "王芳", "mobile": "", "registered_on": "2026-01-05", "member": ""}
     data.update(overrides)
@@ -292,12 +300,12 @@ def test_volunteer_page_shows_party_member_and_unit_never_numbers(tree, people, 
     volunteer = make_volunteer(tree.community1, "张建国", "13912345678", member=member)
     client = client_for(people.huafu)
     html = client.get(reverse("volunteer_staff_volunteer", args=[volunteer.pk])).content.decode()
-    assert "党员" in html and "梅岗社区 / 第1网格" in html
+    assert BADGE in html and "梅岗社区 / 第1网格" in html
     assert reverse("member_detail", args=[member.pk]) in html
     for secret in (member.reveal_id_card(), member.id_card_masked, "13800138000", member.mobile_masked):
         assert secret not in html
     listing = client.get(reverse("volunteer_staff_volunteers")).content.decode()
-    assert "党员" in listing and "13800138000" not in listing
+    assert listing.count(BADGE) == 1 and "13800138000" not in listing
 
 
 def test_a_member_moved_out_of_scope_stays_linked(tree, people, client_for):
@@ -306,7 +314,7 @@ def test_a_member_moved_out_of_scope_stays_linked(tree, people, client_for):
     Member.objects.filter(pk=member.pk).update(unit=tree.grid2)  # moved to 莲花街道
     client = client_for(people.huafu)
     html = client.get(reverse("volunteer_staff_volunteer", args=[volunteer.pk])).content.decode()
-    assert "党员" in html and "狮岭社区 / 第1网格" in html
+    assert BADGE in html and "狮岭社区 / 第1网格" in html
     assert reverse("member_detail", args=[member.pk]) not in html  # no link into another street
     edit = reverse("volunteer_staff_volunteer_edit", args=[volunteer.pk])
     assert client.post(edit, _volunteer_post(tree.community1, name="张建国", member=member.pk)).status_code == 302
@@ -344,7 +352,7 @@ def test_staff_add_hours_for_a_volunteer_without_sign_up(tree, people, client_fo
     outsider = make_volunteer(tree.community2, "外街志愿者", "13912340003")
     client = client_for(people.huafu)
     url = reverse("volunteer_staff_attendance", args=[past.pk])
-    choices = {v.pk for v in client.get(url).context["walk_in"].fields["volunteer"].queryset}
+    choices = {pk for pk, _label in client.get(url).context["walk_in_choices"]}
     assert walk_in.pk in choices and signed.pk not in choices and outsider.pk not in choices
     response = client.post(url, _attendance(past, {"add-volunteer": walk_in.pk, "add-hours": "1.5"}))
     assert response.status_code == 302
@@ -352,11 +360,31 @@ def test_staff_add_hours_for_a_volunteer_without_sign_up(tree, people, client_fo
     # The walk-in is now a row of the page, to correct or remove like any other.
     page = client.get(url)
     assert "临时来的" in page.content.decode() and "139****0002" in page.content.decode()
-    assert walk_in.pk not in {v.pk for v in page.context["walk_in"].fields["volunteer"].queryset}
+    assert walk_in.pk not in {pk for pk, _label in page.context["walk_in_choices"]}
     client.post(url, _attendance(past, {f"v{walk_in.pk}-attended": "on", f"v{walk_in.pk}-hours": "2.5"}))
     assert ServiceRecord.objects.get().hours == Decimal("2.50")
     client.post(url, _attendance(past, {f"v{walk_in.pk}-hours": "2.5"}))
     assert not ServiceRecord.objects.exists()
+
+
+def test_walk_in_list_is_capped_and_searchable(tree, people, client_for, past, monkeypatch):
+    from projects.views import volunteer as views
+
+    monkeypatch.setattr(views, "WALK_IN_CHOICES", 3)
+    for i in range(5):
+        make_volunteer(tree.community1, f"本社区{i}", f"1391234100{i}")
+    elsewhere = make_volunteer(tree.street1, "街道志愿者", "13912349999")  # in scope, not the project's unit
+    client = client_for(people.huafu)
+    url = reverse("volunteer_staff_attendance", args=[past.pk])
+    page = client.get(url)
+    assert [label.split(" ")[0] for _pk, label in page.context["walk_in_choices"]] == ["本社区0", "本社区1", "本社区2"]
+    assert page.context["more_choices"] and "仅列出前 3 名" in page.content.decode()
+    found = client.get(url, {"find": "9999"}).context["walk_in_choices"]
+    assert [pk for pk, _label in found] == [elsewhere.pk]
+    assert [pk for pk, _label in client.get(url, {"find": "街道"}).context["walk_in_choices"]] == [elsewhere.pk]
+    # Any volunteer in scope validates, listed or not.
+    response = client.post(url, _attendance(past, {"add-volunteer": elsewhere.pk, "add-hours": "1"}))
+    assert response.status_code == 302 and ServiceRecord.objects.get().volunteer == elsewhere
 
 
 def test_a_tampered_walk_in_from_another_street_is_refused(tree, people, client_for, past):

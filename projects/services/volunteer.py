@@ -84,7 +84,11 @@ def signup_for_token(token):
     """The sign-up a cancellation token belongs to, or None."""
     if not token or len(token) > 100:
         return None
-    return Signup.objects.select_related("activity__project").filter(token_hash=hash_token(token)).first()
+    return (
+        Signup.objects.select_related("activity__project", "activity__center")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
 
 
 def cancel_signup(*, token, now=None):

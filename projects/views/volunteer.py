@@ -44,6 +44,7 @@ from ..models.volunteer import (
 from ..services import volunteer as services
 
 PAGE_SIZE = 30
+WALK_IN_CHOICES = 100  # volunteers listed at once on the attendance page (search for others)
 
 
 def _first_error(exc):
@@ -559,6 +560,15 @@ def staff_attendance(request, activity_pk):
         .exclude(pk__in=signed_up | set(existing))
         .exclude(mobile__in=[s.mobile for s in signups])
     )
+    # A street may hold thousands of volunteers: the list offers those of the project's unit,
+    # or those matching a search, never more than WALK_IN_CHOICES; any candidate validates.
+    find = request.GET.get("find", "").strip()[:50]
+    if find:
+        by_mobile = Q(mobile__endswith=find) if find.isdigit() and len(find) <= 4 else Q(pk__in=[])
+        shown = candidates.filter(Q(name__icontains=find) | by_mobile)
+    else:
+        shown = candidates.filter(unit__path__startswith=activity.project.unit.path)
+    shown = list(shown.order_by("name", "pk")[: WALK_IN_CHOICES + 1])
     walk_in = WalkInForm(data, prefix="add", volunteers=candidates, initial={"hours": default_hours})
     if request.method == "POST":
         if all([form.is_valid() for _who, form, _signed in rows] + [walk_in.is_valid()]):
@@ -574,7 +584,17 @@ def staff_attendance(request, activity_pk):
                 return redirect("volunteer_staff_activity", activity_pk=activity.pk)
         else:
             messages.error(request, _("Please correct the rows marked below; nothing was saved."))
-    context = {"activity": activity, "rows": rows, "walk_in": walk_in}
+    context = {
+        "activity": activity,
+        "rows": rows,
+        "walk_in": walk_in,
+        "walk_in_choices": [
+            (v.pk, walk_in.fields["volunteer"].label_from_instance(v)) for v in shown[:WALK_IN_CHOICES]
+        ],
+        "more_choices": len(shown) > WALK_IN_CHOICES,
+        "limit": WALK_IN_CHOICES,
+        "find": find,
+    }
     return render(request, "projects/volunteer/staff/attendance.html", context)
 
 
