@@ -13,7 +13,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from grids.models import Level, Unit
+from centers.models import Center, Kind
+from grids.models import Level, Member, Unit
 
 from .models.volunteer import (
     Activity,
@@ -78,6 +79,12 @@ TEAMS = [
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗梁"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英"
 
+# The brand projects of 000 are run from their community's Party-service center: they and their
+# activities are linked to it (the centers demo gives every community one community center).
+BRAND_PROJECTS = ["梅岗先锋使者在行动", "狮岭心愿驿站", "南华先锋长者助餐食堂"]
+# Volunteers of each team community linked to a Party member of that community.
+MEMBER_LINKS_PER_COMMUNITY = 2
+
 ADDRESSES = {
     "梅岗社区": "梅岗社区党群服务中心（华富路1018号）",
     "狮岭社区": "狮岭社区党群服务中心（红荔路3009号）",
@@ -94,12 +101,19 @@ def _community(name):
     return Unit.objects.filter(level=Level.COMMUNITY, name=name).first()
 
 
+def _community_center(community):
+    """The community's own center, as centers/demo.py creates it (owner = the community)."""
+    return Center.objects.filter(owner=community, kind=Kind.COMMUNITY).order_by("pk").first()
+
+
 def _add_activity(project, day, hour, capacity, index):
     starts = _shanghai(day, hour)
     return Activity.objects.create(
         project=project,
         title=f"{project.title}·第{index}期",
-        address=ADDRESSES.get(project.unit.name, f"{project.unit.name}党群服务中心"),
+        # At the project's center when it has one; the street address otherwise.
+        center_id=project.center_id,
+        address="" if project.center_id else ADDRESSES.get(project.unit.name, f"{project.unit.name}党群服务中心"),
         starts_at=starts,
         ends_at=starts + timedelta(hours=2),
         signup_deadline=starts - timedelta(hours=12),
@@ -136,6 +150,8 @@ def seed(stdout=None):
             StarRating.objects.create(project=project, stars=stars, reason="街道党工委年度星级评定（演示数据）")
         projects.append(project)
 
+    linked = _link_brand_projects(projects)
+
     teams = {}
     for community, name, speciality in TEAMS:
         teams[name], _created = VolunteerTeam.objects.get_or_create(
@@ -157,6 +173,11 @@ def seed(stdout=None):
                 VolunteerTeam.objects.filter(pk=team.pk).update(leader=volunteer)
                 team.leader = volunteer
         volunteers.append(volunteer)
+
+    members = _link_members(communities.values())
+    names = dict(Volunteer.objects.filter(pk__in=[v.pk for v in volunteers]).values_list("pk", "name"))
+    for volunteer in volunteers:  # a linked volunteer now bears the member's name
+        volunteer.name = names[volunteer.pk]
 
     active = [p for p in projects if p.status == ProjectStatus.ACTIVE]
     if first_run:
@@ -188,5 +209,48 @@ def seed(stdout=None):
         stdout.write(
             f"volunteering: {ServiceProject.objects.count()} projects, {VolunteerTeam.objects.count()} teams, "
             f"{Volunteer.objects.count()} volunteers, {Activity.objects.count()} activities "
-            f"({added} upcoming added), {ServiceRecord.objects.total_hours()} hours"
+            f"({added} upcoming added), {ServiceRecord.objects.total_hours()} hours; "
+            f"{linked} projects at a center, {members} volunteers linked to Party members"
         )
+
+
+def _link_brand_projects(projects):
+    """Link the brand projects and their activities to their community's center. Only empty
+    links are filled, so a second run (or a center staff chose meanwhile) changes nothing."""
+    linked = 0
+    for project in projects:
+        if project.title not in BRAND_PROJECTS:
+            continue
+        if project.center_id is None:
+            center = _community_center(project.unit)
+            if center is None:  # centers not seeded: the activities keep their addresses
+                continue
+            ServiceProject.objects.filter(pk=project.pk).update(center=center)
+            project.center = center
+        # The place is the center itself: the address is what the center page shows.
+        project.activities.filter(center__isnull=True).update(center=project.center_id, address="")
+        linked += 1
+    return linked
+
+
+def _link_members(communities):
+    """Link the first volunteers (by mobile) of each community to Party members of that community,
+    taking the volunteer's name from the member (they are one person). Idempotent: a community
+    that already has its links is left alone."""
+    total = 0
+    for community in sorted(communities, key=lambda unit: unit.path):
+        volunteers = Volunteer.objects.filter(unit=community)
+        have = volunteers.filter(member__isnull=False).count()
+        wanted = MEMBER_LINKS_PER_COMMUNITY - have
+        if wanted > 0:
+            free = (
+                Member.objects.under(community)
+                .filter(volunteers__isnull=True)
+                .order_by("unit__path", "birth_date", "name", "pk")[:wanted]
+            )
+            for volunteer, member in zip(volunteers.filter(member__isnull=True).order_by("mobile"), free, strict=False):
+                Volunteer.objects.filter(pk=volunteer.pk).update(member=member, name=member.name)
+                volunteer.member, volunteer.name = member, member.name
+                have += 1
+        total += have
+    return total

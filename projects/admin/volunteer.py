@@ -25,6 +25,28 @@ def masked_mobile(obj):
     return mask_mobile(obj.mobile)
 
 
+class KeepLinkedForm(forms.ModelForm):
+    """ScopedAdmin offers only records the user may edit. A link made by a wider scope (a center
+    of another street, a member since moved away) stays a choice, or saving would drop it."""
+
+    keep_linked = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.keep_linked:
+            field, current = self.fields.get(name), getattr(self.instance, f"{name}_id", None)
+            if field is not None and current is not None:
+                field.queryset = field.queryset | field.queryset.model._default_manager.filter(pk=current)
+
+
+class ServiceProjectAdminForm(KeepLinkedForm):
+    keep_linked = ("center",)
+
+
+class ActivityAdminForm(KeepLinkedForm):
+    keep_linked = ("center",)
+
+
 class StarRatingInline(admin.TabularInline):
     model = StarRating
     extra = 0
@@ -39,13 +61,26 @@ class StarRatingInline(admin.TabularInline):
 @admin.register(ServiceProject)
 class ServiceProjectAdmin(ScopedAdmin):
     scope_via = "unit"
-    list_display = ["title", "unit", "category", "status", "star_rating", "beneficiary_visits"]
+    form = ServiceProjectAdminForm
+    list_display = ["title", "unit", "center", "category", "status", "star_rating", "beneficiary_visits"]
     list_filter = ["category", "status", "star_rating"]
     search_fields = ["title"]
-    list_select_related = ["unit"]
+    list_select_related = ["unit", "center"]
     autocomplete_fields = ["unit"]
     readonly_fields = ["star_rating", "cover"]
-    fields = ["unit", "title", "category", "status", "description", "beneficiary_visits", "star_rating", "cover"]
+    # `center` is a plain select: ScopedAdmin.formfield_for_foreignkey limits it to the centers
+    # the user may edit (CenterAdmin is scoped via "owner").
+    fields = [
+        "unit",
+        "center",
+        "title",
+        "category",
+        "status",
+        "description",
+        "beneficiary_visits",
+        "star_rating",
+        "cover",
+    ]
     inlines = [StarRatingInline]
 
 
@@ -72,13 +107,14 @@ class VolunteerTeamAdmin(ScopedAdmin):
     autocomplete_fields = ["unit"]
 
 
-class VolunteerAdminForm(forms.ModelForm):
+class VolunteerAdminForm(KeepLinkedForm):
+    keep_linked = ("member",)
     # The stored mobile never reaches the browser: masked in the help text, empty keeps it.
     mobile = forms.CharField(label=_("mobile"), max_length=20, required=False)
 
     class Meta:
         model = Volunteer
-        fields = ["unit", "name", "mobile", "teams", "registered_on"]
+        fields = ["unit", "name", "mobile", "teams", "registered_on", "member"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -101,9 +137,9 @@ class VolunteerAdminForm(forms.ModelForm):
 class VolunteerAdmin(ScopedAdmin):
     scope_via = "unit"
     form = VolunteerAdminForm
-    list_display = ["name", masked_mobile, "unit", "registered_on"]
+    list_display = ["name", masked_mobile, "unit", "member", "registered_on"]
     search_fields = ["name"]
-    list_select_related = ["unit"]
+    list_select_related = ["unit", "member"]
     autocomplete_fields = ["unit"]
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
@@ -115,8 +151,9 @@ class VolunteerAdmin(ScopedAdmin):
 @admin.register(Activity)
 class ActivityAdmin(ScopedAdmin):
     scope_via = "project__unit"
-    list_display = ["title", "project", "starts_at", "capacity", "signup_deadline"]
-    list_select_related = ["project"]
+    form = ActivityAdminForm
+    list_display = ["title", "project", "center", "starts_at", "capacity", "signup_deadline"]
+    list_select_related = ["project", "center"]
     search_fields = ["title"]
     date_hierarchy = "starts_at"
 

@@ -1,4 +1,5 @@
 from datetime import timedelta
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -23,6 +24,27 @@ def _unit_field(field, units):
     field.label_from_instance = lambda unit: labels.get(unit.pk, unit.name)
 
 
+def _center_field(field, centers):
+    """Centers the view allows (the user's scope, plus the one already linked): a tampered pk
+    outside them is refused by the field ("select a valid choice"), nothing is saved."""
+    field.queryset = centers.select_related("owner").order_by("owner__path", "name", "pk")
+    field.label_from_instance = lambda center: f"{center.name}（{center.owner.name}）"
+
+
+def _member_field(field, members):
+    """Party members the view allows. Labels: name, unit path below the district, masked
+    mobile; never the ID-card number, never a full mobile."""
+    field.queryset = members.select_related("unit").order_by("unit__path", "name", "pk")
+    units = attach_full_names({member.unit_id: member.unit for member in field.queryset}.values())
+    paths = {unit.pk: unit.full_name_text.split(" / ", 1)[-1] for unit in units}
+
+    def label(member):
+        parts = [member.name, paths.get(member.unit_id, member.unit.name), member.mobile_masked]
+        return " · ".join(part for part in parts if part)
+
+    field.label_from_instance = label
+
+
 class DateTimeLocalInput(forms.DateTimeInput):
     input_type = "datetime-local"
 
@@ -40,12 +62,13 @@ class DateInput(forms.DateInput):
 class ProjectForm(forms.ModelForm):
     class Meta:
         model = ServiceProject
-        fields = ["unit", "title", "category", "status", "description", "beneficiary_visits", "cover"]
+        fields = ["unit", "center", "title", "category", "status", "description", "beneficiary_visits", "cover"]
         widgets = {"description": forms.Textarea(attrs={"rows": 5})}
 
-    def __init__(self, *args, units, **kwargs):
+    def __init__(self, *args, units, centers, **kwargs):
         super().__init__(*args, **kwargs)
         _unit_field(self.fields["unit"], units)
+        _center_field(self.fields["center"], centers)
         self.fields["cover"].help_text = _("JPEG, PNG, WebP or GIF, at most 5 MB.")
 
     def clean_cover(self):
@@ -79,13 +102,15 @@ class VolunteerForm(forms.ModelForm):
 
     class Meta:
         model = Volunteer
-        fields = ["unit", "name", "mobile", "teams", "registered_on"]
+        fields = ["unit", "name", "mobile", "teams", "registered_on", "member"]
         widgets = {"teams": forms.CheckboxSelectMultiple, "registered_on": DateInput}
+        help_texts = {"member": _("If this volunteer is a Party member in your part of the tree.")}
 
-    def __init__(self, *args, units, teams, **kwargs):
+    def __init__(self, *args, units, teams, members, **kwargs):
         super().__init__(*args, **kwargs)
         _unit_field(self.fields["unit"], units)
         self.fields["teams"].queryset = teams.order_by("name")
+        _member_field(self.fields["member"], members)
         # The stored number is never sent back to the browser: editing shows it masked and an
         # empty field keeps it.
         if self.instance.pk:
@@ -106,7 +131,7 @@ class VolunteerForm(forms.ModelForm):
 class ActivityForm(forms.ModelForm):
     class Meta:
         model = Activity
-        fields = ["title", "address", "starts_at", "ends_at", "signup_deadline", "capacity", "description"]
+        fields = ["title", "center", "address", "starts_at", "ends_at", "signup_deadline", "capacity", "description"]
         widgets = {
             "starts_at": DateTimeLocalInput,
             "ends_at": DateTimeLocalInput,
@@ -114,6 +139,10 @@ class ActivityForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 4}),
         }
         help_texts = {"starts_at": _("Beijing time (Asia/Shanghai).")}
+
+    def __init__(self, *args, centers, **kwargs):
+        super().__init__(*args, **kwargs)
+        _center_field(self.fields["center"], centers)
 
     def clean_capacity(self):
         capacity = self.cleaned_data["capacity"]
@@ -154,6 +183,26 @@ class AttendanceForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("attended") and not data.get("hours"):
+            self.add_error("hours", _("Enter the hours for a volunteer who attended."))
+        return data
+
+
+class WalkInForm(forms.Form):
+    """Hours for a volunteer who came without signing up: chosen from the volunteers in scope."""
+
+    volunteer = forms.ModelChoiceField(label=_("Volunteer who did not sign up"), queryset=None, required=False)
+    hours = forms.DecimalField(
+        label=_("Hours"), max_digits=5, decimal_places=2, min_value=Decimal("0.25"), max_value=24, required=False
+    )
+
+    def __init__(self, *args, volunteers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["volunteer"].queryset = volunteers.order_by("name", "pk")
+        self.fields["volunteer"].label_from_instance = lambda v: f"{v.name} ({mask_mobile(v.mobile)})"
+
+    def clean(self):
+        data = super().clean()
+        if data.get("volunteer") and not data.get("hours"):
             self.add_error("hours", _("Enter the hours for a volunteer who attended."))
         return data
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from centers.models import Status as CenterStatus
 from portal.personal import mask_mobile, validate_mobile
 
 __all__ = [
@@ -36,6 +37,11 @@ __all__ = [
 
 HOURS = DecimalField(max_digits=10, decimal_places=2)
 ZERO_HOURS = Value(Decimal("0.00"), output_field=HOURS)
+
+
+def center_has_public_page(center):
+    """Whether /centers/<id>/ shows this center (as CenterQuerySet.public(): not one in preparation)."""
+    return center is not None and center.status != CenterStatus.PREPARING
 
 
 def _sum_hours(records):
@@ -89,7 +95,16 @@ class ServiceProject(models.Model):
     unit = models.ForeignKey(
         "grids.Unit", verbose_name=_("owning unit"), on_delete=models.PROTECT, related_name="service_projects"
     )
-    # The link to a service center (issue 3) is added when the centers app lands.
+    # SET_NULL: the project belongs to its unit, the center is only where it is based; removing
+    # a center record (one entered by mistake) must not take the project or its history along.
+    center = models.ForeignKey(
+        "centers.Center",
+        verbose_name=_("service center"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="service_projects",
+    )
     title = models.CharField(_("title"), max_length=100)
     category = models.CharField(_("category"), max_length=20, choices=ProjectCategory.choices)
     description = models.TextField(_("description"), blank=True)
@@ -128,6 +143,10 @@ class ServiceProject(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def center_public(self):
+        return center_has_public_page(self.center)
 
     @property
     def stars_display(self):
@@ -240,7 +259,17 @@ class Volunteer(models.Model):
     mobile = models.CharField(_("mobile"), max_length=11, validators=[validate_mobile])
     teams = models.ManyToManyField(VolunteerTeam, verbose_name=_("teams"), blank=True, related_name="members")
     registered_on = models.DateField(_("registration date"), default=timezone.localdate)
-    # The link to a Party member (issue 4) is added when the members app lands.
+    # Staff link a volunteer to the Party member they are (only a member within their scope).
+    # The link stays if the member is later moved out of that scope: being a Party member is a
+    # fact about the person, wherever the member is managed. SET_NULL if the member is deleted.
+    member = models.ForeignKey(
+        "grids.Member",
+        verbose_name=_("Party member"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="volunteers",
+    )
 
     objects = VolunteerQuerySet.as_manager()
 
@@ -253,7 +282,13 @@ class Volunteer(models.Model):
                 fields=["mobile"],
                 name="volunteer_unique_mobile",
                 violation_error_message=_("A volunteer with this mobile number is already registered."),
-            )
+            ),
+            # One person, one volunteer: a Party member is linked to at most one volunteer.
+            models.UniqueConstraint(
+                fields=["member"],
+                name="volunteer_unique_member",
+                violation_error_message=_("This Party member is already linked to another volunteer."),
+            ),
         ]
 
     def __str__(self):
@@ -284,8 +319,25 @@ class Activity(models.Model):
         ServiceProject, verbose_name=_("project"), on_delete=models.CASCADE, related_name="activities"
     )
     title = models.CharField(_("title"), max_length=100)
-    # "center or address": the center link arrives with the centers app; an address for now.
-    address = models.CharField(_("address"), max_length=200)
+    # "Center or address" (issue 5): at a service center, or at an address (a park, a canteen);
+    # with both, the address says where in or near the center.
+    # PROTECT: the place an activity was held is part of its service record, and SET_NULL could
+    # leave an activity with neither (refused by activity_center_or_address). A center that
+    # stops is suspended, not deleted.
+    center = models.ForeignKey(
+        "centers.Center",
+        verbose_name=_("service center"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="volunteer_activities",
+    )
+    address = models.CharField(
+        _("address"),
+        max_length=200,
+        blank=True,
+        help_text=_("Needed when the activity is not at a service center; with a center, where in it (e.g. the hall)."),
+    )
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
     capacity = models.PositiveIntegerField(_("places"), validators=[MinValueValidator(1)])
@@ -315,6 +367,11 @@ class Activity(models.Model):
                 name="activity_capacity_positive",
                 violation_error_message=_("An activity has at least one place."),
             ),
+            models.CheckConstraint(
+                condition=Q(center__isnull=False) | ~Q(address=""),
+                name="activity_center_or_address",
+                violation_error_message=_("Choose a service center or enter an address."),
+            ),
         ]
 
     def __str__(self):
@@ -328,6 +385,12 @@ class Activity(models.Model):
             raise ValidationError(
                 {"signup_deadline": _("The sign-up deadline is at the latest when the activity starts.")}
             )
+        if self.center_id is None and not (self.address or "").strip():
+            raise ValidationError({"address": _("Choose a service center or enter an address.")})
+
+    @property
+    def center_public(self):
+        return center_has_public_page(self.center)
 
     def places_left(self):
         taken = getattr(self, "n_signups", None)

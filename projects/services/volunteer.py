@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from grids.scope import EDIT, scope_for
 from portal.images import process_image
 from portal.personal import mask_mobile, validate_mobile
 
@@ -83,7 +84,11 @@ def signup_for_token(token):
     """The sign-up a cancellation token belongs to, or None."""
     if not token or len(token) > 100:
         return None
-    return Signup.objects.select_related("activity__project").filter(token_hash=hash_token(token)).first()
+    return (
+        Signup.objects.select_related("activity__project", "activity__center")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
 
 
 def cancel_signup(*, token, now=None):
@@ -131,26 +136,36 @@ def store_cover(*, project, upload):
 
 
 def record_attendance(*, activity, entries, user):
-    """Save attendance for an activity's sign-ups: entries are (signup, attended, hours).
+    """Save attendance for an activity: entries are (who, attended, hours), where `who` is a
+    live sign-up or, for someone who came without signing up, a Volunteer.
 
     An attending resident who is not yet a volunteer is registered with the project's unit
-    (found by mobile, a person is one volunteer portal-wide). All or nothing.
+    (found by mobile, a person is one volunteer portal-wide). A volunteer without a sign-up
+    must be within the user's scope (the page only offers those) unless they already have
+    hours here, so that a row once saved can still be corrected. All or nothing.
     """
     if timezone.now() < activity.starts_at:
         raise ValidationError(_("Attendance can be recorded once the activity has started."))
     saved = 0
     with transaction.atomic():
-        for signup, attended, hours in entries:
-            if signup.activity_id != activity.pk:
-                raise ValidationError(_("This sign-up belongs to another activity."))
-            volunteer = signup.volunteer
-            if attended:
-                if volunteer is None:
+        recorded = set(activity.service_records.values_list("volunteer_id", flat=True))
+        for who, attended, hours in entries:
+            if isinstance(who, Volunteer):
+                volunteer = who
+                if attended and volunteer.pk not in recorded and not scope_for(user).allows(volunteer.unit, EDIT):
+                    raise ValidationError(_("This volunteer is outside the part of the tree you manage."))
+            else:
+                signup = who
+                if signup.activity_id != activity.pk:
+                    raise ValidationError(_("This sign-up belongs to another activity."))
+                volunteer = signup.volunteer
+                if attended and volunteer is None:
                     volunteer, _created = Volunteer.objects.get_or_create(
                         mobile=signup.mobile, defaults={"name": signup.name, "unit": activity.project.unit}
                     )
                     Signup.objects.filter(pk=signup.pk).update(volunteer=volunteer)
                     signup.volunteer = volunteer
+            if attended:
                 ServiceRecord.objects.update_or_create(
                     activity=activity,
                     volunteer=volunteer,

@@ -13,7 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from centers.models import Center
+from grids.models import Member
 from grids.scope import EDIT, VIEW, scope_for
+from grids.tree import attach_full_names
 
 from ..forms.volunteer import (
     ActivityForm,
@@ -26,6 +29,7 @@ from ..forms.volunteer import (
     TeamForm,
     VerifyForm,
     VolunteerForm,
+    WalkInForm,
 )
 from ..models.volunteer import (
     Activity,
@@ -40,6 +44,7 @@ from ..models.volunteer import (
 from ..services import volunteer as services
 
 PAGE_SIZE = 30
+WALK_IN_CHOICES = 100  # volunteers listed at once on the attendance page (search for others)
 
 
 def _first_error(exc):
@@ -52,13 +57,13 @@ def _first_error(exc):
 @require_safe
 def index(request):
     form = ProjectFilterForm(request.GET)
-    projects = form.filter(ServiceProject.objects.public().select_related("unit"))
+    projects = form.filter(ServiceProject.objects.public().select_related("unit", "center"))
     page = Paginator(projects.order_by("-star_rating", "title", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     upcoming = (
         Activity.objects.upcoming()
         .open_for_signup()
         .filter(project__status=ProjectStatus.ACTIVE)
-        .select_related("project__unit")
+        .select_related("project__unit", "center")
         .with_signup_counts()
         .order_by("starts_at", "pk")[:12]
     )
@@ -66,14 +71,16 @@ def index(request):
 
 
 def _public_project(pk):
-    return get_object_or_404(ServiceProject.objects.public().select_related("unit"), pk=pk)
+    return get_object_or_404(ServiceProject.objects.public().select_related("unit", "center"), pk=pk)
 
 
 @require_safe
 def project_detail(request, project_pk):
     project = _public_project(project_pk)
     now = timezone.now()
-    activities = project.activities.upcoming(now).with_signup_counts().order_by("starts_at", "pk")
+    activities = (
+        project.activities.upcoming(now).select_related("center").with_signup_counts().order_by("starts_at", "pk")
+    )
     past = project.activities.past(now).order_by("-starts_at", "pk")[:10]
     context = {
         "project": project,
@@ -89,7 +96,7 @@ def activity_detail(request, activity_pk):
     """The activity and its sign-up form (name and mobile, no account)."""
     activity = get_object_or_404(
         Activity.objects.filter(project__in=ServiceProject.objects.public())
-        .select_related("project__unit")
+        .select_related("project__unit", "center")
         .with_signup_counts(),
         pk=activity_pk,
     )
@@ -174,6 +181,15 @@ def _staff_projects(scope, need=VIEW):
     return scope.filter(ServiceProject.objects.all(), "unit", need)
 
 
+def _centers(scope, current=None):
+    """Centers a form may offer: those the user may edit (a center's unit is its `owner`), plus
+    the one already linked, so a record linked by a wider scope can still be saved as it is."""
+    centers = scope.filter(Center.objects.all(), "owner", EDIT)
+    if current is not None:
+        centers = centers | Center.objects.filter(pk=current)
+    return centers
+
+
 @require_safe
 @login_required
 def staff_projects(request):
@@ -211,7 +227,7 @@ def staff_projects(request):
 def staff_project_new(request):
     scope = scope_for(request.user)
     _need_edit_somewhere(scope)
-    form = ProjectForm(request.POST or None, request.FILES or None, units=scope.units(EDIT))
+    form = ProjectForm(request.POST or None, request.FILES or None, units=scope.units(EDIT), centers=_centers(scope))
     if request.method == "POST" and form.is_valid():
         scope.check(form.cleaned_data["unit"], EDIT)
         project = _save_project(form, old_cover="")
@@ -238,7 +254,7 @@ def _save_project(form, *, old_cover):
 @login_required
 def staff_project(request, project_pk):
     scope = scope_for(request.user)
-    project = scope.get_object_or_404(ServiceProject.objects.select_related("unit"), "unit", pk=project_pk)
+    project = scope.get_object_or_404(ServiceProject.objects.select_related("unit", "center"), "unit", pk=project_pk)
     activities = project.activities.with_signup_counts().order_by("-starts_at", "pk")
     context = {
         "project": project,
@@ -256,7 +272,8 @@ def staff_project_edit(request, project_pk):
     project = scope.get_object_or_404(ServiceProject.objects.all(), "unit", need=EDIT, pk=project_pk)
     old_cover = project.cover.name
     units = scope.units(EDIT) | type(project.unit).objects.filter(pk=project.unit_id)
-    form = ProjectForm(request.POST or None, request.FILES or None, instance=project, units=units)
+    centers = _centers(scope, project.center_id)
+    form = ProjectForm(request.POST or None, request.FILES or None, instance=project, units=units, centers=centers)
     if request.method == "POST" and form.is_valid():
         scope.check(form.cleaned_data["unit"], EDIT)
         project = _save_project(form, old_cover=old_cover)
@@ -349,7 +366,12 @@ def _volunteer_form(request, scope, volunteer=None):
     if volunteer is not None:
         # Teams outside the user's scope the volunteer already belongs to stay (and stay ticked).
         teams = teams | volunteer.teams.all()
-    return VolunteerForm(request.POST or None, instance=volunteer, units=units, teams=teams.distinct())
+    # Only Party members the user may edit; a member linked before and since moved out of the
+    # scope stays a choice, so saving the volunteer keeps the link (removing it is allowed).
+    members = scope.filter(Member.objects.all(), "unit", EDIT)
+    if volunteer is not None and volunteer.member_id:
+        members = members | Member.objects.filter(pk=volunteer.member_id)
+    return VolunteerForm(request.POST or None, instance=volunteer, units=units, teams=teams.distinct(), members=members)
 
 
 @login_required
@@ -369,10 +391,18 @@ def staff_volunteer_new(request):
 @login_required
 def staff_volunteer(request, volunteer_pk):
     scope = scope_for(request.user)
-    volunteer = scope.get_object_or_404(Volunteer.objects.select_related("unit").with_hours(), "unit", pk=volunteer_pk)
+    volunteer = scope.get_object_or_404(
+        Volunteer.objects.select_related("unit", "member__unit").with_hours(), "unit", pk=volunteer_pk
+    )
     records = volunteer.service_records.select_related("activity__project").order_by("-activity__starts_at")[:100]
+    member = volunteer.member
+    if member is not None:
+        # Only "党员" and the member's unit: never the ID-card number or mobile (not even masked).
+        attach_full_names([member.unit])
     context = {
         "volunteer": volunteer,
+        "member": member,
+        "member_in_scope": member is not None and scope.allows(member.unit, VIEW),
         "teams": volunteer.teams.all(),
         "records": records,
         "certificates": volunteer.certificates.all()[:20],
@@ -434,7 +464,7 @@ def staff_certificate(request, certificate_pk):
 @login_required
 def staff_activities(request):
     scope = scope_for(request.user)
-    activities = scope.filter(Activity.objects.all(), "project__unit").select_related("project__unit")
+    activities = scope.filter(Activity.objects.all(), "project__unit").select_related("project__unit", "center")
     activities = activities.with_signup_counts()
     when = request.GET.get("when", "upcoming")
     now = timezone.now()
@@ -451,7 +481,12 @@ def staff_activities(request):
 def staff_activity_new(request, project_pk):
     scope = scope_for(request.user)
     project = scope.get_object_or_404(ServiceProject.objects.all(), "unit", need=EDIT, pk=project_pk)
-    form = ActivityForm(request.POST or None, instance=Activity(project=project))
+    # A new activity is at the project's center unless staff choose another place.
+    form = ActivityForm(
+        request.POST or None,
+        instance=Activity(project=project, center_id=project.center_id),
+        centers=_centers(scope, project.center_id),
+    )
     if request.method == "POST" and form.is_valid():
         activity = form.save()
         messages.success(request, _("Created %(name)s.") % {"name": activity.title})
@@ -465,7 +500,7 @@ def staff_activity_new(request, project_pk):
 def staff_activity(request, activity_pk):
     scope = scope_for(request.user)
     activity = scope.get_object_or_404(
-        Activity.objects.select_related("project__unit").with_signup_counts(), "project__unit", pk=activity_pk
+        Activity.objects.select_related("project__unit", "center").with_signup_counts(), "project__unit", pk=activity_pk
     )
     signups = activity.signups.order_by("cancelled_at", "created_at", "pk")
     context = {
@@ -483,7 +518,7 @@ def staff_activity_edit(request, activity_pk):
     activity = scope.get_object_or_404(
         Activity.objects.select_related("project"), "project__unit", need=EDIT, pk=activity_pk
     )
-    form = ActivityForm(request.POST or None, instance=activity)
+    form = ActivityForm(request.POST or None, instance=activity, centers=_centers(scope, activity.center_id))
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Saved %(name)s.") % {"name": activity.title})
@@ -494,23 +529,52 @@ def staff_activity_edit(request, activity_pk):
 
 @login_required
 def staff_attendance(request, activity_pk):
-    """Attendance and hours of every live sign-up, in one form, saved all or nothing."""
+    """Attendance and hours of every live sign-up, of volunteers who came without signing up,
+    and one more such volunteer to add: one form, saved all or nothing by one service call."""
     scope = scope_for(request.user)
     activity = scope.get_object_or_404(
         Activity.objects.select_related("project__unit"), "project__unit", need=EDIT, pk=activity_pk
     )
+    data = request.POST or None
     signups = list(activity.signups.active().select_related("volunteer").order_by("created_at", "pk"))
-    existing = {r.volunteer_id: r.hours for r in activity.service_records.all()}
+    records = list(activity.service_records.select_related("volunteer__unit").order_by("volunteer__name", "pk"))
+    existing = {r.volunteer_id: r.hours for r in records}
     default_hours = round((activity.ends_at - activity.starts_at).total_seconds() / 3600 * 4) / 4
     rows = []
     for signup in signups:
         hours = existing.get(signup.volunteer_id) if signup.volunteer_id else None
         initial = {"attended": hours is not None, "hours": hours if hours is not None else default_hours}
-        form = AttendanceForm(request.POST or None, prefix=f"s{signup.pk}", initial=initial)
-        rows.append((signup, form))
+        rows.append((signup, AttendanceForm(data, prefix=f"s{signup.pk}", initial=initial), True))
+    # Volunteers with hours here but no live sign-up: added earlier as walk-ins (or cancelled).
+    signed_up = {s.volunteer_id for s in signups if s.volunteer_id}
+    for record in records:
+        if record.volunteer_id not in signed_up:
+            initial = {"attended": True, "hours": record.hours}
+            form = AttendanceForm(data, prefix=f"v{record.volunteer_id}", initial=initial)
+            rows.append((record.volunteer, form, False))
+    # A walk-in is chosen among the volunteers in scope who have no row yet (by volunteer or by
+    # mobile: a resident may have signed up before registering as a volunteer).
+    candidates = (
+        scope.filter(Volunteer.objects.all(), "unit", EDIT)
+        .select_related("unit")
+        .exclude(pk__in=signed_up | set(existing))
+        .exclude(mobile__in=[s.mobile for s in signups])
+    )
+    # A street may hold thousands of volunteers: the list offers those of the project's unit,
+    # or those matching a search, never more than WALK_IN_CHOICES; any candidate validates.
+    find = request.GET.get("find", "").strip()[:50]
+    if find:
+        by_mobile = Q(mobile__endswith=find) if find.isdigit() and len(find) <= 4 else Q(pk__in=[])
+        shown = candidates.filter(Q(name__icontains=find) | by_mobile)
+    else:
+        shown = candidates.filter(unit__path__startswith=activity.project.unit.path)
+    shown = list(shown.order_by("name", "pk")[: WALK_IN_CHOICES + 1])
+    walk_in = WalkInForm(data, prefix="add", volunteers=candidates, initial={"hours": default_hours})
     if request.method == "POST":
-        if all(form.is_valid() for _signup, form in rows):
-            entries = [(s, f.cleaned_data["attended"], f.cleaned_data["hours"]) for s, f in rows]
+        if all([form.is_valid() for _who, form, _signed in rows] + [walk_in.is_valid()]):
+            entries = [(who, f.cleaned_data["attended"], f.cleaned_data["hours"]) for who, f, _signed in rows]
+            if walk_in.cleaned_data.get("volunteer"):
+                entries.append((walk_in.cleaned_data["volunteer"], True, walk_in.cleaned_data["hours"]))
             try:
                 saved = services.record_attendance(activity=activity, entries=entries, user=request.user)
             except ValidationError as exc:
@@ -520,7 +584,18 @@ def staff_attendance(request, activity_pk):
                 return redirect("volunteer_staff_activity", activity_pk=activity.pk)
         else:
             messages.error(request, _("Please correct the rows marked below; nothing was saved."))
-    return render(request, "projects/volunteer/staff/attendance.html", {"activity": activity, "rows": rows})
+    context = {
+        "activity": activity,
+        "rows": rows,
+        "walk_in": walk_in,
+        "walk_in_choices": [
+            (v.pk, walk_in.fields["volunteer"].label_from_instance(v)) for v in shown[:WALK_IN_CHOICES]
+        ],
+        "more_choices": len(shown) > WALK_IN_CHOICES,
+        "limit": WALK_IN_CHOICES,
+        "find": find,
+    }
+    return render(request, "projects/volunteer/staff/attendance.html", context)
 
 
 @require_safe

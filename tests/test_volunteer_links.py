@@ -1,0 +1,527 @@
+"""Volunteering linked to centers and Party members: project and activity at a service center
+("center or address"), volunteer linked to a member, walk-in hours on the attendance page,
+all through the scope; public pages showing the center; the demo links."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
+from django.urls import reverse
+from django.utils import timezone
+
+from centers.models import Status as CenterStatus
+from grids.models import Member
+from projects.models import Activity, ServiceProject, ServiceRecord, Volunteer
+from projects.services import volunteer as services
+from tests.factory_centers import make_center
+from tests.factory_members import make_member
+from tests.factory_volunteer import make_activity, make_project, make_record, make_signup, make_volunteer
+
+
+@pytest.fixture
+def centers(tree):
+    """One community center in 华富街道 (inside huafu's scope), one in 莲花街道 (outside)."""
+    inside = make_center(tree.community1, "梅岗社区党群服务中心")
+    outside = make_center(tree.community2, "狮岭社区党群服务中心")
+    return inside, outside
+
+
+def _activity_post(**overrides):
+    starts = timezone.localtime() + timedelta(days=5)
+    data = {
+        "title": "敬老探访",
+        "center": "",
+        "address": "",
+        "starts_at": starts.strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": (starts + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+        "signup_deadline": (starts - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+        "capacity": "10",
+        "description": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def _project_post(unit, **overrides):
+    data = {
+        "unit": str(unit.pk),
+        "center": "",
+        "title": "梅岗先锋使者在行动",
+        "category": "elderly",
+        "status": "active",
+        "description": "",
+        "beneficiary_visits": "0",
+    }
+    data.update(overrides)
+    return data
+
+
+# --- Model: center or address, on_delete ----------------------------------------------------
+
+
+def test_neither_center_nor_address_is_refused_by_clean_and_by_the_database(tree, centers):
+    project = make_project(tree.community1)
+    starts = timezone.now() + timedelta(days=2)
+    activity = Activity(
+        project=project,
+        title="无地点",
+        address="  ",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=1),
+        signup_deadline=starts,
+        capacity=5,
+    )
+    with pytest.raises(ValidationError) as caught:
+        activity.full_clean()
+    assert "address" in caught.value.message_dict
+    activity.address = ""
+    with pytest.raises(IntegrityError), transaction.atomic():
+        activity.save()
+    activity.center = centers[0]
+    activity.full_clean()
+    activity.save()
+    assert Activity.objects.get(pk=activity.pk).center == centers[0]
+
+
+def test_deleting_a_center_keeps_projects_and_protects_activities(tree, centers):
+    inside, _outside = centers
+    project = make_project(tree.community1, center=inside)
+    make_activity(project, center=inside, address="")
+    with pytest.raises(ProtectedError):
+        inside.delete()
+    Activity.objects.all().delete()
+    inside.delete()
+    project.refresh_from_db()
+    assert project.center is None  # SET_NULL: the project lives on, owned by its unit
+
+
+def test_a_member_is_linked_to_at_most_one_volunteer(tree):
+    member = make_member(tree.grid1)
+    make_volunteer(tree.community1, member=member)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make_volunteer(tree.community1, member=member)
+    member.delete()  # SET_NULL: the volunteer stays
+    assert Volunteer.objects.filter(member__isnull=True).count() == 1
+
+
+# --- Staff forms: only centers in scope -------------------------------------------------------
+
+
+def test_project_form_offers_only_centers_in_scope(tree, people, client_for, centers):
+    inside, outside = centers
+    client = client_for(people.huafu)
+    html = client.get(reverse("volunteer_staff_project_new")).content.decode()
+    assert inside.name in html and outside.name not in html
+    response = client.post(reverse("volunteer_staff_project_new"), _project_post(tree.community1, center=outside.pk))
+    assert response.status_code == 200 and not ServiceProject.objects.exists()
+    assert "center" in response.context["form"].errors
+    response = client.post(reverse("volunteer_staff_project_new"), _project_post(tree.community1, center=inside.pk))
+    assert response.status_code == 302
+    assert ServiceProject.objects.get().center == inside
+
+
+def test_a_center_linked_by_a_wider_scope_survives_a_street_edit(tree, people, client_for, centers):
+    _inside, outside = centers
+    project = make_project(tree.community1, "跨街道项目", center=outside)  # linked by the district
+    client = client_for(people.huafu)
+    url = reverse("volunteer_staff_project_edit", args=[project.pk])
+    response = client.post(url, _project_post(tree.community1, title="跨街道项目", center=outside.pk))
+    assert response.status_code == 302
+    project.refresh_from_db()
+    assert project.center == outside
+
+
+def test_activity_form_center_or_address_and_scope(tree, people, client_for, centers):
+    inside, outside = centers
+    project = make_project(tree.community1, center=inside)
+    client = client_for(people.huafu)
+    url = reverse("volunteer_staff_activity_new", args=[project.pk])
+    page = client.get(url)
+    assert page.context["form"]["center"].value() == inside.pk  # the project's center by default
+    assert outside.name not in page.content.decode()
+    response = client.post(url, _activity_post())
+    assert response.status_code == 200 and "请选择党群服务中心或填写地址" in response.content.decode()
+    response = client.post(url, _activity_post(center=outside.pk))
+    assert response.status_code == 200 and "center" in response.context["form"].errors
+    assert not Activity.objects.exists()
+    assert client.post(url, _activity_post(center=inside.pk)).status_code == 302
+    assert client.post(url, _activity_post(title="公园捡拾", address="香蜜公园南门")).status_code == 302
+    assert set(Activity.objects.values_list("center__name", "address")) == {
+        (inside.name, ""),
+        (None, "香蜜公园南门"),
+    }
+
+
+def test_activity_edit_keeps_its_out_of_scope_center(tree, people, client_for, centers):
+    _inside, outside = centers
+    activity = make_activity(make_project(tree.community1), center=outside, address="")
+    url = reverse("volunteer_staff_activity_edit", args=[activity.pk])
+    starts = timezone.localtime(activity.starts_at)
+    data = _activity_post(
+        title=activity.title,
+        center=outside.pk,
+        starts_at=starts.strftime("%Y-%m-%dT%H:%M"),
+        ends_at=(starts + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+        signup_deadline=(starts - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+    )
+    assert client_for(people.huafu).post(url, data).status_code == 302
+    activity.refresh_from_db()
+    assert activity.center == outside
+
+
+# --- Public pages -----------------------------------------------------------------------------
+
+
+def test_public_pages_show_the_center_with_its_link_and_address(client, tree, centers):
+    inside, _outside = centers
+    project = make_project(tree.community1, "梅岗先锋使者在行动", center=inside)
+    activity = make_activity(project, center=inside, address="三楼多功能厅")
+    link = reverse("center_detail", args=[inside.pk])
+    for url in (
+        reverse("volunteer_index"),
+        reverse("volunteer_project", args=[project.pk]),
+        reverse("volunteer_activity", args=[activity.pk]),
+    ):
+        html = client.get(url).content.decode()
+        assert f'href="{link}"' in html, url
+    for url in (reverse("volunteer_project", args=[project.pk]), reverse("volunteer_activity", args=[activity.pk])):
+        html = client.get(url).content.decode()
+        assert inside.address in html and inside.name in html
+    assert "三楼多功能厅" in client.get(reverse("volunteer_activity", args=[activity.pk])).content.decode()
+    assert client.get(link).status_code == 200
+    # The sign-up confirmation and the cancellation page name the place too.
+    done = client.post(reverse("volunteer_activity", args=[activity.pk]), {"name": "王芳", "mobile": "13912345678"})
+    assert inside.name in done.content.decode()
+    cancel = client.get(done.context["cancel_url"])
+    assert inside.name in cancel.content.decode() and "三楼多功能厅" in cancel.content.decode()
+
+
+def test_a_center_in_preparation_is_named_without_a_link(client, tree):
+    preparing = make_center(tree.community1, "筹建中的中心", status=CenterStatus.PREPARING)
+    activity = make_activity(make_project(tree.community1, center=preparing), center=preparing, address="")
+    html = client.get(reverse("volunteer_activity", args=[activity.pk])).content.decode()
+    assert "筹建中的中心" in html
+    assert reverse("center_detail", args=[preparing.pk]) not in html
+
+
+def test_filters_keep_working_with_centers(client, tree, centers):
+    inside, outside = centers
+    make_project(tree.community1, "华富助老", center=inside, category="elderly")
+    make_project(tree.community2, "莲花法律", center=outside, category="legal")
+    make_project(tree.community2, "莲花文化", category="culture")
+    titles = lambda params: {p.title for p in client.get(reverse("volunteer_index"), params).context["page"]}  # noqa: E731
+    assert titles({"street": tree.street1.pk}) == {"华富助老"}
+    assert titles({"community": tree.community2.pk}) == {"莲花法律", "莲花文化"}
+    assert titles({"category": "legal"}) == {"莲花法律"}
+    assert titles({"street": "bad", "category": "elderly"}) == {"华富助老"}
+
+
+def _public_data(tree, n):
+    for i in range(n):
+        unit = tree.community1 if i % 2 else tree.community2
+        center = make_center(unit, f"中心{unit.pk}-{i}")
+        project = make_project(unit, center=center, star_rating=(i % 5) + 1)
+        make_signup(make_activity(project, center=center, address=""))
+        make_activity(project)  # at an address
+        make_activity(project, days=-3, center=center, address="")  # past
+
+
+def test_public_pages_with_centers_make_a_constant_number_of_queries(client, tree, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _public_data(tree, 2)
+    project = ServiceProject.objects.first()
+    activity = project.activities.filter(center__isnull=False).first()
+    urls = [
+        reverse("volunteer_index"),
+        reverse("volunteer_project", args=[project.pk]),
+        reverse("volunteer_activity", args=[activity.pk]),
+    ]
+    counts = {}
+    for url in urls:
+        with CaptureQueriesContext(connection) as few:
+            assert client.get(url).status_code == 200
+        counts[url] = len(few.captured_queries)
+    _public_data(tree, 10)
+    for _ in range(6):
+        make_activity(project, center=project.center, address="")
+    for url in urls:
+        with django_assert_num_queries(counts[url]):
+            assert client.get(url).status_code == 200
+
+
+# --- Volunteers linked to Party members -------------------------------------------------------
+
+
+BADGE = '<span class="badge text-bg-danger">党员</span>'
+
+
+def _volunteer_post(unit, **overrides):
+    data = {"unit": str(unit.pk), "name": "王芳", "mobile": "", "registered_on": "2026-01-05", "member": ""}
+    data.update(overrides)
+    return data
+
+
+def test_volunteer_form_offers_only_members_in_scope_masked(tree, people, client_for):
+    inside = make_member(tree.grid1, "本街党员", mobile="13800138000")
+    outside = make_member(tree.grid2, "外街党员")
+    client = client_for(people.huafu)
+    html = client.get(reverse("volunteer_staff_volunteer_new")).content.decode()
+    assert "本街党员" in html and "外街党员" not in html
+    assert "13800138000" not in html and "138****8000" in html
+    assert inside.reveal_id_card() not in html and inside.id_card_masked not in html
+    url = reverse("volunteer_staff_volunteer_new")
+    response = client.post(url, _volunteer_post(tree.community1, mobile="13912345678", member=outside.pk))
+    assert response.status_code == 200 and "member" in response.context["form"].errors
+    assert not Volunteer.objects.exists()
+    response = client.post(url, _volunteer_post(tree.community1, mobile="13912345678", member=inside.pk))
+    assert response.status_code == 302
+    assert Volunteer.objects.get().member == inside
+
+
+def test_a_member_already_linked_is_refused_with_a_message(tree, people, client_for):
+    member = make_member(tree.grid1)
+    make_volunteer(tree.community1, member=member)
+    url = reverse("volunteer_staff_volunteer_new")
+    response = client_for(people.huafu).post(
+        url, _volunteer_post(tree.community1, mobile="13912345678", member=member.pk)
+    )
+    assert response.status_code == 200
+    assert "该党员已关联另一名志愿者" in response.content.decode()
+    assert Volunteer.objects.count() == 1
+
+
+def test_volunteer_page_shows_party_member_and_unit_never_numbers(tree, people, client_for):
+    member = make_member(tree.grid1, "张建国", mobile="13800138000")
+    volunteer = make_volunteer(tree.community1, "张建国", "13912345678", member=member)
+    client = client_for(people.huafu)
+    html = client.get(reverse("volunteer_staff_volunteer", args=[volunteer.pk])).content.decode()
+    assert BADGE in html and "梅岗社区 / 第1网格" in html
+    assert reverse("member_detail", args=[member.pk]) in html
+    for secret in (member.reveal_id_card(), member.id_card_masked, "13800138000", member.mobile_masked):
+        assert secret not in html
+    listing = client.get(reverse("volunteer_staff_volunteers")).content.decode()
+    assert listing.count(BADGE) == 1 and "13800138000" not in listing
+
+
+def test_a_member_moved_out_of_scope_stays_linked(tree, people, client_for):
+    member = make_member(tree.grid1, "张建国")
+    volunteer = make_volunteer(tree.community1, "张建国", "13912345678", member=member)
+    Member.objects.filter(pk=member.pk).update(unit=tree.grid2)  # moved to 莲花街道
+    client = client_for(people.huafu)
+    html = client.get(reverse("volunteer_staff_volunteer", args=[volunteer.pk])).content.decode()
+    assert BADGE in html and "狮岭社区 / 第1网格" in html
+    assert reverse("member_detail", args=[member.pk]) not in html  # no link into another street
+    edit = reverse("volunteer_staff_volunteer_edit", args=[volunteer.pk])
+    assert client.post(edit, _volunteer_post(tree.community1, name="张建国", member=member.pk)).status_code == 302
+    volunteer.refresh_from_db()
+    assert volunteer.member == member  # saving other fields keeps the link
+    other = make_member(tree.grid2, "外街党员")
+    response = client.post(edit, _volunteer_post(tree.community1, name="张建国", member=other.pk))
+    assert response.status_code == 200 and "member" in response.context["form"].errors
+    assert client.post(edit, _volunteer_post(tree.community1, name="张建国")).status_code == 302
+    volunteer.refresh_from_db()
+    assert volunteer.member is None  # the staffer may remove it
+
+
+# --- Attendance: hours for a volunteer who did not sign up ------------------------------------
+
+
+@pytest.fixture
+def past(tree):
+    activity = make_activity(make_project(tree.community1), days=-1, hours=2)
+    make_signup(activity, name="报名者", mobile="13912340001")
+    return activity
+
+
+def _attendance(activity, extra=None):
+    data = {}
+    for signup in activity.signups.active():
+        data[f"s{signup.pk}-hours"] = "2"
+    data.update(extra or {})
+    return data
+
+
+def test_staff_add_hours_for_a_volunteer_without_sign_up(tree, people, client_for, past):
+    walk_in = make_volunteer(tree.community1, "临时来的", "13912340002")
+    signed = make_volunteer(tree.community1, "报名者", "13912340001")  # has a sign-up: not offered
+    outsider = make_volunteer(tree.community2, "外街志愿者", "13912340003")
+    client = client_for(people.huafu)
+    url = reverse("volunteer_staff_attendance", args=[past.pk])
+    choices = {pk for pk, _label in client.get(url).context["walk_in_choices"]}
+    assert walk_in.pk in choices and signed.pk not in choices and outsider.pk not in choices
+    response = client.post(url, _attendance(past, {"add-volunteer": walk_in.pk, "add-hours": "1.5"}))
+    assert response.status_code == 302
+    assert list(ServiceRecord.objects.values_list("volunteer__name", "hours")) == [("临时来的", Decimal("1.50"))]
+    # The walk-in is now a row of the page, to correct or remove like any other.
+    page = client.get(url)
+    assert "临时来的" in page.content.decode() and "139****0002" in page.content.decode()
+    assert walk_in.pk not in {pk for pk, _label in page.context["walk_in_choices"]}
+    client.post(url, _attendance(past, {f"v{walk_in.pk}-attended": "on", f"v{walk_in.pk}-hours": "2.5"}))
+    assert ServiceRecord.objects.get().hours == Decimal("2.50")
+    client.post(url, _attendance(past, {f"v{walk_in.pk}-hours": "2.5"}))
+    assert not ServiceRecord.objects.exists()
+
+
+def test_walk_in_list_is_capped_and_searchable(tree, people, client_for, past, monkeypatch):
+    from projects.views import volunteer as views
+
+    monkeypatch.setattr(views, "WALK_IN_CHOICES", 3)
+    for i in range(5):
+        make_volunteer(tree.community1, f"本社区{i}", f"1391234100{i}")
+    elsewhere = make_volunteer(tree.street1, "街道志愿者", "13912349999")  # in scope, not the project's unit
+    client = client_for(people.huafu)
+    url = reverse("volunteer_staff_attendance", args=[past.pk])
+    page = client.get(url)
+    assert [label.split(" ")[0] for _pk, label in page.context["walk_in_choices"]] == ["本社区0", "本社区1", "本社区2"]
+    assert page.context["more_choices"] and "仅列出前 3 名" in page.content.decode()
+    found = client.get(url, {"find": "9999"}).context["walk_in_choices"]
+    assert [pk for pk, _label in found] == [elsewhere.pk]
+    assert [pk for pk, _label in client.get(url, {"find": "街道"}).context["walk_in_choices"]] == [elsewhere.pk]
+    # Any volunteer in scope validates, listed or not.
+    response = client.post(url, _attendance(past, {"add-volunteer": elsewhere.pk, "add-hours": "1"}))
+    assert response.status_code == 302 and ServiceRecord.objects.get().volunteer == elsewhere
+
+
+def test_a_tampered_walk_in_from_another_street_is_refused(tree, people, client_for, past):
+    outsider = make_volunteer(tree.community2, "外街志愿者")
+    url = reverse("volunteer_staff_attendance", args=[past.pk])
+    signup = past.signups.get()
+    data = _attendance(past, {f"s{signup.pk}-attended": "on", "add-volunteer": outsider.pk, "add-hours": "2"})
+    response = client_for(people.huafu).post(url, data)
+    assert response.status_code == 200 and "请修改" in response.content.decode()
+    assert not ServiceRecord.objects.exists() and Volunteer.objects.count() == 1  # nothing at all
+
+
+def test_walk_in_needs_hours(tree, people, client_for, past):
+    walk_in = make_volunteer(tree.community1)
+    url = reverse("volunteer_staff_attendance", args=[past.pk])
+    response = client_for(people.huafu).post(url, _attendance(past, {"add-volunteer": walk_in.pk, "add-hours": ""}))
+    assert response.status_code == 200 and not ServiceRecord.objects.exists()
+
+
+def test_the_service_refuses_a_walk_in_outside_the_scope(tree, people, past):
+    outsider = make_volunteer(tree.community2)
+    with pytest.raises(ValidationError):
+        services.record_attendance(activity=past, entries=[(outsider, True, Decimal("2"))], user=people.huafu)
+    assert not ServiceRecord.objects.exists()
+    # Hours already recorded (say by the district) can still be corrected by the street.
+    make_record(past, outsider, "1.00")
+    services.record_attendance(activity=past, entries=[(outsider, True, Decimal("3"))], user=people.huafu)
+    assert ServiceRecord.objects.get().hours == Decimal("3.00")
+
+
+def test_attendance_with_walk_ins_makes_a_constant_number_of_queries(
+    tree, people, client_for, past, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(people.huafu)
+    url = reverse("volunteer_staff_attendance", args=[past.pk])
+    make_record(past, make_volunteer(tree.community1))
+    make_volunteer(tree.community1)
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for _ in range(8):
+        make_record(past, make_volunteer(tree.community1))
+        make_volunteer(tree.community1)
+        make_signup(past)
+    with django_assert_num_queries(len(few.captured_queries)):
+        client.get(url)
+
+
+# --- Staff lists stay constant with centers and members ---------------------------------------
+
+
+@pytest.mark.parametrize("name", ["volunteer_staff_activities", "volunteer_staff_volunteers"])
+def test_staff_lists_with_links_make_a_constant_number_of_queries(
+    name, tree, people, client_for, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def add(n):
+        for i in range(n):
+            center = make_center(tree.community1, f"中心{Activity.objects.count()}-{i}")
+            make_activity(make_project(tree.community1, center=center), center=center, address="")
+            make_volunteer(tree.community1, member=make_member(tree.grid1, f"党员{i}"))
+
+    client = client_for(people.huafu)
+    add(2)
+    client.get(reverse(name))
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(reverse(name)).status_code == 200
+    add(8)
+    with django_assert_num_queries(len(few.captured_queries)):
+        assert client.get(reverse(name)).status_code == 200
+
+
+# --- Admin ------------------------------------------------------------------------------------
+
+
+def test_admin_offers_only_centers_and_members_in_scope(tree, people, client_for, centers):
+    inside, outside = centers
+    make_member(tree.grid1, "本街党员")
+    make_member(tree.grid2, "外街党员")
+    client = client_for(people.huafu)
+    for url in (reverse("admin:projects_serviceproject_add"), reverse("admin:projects_activity_add")):
+        form = client.get(url).context["adminform"].form
+        assert set(form.fields["center"].queryset) == {inside}, url
+    form = client.get(reverse("admin:projects_volunteer_add")).context["adminform"].form
+    assert [m.name for m in form.fields["member"].queryset] == ["本街党员"]
+    # A tampered post with another street's center is refused.
+    data = _project_post(tree.community1, center=outside.pk)
+    response = client.post(reverse("admin:projects_serviceproject_add"), data)
+    assert response.status_code == 200 and not ServiceProject.objects.exists()
+
+
+def test_admin_change_keeps_a_link_made_by_a_wider_scope(tree, people, client_for, centers):
+    _inside, outside = centers
+    project = make_project(tree.community1, center=outside)
+    form = client_for(people.huafu).get(reverse("admin:projects_serviceproject_change", args=[project.pk]))
+    assert outside in set(form.context["adminform"].form.fields["center"].queryset)
+
+
+# --- Demo -------------------------------------------------------------------------------------
+
+
+def test_demo_links_brand_projects_to_centers_and_volunteers_to_members(db):
+    from centers import demo as centers_demo
+    from grids import demo as grids_demo
+    from grids import demo_members
+    from projects import demo_volunteer
+
+    for seeder in (grids_demo.seed, demo_members.seed, centers_demo.seed, demo_volunteer.seed):
+        seeder()
+
+    def snapshot():
+        projects = list(ServiceProject.objects.order_by("title").values_list("title", "center__name"))
+        activities = list(Activity.objects.order_by("pk").values_list("pk", "center_id", "address"))
+        links = list(
+            Volunteer.objects.filter(member__isnull=False).order_by("mobile").values_list("mobile", "name", "member_id")
+        )
+        return projects, activities, links
+
+    first = snapshot()
+    demo_volunteer.seed()
+    assert snapshot() == first  # idempotent
+    projects, _activities, links = first
+    brand = {title: center for title, center in projects if title in demo_volunteer.BRAND_PROJECTS}
+    assert brand == {
+        "梅岗先锋使者在行动": "梅岗社区党群服务中心",
+        "狮岭心愿驿站": "狮岭社区党群服务中心",
+        "南华先锋长者助餐食堂": "南华社区党群服务中心",
+    }
+    for project in ServiceProject.objects.filter(title__in=brand):
+        assert project.activities.exists()
+        assert not project.activities.exclude(center=project.center).exists()
+        assert project.center.owner == project.unit
+    assert len(links) == 2 * 4  # two per team community
+    for volunteer in Volunteer.objects.filter(member__isnull=False).select_related("member__unit", "unit"):
+        assert volunteer.member.unit.is_within(volunteer.unit) and volunteer.name == volunteer.member.name
