@@ -1,0 +1,335 @@
+"""Every public page on a phone, in standard and large-text (适老化) mode, in a real browser.
+
+The pages are read from the URL conf: every named route outside staff/, admin/, i18n/ and
+accounts/ that is not a download (.json/.geojson/.csv/.xlsx) or a POST-only endpoint. A
+route with URL keywords needs an entry in RECORD below (a function of the demo data giving
+its kwargs); a new public route without one fails `test_every_public_route_has_a_record`.
+
+For each page, at 390×844 with the map tile host blocked (pages must work as a list):
+axe-core (wcag2a + wcag2aa) finds nothing; no horizontal scrolling; every visible interactive
+element is at least 44×44 px (60×60 in large-text mode, MIIT 2021 适老化), links inside a
+paragraph of running text excepted (WCAG 2.5.8 inline exception); in large-text mode the body
+text is at least 24 px (18 pt) with line spacing at least 1.3; the keyboard alone reaches
+every interactive element in DOM order with a visible focus ring; the skip link comes first
+and moves focus to <main>; the large-text toggle and the language switch work by keyboard.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+WIDTH, HEIGHT = 390, 844
+PRIVATE_PREFIXES = ("staff/", "admin/", "i18n/", "accounts/")
+DOWNLOADS = (".json", ".geojson", ".csv", ".xlsx")
+# Endpoints that only take a POST (tests below check that a GET gets 405).
+POST_ONLY = {"text_size"}
+INTERACTIVE = "a[href], button, input:not([type=hidden]), select, textarea, [role=button], [tabindex]"
+
+
+def public_routes():
+    """(name, route, keyword names) for every public page in the URL conf."""
+    found = []
+
+    def walk(patterns, prefix):
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, route)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                if route.startswith(PRIVATE_PREFIXES) or route.endswith(DOWNLOADS):
+                    continue
+                if pattern.name in POST_ONLY:
+                    continue
+                found.append((pattern.name, route, sorted(pattern.pattern.converters)))
+
+    walk(get_resolver().url_patterns, "")
+    return found
+
+
+# --- A small demo dataset with one public record of each kind ----------------------------
+
+
+@dataclass
+class Demo:
+    center: object
+    project: object
+    activity: object
+    cancel_token: str
+    certificate: object
+    micro: object
+
+
+def make_demo():
+    from centers.models import RoomKind
+    from projects.services import volunteer as volunteer_services
+    from tests import factory_centers as fc
+    from tests import factory_micro as fm
+    from tests import factory_volunteer as fv
+    from tests.factory import make_tree
+
+    tree = make_tree()
+    center = fc.make_center(tree.community1, lat=22.5431, lng=114.0579)
+    fc.add_rooms(center, (RoomKind.HALL, 120), (RoomKind.READING, 60))
+    center.services.add(fc.service("党员教育"), fc.service("政策咨询"))
+    fc.add_closure(center, date.today() + timedelta(days=2))
+    fc.make_center(tree.community2, lat=22.556, lng=114.055)
+
+    project = fv.make_project(tree.community1, "梅岗先锋使者在行动", description="党员先锋使者走进楼栋。", star_rating=5)
+    activity = fv.make_activity(project, title="楼栋政策宣讲", capacity=5)
+    fv.make_activity(project, title="长者关爱探访", days=5)
+    team = fv.make_team(tree.community1, "梅岗红色先锋队")
+    volunteer = fv.make_volunteer(tree.community1, "王芳")
+    volunteer.teams.add(team)
+    fv.make_record(fv.make_activity(project, title="往期活动", days=-7), volunteer, hours="6.00")
+    certificate = fv.make_certificate(volunteer, hours="6.00")
+    _signup, token = volunteer_services.sign_up(activity_id=activity.pk, name="李明", mobile="13912345678")
+
+    line = fm.make_line(tree.community1)
+    micro = fm.accepted(fm.make_project(tree.community1, "楼道照明改造"), line)
+    fm.make_project(tree.community2, "长者饭堂桌椅更新", amount="20000.00")
+    return Demo(center, project, activity, token, certificate, micro)
+
+
+# Route name -> kwargs from the demo data, for every public route with URL keywords.
+RECORD = {
+    "center_detail": lambda d: {"center_pk": d.center.pk},
+    "volunteer_project": lambda d: {"project_pk": d.project.pk},
+    "volunteer_activity": lambda d: {"activity_pk": d.activity.pk},
+    "volunteer_cancel": lambda d: {"token": d.cancel_token},
+    "micro_track_code": lambda d: {"code": d.micro.tracking_code},
+    "micro_detail": lambda d: {"pk": d.micro.pk},
+}
+
+# Pages that look different with a query: filled in, like a resident would get them.
+QUERIES = {
+    "volunteer_verify": lambda d: f"?code={d.certificate.code}",
+    "center_nearby": lambda d: "?lat=22.5431&lng=114.0579",
+}
+
+ROUTES = public_routes()
+
+
+def test_every_public_route_has_a_record():
+    missing = [f"{name} ({route})" for name, route, keys in ROUTES if keys and name not in RECORD]
+    assert not missing, (
+        "Public routes with URL keywords but no record maker in tests/test_browser_accessibility.py "
+        f"RECORD: {', '.join(missing)}. Add a maker that returns kwargs for a real public record."
+    )
+
+
+def test_post_only_endpoints_refuse_get(client):
+    for name in POST_ONLY:
+        assert client.get(reverse(name)).status_code == 405, f"{name} is listed as POST-only but answers GET"
+
+
+# --- Browser helpers ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def phone(page, live_server):
+    """A phone-sized page that can reach the live server only: map tiles never load."""
+    page.set_viewport_size({"width": WIDTH, "height": HEIGHT})
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(live_server.url) else route.abort())
+    return page
+
+
+# Every visible interactive element: its size (with its <label> for a check box or radio,
+# the label being part of the tap target), and whether it is a link in running text.
+TARGETS_JS = """(sel) => {
+  const out = [];
+  for (const el of document.querySelectorAll(sel)) {
+    if (el.closest('[hidden], [aria-hidden=true]') || el.disabled) continue;
+    if (el.classList.contains('visually-hidden-focusable') && document.activeElement !== el) continue;
+    let r = el.getBoundingClientRect();
+    const st = getComputedStyle(el);
+    if (r.width === 0 || r.height === 0 || st.visibility === 'hidden') continue;
+    if (el.getAttribute('tabindex') === '-1' && !el.matches('a[href], button, input, select, textarea')) continue;
+    let w = r.width, h = r.height;
+    if (el.type === 'checkbox' || el.type === 'radio') {
+      for (const lab of el.labels || []) {
+        const l = lab.getBoundingClientRect();
+        const left = Math.min(r.left, l.left), right = Math.max(r.right, l.right);
+        const top = Math.min(r.top, l.top), bottom = Math.max(r.bottom, l.bottom);
+        w = right - left; h = bottom - top;
+      }
+    }
+    let inline = false;
+    if (el.tagName === 'A') {
+      const p = el.closest('p');
+      inline = !!p && p.textContent.trim().length > el.textContent.trim().length;
+    }
+    const label = (el.getAttribute('aria-label') || el.textContent || el.value || el.name || '').trim().slice(0, 40);
+    out.push({tag: el.tagName.toLowerCase(), label, id: el.id, cls: el.className.toString().slice(0, 60),
+              w: Math.round(w * 10) / 10, h: Math.round(h * 10) / 10, inline});
+  }
+  return out;
+}"""
+
+# Body text and the text blocks of <main>: font size and line spacing.
+TEXT_JS = """() => {
+  const bad = [];
+  const check = (el, what) => {
+    const st = getComputedStyle(el);
+    const size = parseFloat(st.fontSize);
+    const lh = st.lineHeight === 'normal' ? 1.2 * size : parseFloat(st.lineHeight);
+    if (size < 24 || lh / size < 1.3) bad.push(`${what}: ${size}px / line-height ${(lh / size).toFixed(2)}`);
+  };
+  check(document.body, 'body');
+  for (const el of document.querySelectorAll('main p, main li, main dd, main dt, main td, main label, main .form-control')) {
+    if (el.closest('small, .small, .form-text, .badge, .visually-hidden')) continue;
+    const r = el.getBoundingClientRect();
+    if (!r.width || !r.height || !el.textContent.trim() && !el.matches('.form-control')) continue;
+    check(el, `${el.tagName.toLowerCase()} "${el.textContent.trim().slice(0, 30)}"`);
+  }
+  return bad;
+}"""
+
+FOCUS_JS = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const st = getComputedStyle(el);
+  const ring = (st.outlineStyle !== 'none' && parseFloat(st.outlineWidth) > 0) || st.boxShadow !== 'none';
+  const all = Array.from(document.querySelectorAll('*'));
+  return {index: all.indexOf(el), tag: el.tagName.toLowerCase(), label: (el.textContent || el.value || el.name || '').trim().slice(0, 40), ring};
+}"""
+
+# Elements the keyboard must reach: what TARGETS_JS lists, minus those taken out of the tab order.
+TABBABLE_JS = """(sel) => {
+  const all = Array.from(document.querySelectorAll('*'));
+  return Array.from(document.querySelectorAll(sel)).filter(el => {
+    if (el.closest('[hidden], [aria-hidden=true], [inert]') || el.disabled || el.tabIndex < 0) return false;
+    const r = el.getBoundingClientRect();
+    const st = getComputedStyle(el);
+    if (el.classList.contains('visually-hidden-focusable')) return true;
+    return r.width > 0 && r.height > 0 && st.visibility !== 'hidden';
+  }).map(el => ({index: all.indexOf(el), tag: el.tagName.toLowerCase(),
+                 label: (el.textContent || el.value || el.name || '').trim().slice(0, 40)}));
+}"""
+
+
+def check_layout(page, large):
+    """Problems with width, text size and tap targets, as readable strings."""
+    problems = []
+    scroll = page.evaluate("document.documentElement.scrollWidth")
+    if scroll > WIDTH:
+        wide = page.evaluate(
+            """(w) => Array.from(document.querySelectorAll('body *')).filter(e => e.getBoundingClientRect().right > w + 1)
+            .slice(0, 3).map(e => e.tagName.toLowerCase() + '.' + e.className.toString().slice(0, 40))""",
+            WIDTH,
+        )
+        problems.append(f"scrolls sideways: scrollWidth {scroll} > {WIDTH} ({wide})")
+    if large:
+        problems += [f"text too small: {t}" for t in page.evaluate(TEXT_JS)]
+    least = 60 if large else 44
+    for t in page.evaluate(TARGETS_JS, INTERACTIVE):
+        if t["inline"]:
+            continue
+        if t["w"] < least or t["h"] < least:
+            problems.append(f"tap target {t['w']}×{t['h']} < {least}: <{t['tag']} {t['id'] or t['cls']}> {t['label']!r}")
+    return problems
+
+
+def check_keyboard(page):
+    """Tab through the page: every interactive element is reached, in DOM order, with a focus ring."""
+    problems = []
+    expected = page.evaluate(TABBABLE_JS, INTERACTIVE)
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    page.evaluate("window.scrollTo(0, 0)")
+    seen = []
+    for _ in range(len(expected) + 5):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUS_JS)
+        if focused is None or (seen and focused["index"] == seen[0]["index"]):
+            break
+        if not focused["ring"]:
+            problems.append(f"no visible focus on <{focused['tag']}> {focused['label']!r}")
+        seen.append(focused)
+    reached = {f["index"] for f in seen}
+    missed = [f"<{e['tag']}> {e['label']!r}" for e in expected if e["index"] not in reached]
+    if missed:
+        problems.append(f"not reachable by Tab: {missed[:5]}")
+    order = [f["index"] for f in seen]
+    if order != sorted(order):
+        problems.append(f"Tab order differs from reading order: {[f['label'] for f in seen][:12]}")
+    return problems
+
+
+def tab_to(page, predicate_js, limit=80):
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"(() => {{ const el = document.activeElement; return {predicate_js}; }})()"):
+            return True
+    return False
+
+
+def check_skip_link(page):
+    """The first Tab stop is a visible "skip to main content" link that moves focus to <main>."""
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    page.evaluate("window.scrollTo(0, 0)")
+    page.keyboard.press("Tab")
+    first = page.evaluate(
+        "(() => { const el = document.activeElement; const r = el.getBoundingClientRect();"
+        " return {skip: el.classList.contains('skip-link'), href: el.getAttribute('href'),"
+        " w: Math.round(r.width), h: Math.round(r.height)}; })()"
+    )
+    if not (first["skip"] and first["href"] == "#main"):
+        return [f"the first Tab stop is not the skip link: {first}"]
+    problems = []
+    least = 60 if "large-text" in page.evaluate("document.body.className") else 44
+    if first["w"] < least or first["h"] < least:
+        problems.append(f"the focused skip link is {first['w']}×{first['h']}, less than {least}×{least}")
+    page.keyboard.press("Enter")
+    if page.evaluate("document.activeElement.id") != "main":
+        problems.append("the skip link does not move focus to <main>")
+    return problems
+
+
+# --- The pages ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", [r[0] for r in ROUTES])
+def test_public_page_is_accessible_on_a_phone(name, phone, live_server, axe):
+    demo = make_demo()
+    kwargs = RECORD[name](demo) if name in RECORD else None
+    url = live_server.url + reverse(name, kwargs=kwargs) + QUERIES.get(name, lambda d: "")(demo)
+    response = phone.goto(url)
+    assert response.status == 200, f"{name}: {url} answered {response.status}"
+    failures = []
+    for mode in ("standard", "large"):
+        large = mode == "large"
+        assert ("large-text" in phone.evaluate("document.body.className")) == large
+        failures += [f"[{mode}] axe {v[0]}: {v[1]} {v[2]}" for v in axe(phone)]
+        failures += [f"[{mode}] {p}" for p in check_layout(phone, large)]
+        failures += [f"[{mode}] {p}" for p in check_keyboard(phone)]
+        failures += [f"[{mode}] {p}" for p in check_skip_link(phone)]
+        # The large-text toggle, by keyboard: Tab to it, Enter, same page comes back.
+        found = tab_to(phone, "el.closest('form') && el.closest('form').action.endsWith('/text-size/')")
+        assert found, f"{name}: the large-text toggle is not reachable by Tab"
+        with phone.expect_navigation():
+            phone.keyboard.press("Enter")
+        assert phone.url == url, f"{name}: the large-text toggle did not come back to the page ({phone.url})"
+        if large:
+            assert "large-text" not in phone.evaluate("document.body.className"), "toggle did not turn large text off"
+            # and on again, for the language check below
+            tab_to(phone, "el.closest('form') && el.closest('form').action.endsWith('/text-size/')")
+            with phone.expect_navigation():
+                phone.keyboard.press("Enter")
+    # The language switch, by keyboard: choose English in the select, Tab to 切换, Enter.
+    assert tab_to(phone, "el.id === 'language-select'"), f"{name}: the language select is not reachable by Tab"
+    for _ in range(3):
+        if phone.evaluate("document.activeElement.value") == "en":
+            break
+        phone.keyboard.press("ArrowDown")
+    assert phone.evaluate("document.activeElement.value") == "en", "the language select does not answer the arrow keys"
+    phone.keyboard.press("Tab")
+    with phone.expect_navigation():
+        phone.keyboard.press("Enter")
+    assert phone.evaluate("document.documentElement.lang") == "en", f"{name}: the language switch did not work"
+    assert phone.url == url, f"{name}: the language switch did not come back to the page ({phone.url})"
+    assert "large-text" in phone.evaluate("document.body.className")
+    assert not failures, f"{name} ({url}):\n  " + "\n  ".join(failures)
