@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
+from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -78,7 +79,9 @@ def make_demo():
     fc.add_closure(center, date.today() + timedelta(days=2))
     fc.make_center(tree.community2, lat=22.556, lng=114.055)
 
-    project = fv.make_project(tree.community1, "梅岗先锋使者在行动", description="党员先锋使者走进楼栋。", star_rating=5)
+    project = fv.make_project(
+        tree.community1, "梅岗先锋使者在行动", description="党员先锋使者走进楼栋。", star_rating=5
+    )
     activity = fv.make_activity(project, title="楼栋政策宣讲", capacity=5)
     fv.make_activity(project, title="长者关爱探访", days=5)
     team = fv.make_team(tree.community1, "梅岗红色先锋队")
@@ -135,7 +138,9 @@ def phone(page, live_server):
     page.set_viewport_size({"width": WIDTH, "height": HEIGHT})
     # Bootstrap skips its collapse animation then: the menu opens at once (saves seconds).
     page.emulate_media(reduced_motion="reduce")
-    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(live_server.url) else route.abort())
+    page.route(
+        "**/*", lambda route: route.continue_() if route.request.url.startswith(live_server.url) else route.abort()
+    )
     return page
 
 
@@ -183,8 +188,8 @@ TEXT_JS = """() => {
   check(document.body, 'body');
   const blocks = 'main p, main li, main dd, main dt, main td, main th, main h1, main h2, main h3, main h4, main h5, main h6, main label, main .form-control, main .form-select';
   for (const el of document.querySelectorAll(blocks)) {
-    // Secondary notes (small print, badges, hints) may be smaller; a form label never is.
-    if (el.tagName !== 'LABEL' && el.closest('small, .small, .form-text, .badge, .visually-hidden')) continue;
+    // Secondary notes (small print, badges) may be smaller; form labels, hints and errors never are.
+    if (el.tagName !== 'LABEL' && el.closest('small, .small, .badge, .visually-hidden')) continue;
     const r = el.getBoundingClientRect();
     if (!r.width || !r.height || !el.textContent.trim() && !el.matches('.form-control')) continue;
     check(el, `${el.tagName.toLowerCase()} "${el.textContent.trim().slice(0, 30)}"`);
@@ -233,7 +238,9 @@ def check_layout(page, large):
         if t["inline"]:
             continue
         if t["w"] < least or t["h"] < least:
-            problems.append(f"tap target {t['w']}×{t['h']} < {least}: <{t['tag']} {t['id'] or t['cls']}> {t['label']!r}")
+            problems.append(
+                f"tap target {t['w']}×{t['h']} < {least}: <{t['tag']} {t['id'] or t['cls']}> {t['label']!r}"
+            )
     return problems
 
 
@@ -326,6 +333,17 @@ def check_skip_link(page):
     return problems
 
 
+def audit(page, axe, large):
+    """Everything the design rules ask of one page in one text mode, as readable strings."""
+    mode = "large" if large else "standard"
+    problems = [f"axe {v[0]}: {v[1]} {v[2]}" for v in axe(page)]
+    problems += check_layout(page, large)
+    problems += check_keyboard(page)
+    problems += check_menu(page, large)
+    problems += check_skip_link(page)
+    return [f"[{mode}] {p}" for p in problems]
+
+
 # --- The pages ----------------------------------------------------------------------------
 
 
@@ -340,11 +358,7 @@ def test_public_page_is_accessible_on_a_phone(name, phone, live_server, axe):
     for mode in ("standard", "large"):
         large = mode == "large"
         assert ("large-text" in phone.evaluate("document.body.className")) == large
-        failures += [f"[{mode}] axe {v[0]}: {v[1]} {v[2]}" for v in axe(phone)]
-        failures += [f"[{mode}] {p}" for p in check_layout(phone, large)]
-        failures += [f"[{mode}] {p}" for p in check_keyboard(phone)]
-        failures += [f"[{mode}] {p}" for p in check_menu(phone, large)]
-        failures += [f"[{mode}] {p}" for p in check_skip_link(phone)]
+        failures += audit(phone, axe, large)
         # The large-text toggle, by keyboard: Tab to it, Enter, same page comes back.
         found = tab_to(phone, "el.closest('form') && el.closest('form').action.endsWith('/text-size/')")
         assert found, f"{name}: the large-text toggle is not reachable by Tab"
@@ -371,3 +385,53 @@ def test_public_page_is_accessible_on_a_phone(name, phone, live_server, axe):
     assert phone.url == url, f"{name}: the language switch did not come back to the page ({phone.url})"
     assert "large-text" in phone.evaluate("document.body.className")
     assert not failures, f"{name} ({url}):\n  " + "\n  ".join(failures)
+
+
+# --- Pages that only a form leads to: errors and results ---------------------------------
+
+
+def _signup_done(page, demo, n):
+    page.get_by_label("您的姓名").fill("王芳")
+    page.get_by_label("您的手机号").fill(f"139 1234 567{n}")
+    page.get_by_role("button", name="报名").click()
+
+
+def _propose_with_errors(page, demo, n):
+    page.get_by_role("button", name="提交提议").click()
+
+
+def _verify_unknown_code(page, demo, n):
+    page.locator("#id_code").fill("NOSUCHCODE")
+    page.locator("#id_code").press("Enter")
+
+
+def _track_bad_code(page, demo, n):
+    page.locator("input[name=code]").fill("不是编号")
+    page.locator("input[name=code]").press("Enter")
+
+
+STATES = {
+    "signup done": ("volunteer_activity", _signup_done, "#cancel-link"),
+    "proposal with errors": ("micro_propose", _propose_with_errors, ".invalid-feedback, .alert-danger"),
+    "certificate not found": ("volunteer_verify", _verify_unknown_code, "main"),
+    "tracking code refused": ("micro_track", _track_bad_code, ".alert"),
+}
+
+
+@pytest.mark.parametrize("state", list(STATES))
+def test_form_result_page_is_accessible_on_a_phone(state, phone, live_server, axe):
+    name, submit, shown = STATES[state]
+    demo = make_demo()
+    kwargs = RECORD[name](demo) if name in RECORD else None
+    url = live_server.url + reverse(name, kwargs=kwargs)
+    failures = []
+    for large in (False, True):
+        if large:
+            phone.context.add_cookies([{"name": settings.LARGE_TEXT_COOKIE, "value": "1", "url": live_server.url}])
+        phone.goto(url)
+        with phone.expect_navigation():
+            submit(phone, demo, int(large))
+        phone.wait_for_selector(shown)
+        assert ("large-text" in phone.evaluate("document.body.className")) == large
+        failures += audit(phone, axe, large)
+    assert not failures, f"{state} ({url}):\n  " + "\n  ".join(failures)
