@@ -347,6 +347,19 @@ def audit(page, axe, large):
 # --- The pages ----------------------------------------------------------------------------
 
 
+def toggle_text_size_by_keyboard(page, name, url, *, expect_large):
+    """Tab to the 大字模式 / 标准字号 button, press Enter: the same page comes back in the other mode."""
+    found = tab_to(page, "el.closest('form') && el.closest('form').action.endsWith('/text-size/')")
+    assert found, f"{name}: the large-text toggle is not reachable by Tab"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url == url, f"{name}: the large-text toggle did not come back to the page ({page.url})"
+    large = "large-text" in page.evaluate("document.body.className")
+    assert large == expect_large, (
+        f"{name}: the large-text toggle did not turn large text {'on' if expect_large else 'off'}"
+    )
+
+
 @pytest.mark.parametrize("name", [r[0] for r in ROUTES])
 def test_public_page_is_accessible_on_a_phone(name, phone, live_server, axe):
     demo = make_demo()
@@ -354,23 +367,9 @@ def test_public_page_is_accessible_on_a_phone(name, phone, live_server, axe):
     url = live_server.url + reverse(name, kwargs=kwargs) + QUERIES.get(name, lambda d: "")(demo)
     response = phone.goto(url)
     assert response.status == 200, f"{name}: {url} answered {response.status}"
-    failures = []
-    for mode in ("standard", "large"):
-        large = mode == "large"
-        assert ("large-text" in phone.evaluate("document.body.className")) == large
-        failures += audit(phone, axe, large)
-        # The large-text toggle, by keyboard: Tab to it, Enter, same page comes back.
-        found = tab_to(phone, "el.closest('form') && el.closest('form').action.endsWith('/text-size/')")
-        assert found, f"{name}: the large-text toggle is not reachable by Tab"
-        with phone.expect_navigation():
-            phone.keyboard.press("Enter")
-        assert phone.url == url, f"{name}: the large-text toggle did not come back to the page ({phone.url})"
-        if large:
-            assert "large-text" not in phone.evaluate("document.body.className"), "toggle did not turn large text off"
-            # and on again, for the language check below
-            tab_to(phone, "el.closest('form') && el.closest('form').action.endsWith('/text-size/')")
-            with phone.expect_navigation():
-                phone.keyboard.press("Enter")
+    failures = audit(phone, axe, large=False)
+    toggle_text_size_by_keyboard(phone, name, url, expect_large=True)
+    failures += audit(phone, axe, large=True)
     # The language switch, by keyboard: choose English in the select, Tab to 切换, Enter.
     assert tab_to(phone, "el.id === 'language-select'"), f"{name}: the language select is not reachable by Tab"
     for _ in range(3):
@@ -383,7 +382,8 @@ def test_public_page_is_accessible_on_a_phone(name, phone, live_server, axe):
         phone.keyboard.press("Enter")
     assert phone.evaluate("document.documentElement.lang") == "en", f"{name}: the language switch did not work"
     assert phone.url == url, f"{name}: the language switch did not come back to the page ({phone.url})"
-    assert "large-text" in phone.evaluate("document.body.className")
+    # And back to standard text, by keyboard again (now in English).
+    toggle_text_size_by_keyboard(phone, name, url, expect_large=False)
     assert not failures, f"{name} ({url}):\n  " + "\n  ".join(failures)
 
 
