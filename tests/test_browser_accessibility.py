@@ -362,11 +362,17 @@ def toggle_text_size_by_keyboard(page, name, url, *, expect_large):
 
 @pytest.mark.parametrize("name", [r[0] for r in ROUTES])
 def test_public_page_is_accessible_on_a_phone(name, phone, live_server, axe):
+    keys = next(keys for route_name, _route, keys in ROUTES if route_name == name)
+    if keys and name not in RECORD:
+        pytest.fail(f"public route {name} needs {keys}: add a record maker to RECORD in this module")
     demo = make_demo()
     kwargs = RECORD[name](demo) if name in RECORD else None
     url = live_server.url + reverse(name, kwargs=kwargs) + QUERIES.get(name, lambda d: "")(demo)
     response = phone.goto(url)
-    assert response.status == 200, f"{name}: {url} answered {response.status}"
+    assert response.status == 200, (
+        f"{name}: {url} answered {response.status} (a POST-only endpoint belongs in POST_ONLY; "
+        "a page that needs a query belongs in QUERIES)"
+    )
     failures = audit(phone, axe, large=False)
     toggle_text_size_by_keyboard(phone, name, url, expect_large=True)
     failures += audit(phone, axe, large=True)
