@@ -14,6 +14,8 @@
   L.Icon.Default.imagePath = "";
   L.Icon.Default.mergeOptions({ iconUrl: el.dataset.icon, iconRetinaUrl: el.dataset.iconRetina, shadowUrl: el.dataset.shadow });
   var map = L.map(el, { scrollWheelZoom: false });
+  // No "Leaflet" link in the corner: a 14 px link is too small to tap (WCAG 2.5.8, 适老化).
+  map.attributionControl.setPrefix(false);
   L.tileLayer(cfg.tiles, { attribution: cfg.attribution, maxZoom: 19 }).addTo(map);
   var points = [];
   (cfg.markers || []).forEach(function (m) {
