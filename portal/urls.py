@@ -20,6 +20,7 @@ urlpatterns = [
     path("staff/volunteer/", include(urls_volunteer.staff_urlpatterns)),
     path("volunteer/", include(urls_volunteer.urlpatterns)),
     path("staff/members/", include("grids.members_urls")),
+    path("staff/accounts/", include("grids.accounts_urls")),
     path("staff/centers/", include("centers.urls_staff")),
     path("open/stats.json", views.open_stats, name="open_stats"),
     path("", include("centers.urls")),

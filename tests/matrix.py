@@ -90,6 +90,25 @@ def _center(unit):
     return Center.objects.filter(owner=unit).first() or make_center(unit)
 
 
+def _accounts():
+    from tests import factory_accounts
+
+    return factory_accounts
+
+
+# Pages that need the 管理员 role (staff accounts): the insider test tries them as the district
+# 管理员, since the 工作人员 huafu rightly gets 403 there.
+MANAGE_ONLY_URLS = {
+    "account_detail",
+    "account_edit",
+    "account_password",
+    "account_deactivate",
+    "account_reactivate",
+    "assignment_add",
+    "assignment_remove",
+}
+
+
 # URL keyword -> record outside 华富街道 (under 莲花街道).
 OUTSIDE_RECORD = {
     "member_pk": _member_outside,
@@ -100,6 +119,8 @@ OUTSIDE_RECORD = {
     **{key: (lambda tree, key=key: _volunteering(key, tree.community2)) for key in _VOLUNTEER_KEYS},
     "micro_pk": lambda tree: _micro_project(tree.community2),
     "center_pk": lambda tree: _center(tree.community2),
+    "account_pk": lambda tree: _accounts().account_in(tree.community2),
+    "assignment_pk": lambda tree: _accounts().assignment_in(tree.community2),
 }
 
 # URL keyword -> record inside 华富街道.
@@ -112,6 +133,8 @@ INSIDE_RECORD = {
     **{key: (lambda tree, key=key: _volunteering(key, tree.community1)) for key in _VOLUNTEER_KEYS},
     "micro_pk": lambda tree: _micro_project(tree.community1),
     "center_pk": lambda tree: _center(tree.community1),
+    "account_pk": lambda tree: _accounts().account_in(tree.community1),
+    "assignment_pk": lambda tree: _accounts().assignment_in(tree.community1),
 }
 
 # Admin model -> record outside 华富街道.

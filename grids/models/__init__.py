@@ -1,5 +1,6 @@
 """The grids app's models: the unit tree (tree.py) and the Party members hung on it (members.py)."""
 
+from .accounts import AccountAction, AccountEvent, StaffProfile
 from .members import (
     AgeBand,
     Category,
@@ -19,6 +20,9 @@ from .members import (
 from .tree import Assignment, Level, OrgKind, Role, Unit, UnitQuerySet
 
 __all__ = [
+    "AccountAction",
+    "AccountEvent",
+    "StaffProfile",
     "AgeBand",
     "Assignment",
     "Category",

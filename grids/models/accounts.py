@@ -1,0 +1,90 @@
+"""Staff accounts managed by a 管理员 (issue 2, section 4): a small profile for the mobile
+number and the audit trail of every change made through /staff/accounts/.
+
+The account itself is Django's User: `username`, the full name in `first_name` (Chinese names
+are not split into given and family names), `is_active`, `is_staff`. Unit and role come from
+Assignment rows.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from portal import personal_store
+from portal.personal import mask_mobile
+
+
+class StaffProfile(models.Model):
+    """The staff member's mobile number: encrypted like a Party member's, shown masked."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="staff_profile"
+    )
+    mobile_encrypted = models.TextField(editable=False, blank=True)
+    mobile_masked = models.CharField(_("mobile number"), max_length=11, editable=False, blank=True)
+
+    class Meta:
+        verbose_name = _("staff profile")
+        verbose_name_plural = _("staff profiles")
+
+    def __str__(self):
+        return str(self.user)
+
+    def set_mobile(self, number):
+        self.mobile_encrypted = personal_store.encrypt(number) if number else ""
+        self.mobile_masked = mask_mobile(number)
+
+
+class AccountAction(models.TextChoices):
+    CREATED = "created", pgettext_lazy("account event", "Account created")
+    UPDATED = "updated", pgettext_lazy("account event", "Details changed")
+    ASSIGNED = "assigned", pgettext_lazy("account event", "Assignment added")
+    UNASSIGNED = "unassigned", pgettext_lazy("account event", "Assignment removed")
+    DEACTIVATED = "deactivated", pgettext_lazy("account event", "Deactivated")
+    REACTIVATED = "reactivated", pgettext_lazy("account event", "Reactivated")
+    PASSWORD_RESET = "password_reset", pgettext_lazy("account event", "Password reset")
+
+
+class AccountEvent(models.Model):
+    """Who changed which staff account, when, and what. Never a password or a full mobile
+    number. Names are kept as text too, so the trail survives a deleted user or unit."""
+
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="account_changes_made",
+    )
+    actor_name = models.CharField(max_length=150, editable=False)
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="account_events",
+    )
+    account_name = models.CharField(max_length=150, editable=False)
+    action = models.CharField(_("change"), max_length=20, choices=AccountAction.choices)
+    unit = models.ForeignKey(
+        "grids.Unit", verbose_name=_("unit"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    unit_name = models.CharField(max_length=255, blank=True, editable=False)
+    role = models.CharField(_("role"), max_length=10, blank=True)
+    detail = models.CharField(_("detail"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("staff account change")
+        verbose_name_plural = _("staff account changes")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["account", "-at"], name="accountevent_account_at")]
+
+    def __str__(self):
+        return f"{self.account_name} · {self.get_action_display()}"
+
+    def get_role_display(self):
+        from .tree import Role
+
+        return Role(self.role).label if self.role in Role.values else self.role
