@@ -67,7 +67,7 @@ class AccountEvent(models.Model):
         related_name="account_events",
     )
     account_name = models.CharField(max_length=150, editable=False)
-    action = models.CharField(_("change"), max_length=20, choices=AccountAction.choices)
+    action = models.CharField(pgettext_lazy("account event", "change"), max_length=20, choices=AccountAction.choices)
     unit = models.ForeignKey(
         "grids.Unit", verbose_name=_("unit"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
