@@ -196,16 +196,22 @@ def assignment_remove(request, account_pk, assignment_pk):
             messages.success(request, _("Removed the assignment."))
         return redirect(back)
     attach_full_names([assignment.unit])
+    many = account.assignments.count() > 1
+    if many:
+        text = _("The account loses the role %(role)s there; its other assignments stay.") % {
+            "role": assignment.get_role_display()
+        }
+    else:
+        text = _("An account keeps at least one assignment. To take away all access, deactivate the account.")
     context = {
         "title": _("Remove %(name)s from %(unit)s?")
         % {"name": account.username, "unit": assignment.unit.full_name_text},
-        "text": _("The account loses the role %(role)s there; its other assignments stay.")
-        % {"role": assignment.get_role_display()},
+        "text": text,
         "button": _("Remove the assignment"),
-        "allowed": True,
+        "allowed": many,
         "back": back,
     }
-    return render(request, "grids/members/confirm.html", context)
+    return render(request, "grids/accounts/confirm.html", context)
 
 
 def _set_active(request, account_pk, active):
@@ -227,7 +233,7 @@ def _set_active(request, account_pk, active):
         text = _("The account can no longer sign in and loses access at once; its assignments and records stay.")
         button = _("Deactivate")
     context = {"title": title, "text": text, "button": button, "allowed": True, "back": back}
-    return render(request, "grids/members/confirm.html", context)
+    return render(request, "grids/accounts/confirm.html", context)
 
 
 @require_http_methods(["GET", "POST"])

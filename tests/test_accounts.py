@@ -345,3 +345,42 @@ def test_demo_futian_can_use_the_pages(tree, client):
     assert response.status_code == 200
     names = {a.username for a in response.context["page"]}
     assert names == {"huafu", "lianhua", "meigang"}
+
+
+def test_the_admin_keeps_the_same_rules(tree, people, client_for, street_admin):
+    client = client_for(street_admin)
+    add = reverse("admin:grids_assignment_add")
+    response = client.get(add)
+    assert response.status_code == 200
+    choices = {user.username for user in response.context["adminform"].form.fields["user"].queryset}
+    assert choices == {"huafu", "meigang", "viewer"}
+    before = _snapshot()
+    # A peer 管理员 of the own street, an account of another street, a superuser: refused.
+    assert client.post(add, {"user": people.meigang.pk, "unit": tree.street1.pk, "role": Role.ADMIN}).status_code == 403
+    for user in (people.lianhua, people.superuser, street_admin):
+        response = client.post(add, {"user": user.pk, "unit": tree.community1.pk, "role": Role.STAFF})
+        assert response.status_code == 200 and response.context["adminform"].form.errors["user"]
+    assert _snapshot() == before
+    response = client.post(add, {"user": people.meigang.pk, "unit": tree.grid1.pk, "role": Role.VIEWER})
+    assert response.status_code == 302
+    event = AccountEvent.objects.get()
+    assert (event.actor, event.account, event.action, event.unit) == (
+        street_admin,
+        people.meigang,
+        AccountAction.ASSIGNED,
+        tree.grid1,
+    )
+    # The last assignment is not deleted (deactivate instead); an extra one is, recorded.
+    last = people.huafu.assignments.get()
+    delete = reverse("admin:grids_assignment_delete", args=[last.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    extra = people.meigang.assignments.get(unit=tree.grid1)
+    assert client.post(reverse("admin:grids_assignment_delete", args=[extra.pk]), {"post": "yes"}).status_code == 302
+    assert AccountEvent.objects.filter(action=AccountAction.UNASSIGNED, account=people.meigang).exists()
+    # Their own assignment: view only.
+    own = street_admin.assignments.get()
+    change = reverse("admin:grids_assignment_change", args=[own.pk])
+    assert (
+        client.post(change, {"user": street_admin.pk, "unit": tree.street1.pk, "role": Role.VIEWER}).status_code == 403
+    )
+    assert street_admin.assignments.get().role == Role.ADMIN

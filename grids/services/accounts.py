@@ -154,18 +154,19 @@ def create_account(*, by, username, full_name, mobile="", password="", unit, rol
 def update_account(*, by, account, full_name, mobile=None):
     """Change the full name, and the mobile number when one is given ("" keeps it)."""
     _check_manages(by, account)
+    # The new values (the mobile masked), so the trail says what was set without personal data.
     changed = []
     if account.first_name != full_name:
         account.first_name = full_name
         account.save(update_fields=["first_name"])
-        changed.append("full_name")
+        changed.append(full_name)
     if mobile:
         profile, _created = StaffProfile.objects.get_or_create(user=account)
         profile.set_mobile(mobile)
         profile.save()
-        changed.append(f"mobile {profile.mobile_masked}")
+        changed.append(profile.mobile_masked)
     if changed:
-        _record(by=by, account=account, action=AccountAction.UPDATED, detail=", ".join(changed))
+        _record(by=by, account=account, action=AccountAction.UPDATED, detail=" · ".join(changed))
     return changed
 
 
@@ -226,6 +227,29 @@ def reset_password(*, by, account, password=""):
     account.save(update_fields=["password"])
     _record(by=by, account=account, action=AccountAction.PASSWORD_RESET)
     return password
+
+
+def record_admin_grant(*, by, assignment):
+    """An assignment saved in the Django admin (its checks are in AssignmentAdmin)."""
+    _record(
+        by=by,
+        account=assignment.user,
+        action=AccountAction.ASSIGNED,
+        unit=assignment.unit,
+        role=assignment.role,
+        detail="admin",
+    )
+
+
+def record_admin_removal(*, by, assignment):
+    _record(
+        by=by,
+        account=assignment.user,
+        action=AccountAction.UNASSIGNED,
+        unit=assignment.unit,
+        role=assignment.role,
+        detail="admin",
+    )
 
 
 def account_rows(accounts):
