@@ -35,7 +35,7 @@ def accounts_in(scope, need=MANAGE):
     """The accounts all of whose assignments lie inside `scope` with `need` (one query)."""
     User = get_user_model()
     if scope.everything:
-        return User.objects.all()
+        return User.objects.exclude(pk=scope.user.pk)
     if not scope.paths(need):
         return User.objects.none()
     assignments = Assignment.objects.filter(user=OuterRef("pk"))
