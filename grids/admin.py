@@ -84,7 +84,7 @@ class AssignmentAdmin(ScopedAdmin):
         return super().has_change_permission(request, obj) and (obj is None or self._manages(request, obj))
 
     def has_delete_permission(self, request, obj=None):
-        if obj is not None and obj.user.assignments.count() < 2:
+        if obj is not None and not request.user.is_superuser and obj.user.assignments.count() < 2:
             return False  # deactivate the account instead (it would drop out of every scope)
         return super().has_delete_permission(request, obj)
 
