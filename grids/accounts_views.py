@@ -20,6 +20,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods, require_safe
 
+from portal.forms import add_service_errors
+
 from .account_forms import AccountCreateForm, AccountEditForm, AssignmentForm, PasswordResetForm
 from .scope import MANAGE, scope_for
 from .services import accounts as account_services
@@ -48,14 +50,6 @@ def get_account_for_user(request, pk):
     if not account_services.manageable_accounts(scope).filter(pk=account.pk).exists():
         raise PermissionDenied(_("Your role here does not allow this."))
     return account
-
-
-def _add_errors(form, exc, default_field):
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else default_field, errors)
-    else:
-        form.add_error(default_field if default_field in form.fields else None, exc.messages)
 
 
 def _passwords(form):
@@ -103,7 +97,7 @@ def account_create(request):
                 role=data["role"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc, "username")
+            add_service_errors(form, exc, "username")
         else:
             messages.success(request, _("Created the account %(name)s.") % {"name": account.username})
             if data["password1"]:
@@ -151,7 +145,7 @@ def account_edit(request, account_pk):
                 mobile=form.cleaned_data["mobile"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc, "full_name")
+            add_service_errors(form, exc, "full_name")
         else:
             messages.success(request, _("Saved %(name)s.") % {"name": account.username})
             return redirect("account_detail", account_pk=account.pk)
@@ -172,7 +166,7 @@ def assignment_add(request, account_pk):
                 by=request.user, account=account, unit=form.cleaned_data["unit"], role=form.cleaned_data["role"]
             )
         except ValidationError as exc:
-            _add_errors(form, exc, "unit")
+            add_service_errors(form, exc, "unit")
         else:
             messages.success(request, _("Added the assignment."))
             return redirect("account_detail", account_pk=account.pk)
@@ -260,7 +254,7 @@ def account_password(request, account_pk):
         try:
             password = account_services.reset_password(by=request.user, account=account, password=_passwords(form))
         except ValidationError as exc:
-            _add_errors(form, exc, "password1")
+            add_service_errors(form, exc, "password1")
         else:
             messages.success(request, _("Set a new password for %(name)s.") % {"name": account.username})
             if form.cleaned_data["password1"]:

@@ -17,6 +17,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods, require_safe
 
+from portal.forms import add_service_errors
+
 from .member_forms import (
     POST_LEVELS,
     ClaimForm,
@@ -183,20 +185,12 @@ def member_move(request, member_pk):
                 by=request.user,
             )
         except ValidationError as exc:
-            _add_errors(form, exc, "to_unit")
+            add_service_errors(form, exc, "to_unit")
         else:
             messages.success(request, _("Moved %(name)s.") % {"name": member.name})
             return redirect("member_detail", member_pk=member.pk)
     title = _("Move %(name)s") % {"name": member.name}
     return render(request, "grids/members/form.html", {"form": form, "member": member, "title": title})
-
-
-def _add_errors(form, exc, default_field):
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else default_field, errors)
-    else:
-        form.add_error(default_field, exc.messages)
 
 
 @login_required
@@ -215,7 +209,7 @@ def member_report(request, member_pk):
                 by=request.user,
             )
         except ValidationError as exc:
-            _add_errors(form, exc, "building")
+            add_service_errors(form, exc, "building")
         else:
             messages.success(request, _("Recorded the report of %(name)s.") % {"name": member.name})
             return redirect("member_detail", member_pk=member.pk)
@@ -243,7 +237,7 @@ def member_claim(request, member_pk):
                 by=request.user,
             )
         except ValidationError as exc:
-            _add_errors(form, exc, "post")
+            add_service_errors(form, exc, "post")
         else:
             messages.success(request, _("%(name)s claimed the post.") % {"name": member.name})
             return redirect("member_detail", member_pk=member.pk)
