@@ -16,7 +16,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from grids.models import Unit
+from grids.models import Level, Unit
 
 ZERO = Decimal("0.00")
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -147,7 +147,7 @@ class FundLine(models.Model):
     def clean(self):
         super().clean()
         # Budgets are held by a district, a street or a community (shared/domain/000), not a grid.
-        if self.unit_id and self.unit.level > 3:
+        if self.unit_id and self.unit.level > Level.COMMUNITY:
             raise ValidationError({"unit": _("A fund line belongs to a district, a street or a community.")})
 
 
@@ -187,7 +187,7 @@ class ProjectCap(models.Model):
 
     def clean(self):
         super().clean()
-        if self.district_id and self.district.level != 1:
+        if self.district_id and self.district.level != Level.DISTRICT:
             raise ValidationError({"district": _("Caps are set by a district.")})
 
 
