@@ -33,7 +33,7 @@ from openpyxl import Workbook  # noqa: E402
 from grids.models import Level, Unit  # noqa: E402
 from grids.services.member_excel import COLUMNS  # noqa: E402
 from grids.tree import attach_full_names  # noqa: E402
-from portal.personal import id_check_character  # noqa: E402
+from portal.core.personal import id_check_character  # noqa: E402
 
 
 def fake_id(n, birth):

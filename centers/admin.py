@@ -43,7 +43,7 @@ class RoomInline(ScopedInline):
 
 
 class PhotoInline(ScopedInline):
-    """Photos are added on the staff page, where portal.images verifies and resizes them."""
+    """Photos are added on the staff page, where portal.core.images verifies and resizes them."""
 
     model = Photo
     fields = ["preview", "caption", "position"]

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from grids.models import Level
 from grids.tree import attach_full_names
-from portal.images import validate_image
+from portal.core.images import validate_image
 
 from .models import Center, Closure, OpeningInterval, Room, Service, validate_phone
 
@@ -93,7 +93,7 @@ RoomFormSet = inlineformset_factory(Center, Room, fields=["kind", "name", "area"
 
 
 class PhotoForm(forms.Form):
-    # A FileField, not ImageField: portal.images gives the precise Chinese message per failure.
+    # A FileField, not ImageField: portal.core.images gives the precise Chinese message per failure.
     image = forms.FileField(label=_("Photo"), help_text=_("JPEG, PNG, WebP or GIF, at most 5 MB."))
     caption = forms.CharField(label=_("Caption"), max_length=100, required=False)
 

@@ -16,9 +16,10 @@ from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt
 from django.utils.translation import gettext_lazy as _
 
 from grids.models import Unit
-from portal.personal import normalize_mobile, validate_mobile
+from portal.core import geo
+from portal.core.personal import normalize_mobile, validate_mobile
 
-from . import geo, hours
+from . import hours
 
 
 class Kind(models.TextChoices):
@@ -61,7 +62,7 @@ LANDLINE_PATTERN = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,5})?$")
 
 
 def validate_phone(value):
-    """A mainland mobile (checked by portal.personal) or a landline with its area code."""
+    """A mainland mobile (checked by portal.core.personal) or a landline with its area code."""
     raw = (value or "").strip()
     if LANDLINE_PATTERN.match(raw.replace(" ", "")):
         return raw.replace(" ", "")
@@ -339,7 +340,7 @@ def _photo_path(instance, filename):
 
 
 class Photo(models.Model):
-    """A verified, re-encoded photo (portal.images): a display copy and a thumbnail."""
+    """A verified, re-encoded photo (portal.core.images): a display copy and a thumbnail."""
 
     center = models.ForeignKey(Center, verbose_name=_("center"), on_delete=models.CASCADE, related_name="photos")
     image = models.ImageField(_("image"), upload_to=_photo_path)

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import Avg
 
 from grids.models import Level, Unit
-from portal.images import process_image
+from portal.core.images import process_image
 
 from .models import Center, Photo
 

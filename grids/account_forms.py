@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from portal.personal import validate_mobile
+from portal.core.personal import validate_mobile
 
 from .member_forms import WriteOnlyInput, _label_units
 from .models import Role

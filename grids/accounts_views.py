@@ -20,7 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods, require_safe
 
-from portal.forms import add_service_errors
+from portal.core.forms import add_service_errors
 
 from .account_forms import AccountCreateForm, AccountEditForm, AssignmentForm, PasswordResetForm
 from .scope import MANAGE, scope_for

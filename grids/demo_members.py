@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 from django.db import transaction
 
-from portal.personal import id_check_character
+from portal.core.personal import id_check_character
 
 from .models import (
     Category,

@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from portal.personal import id_card_birth_date, id_card_gender
+from portal.core.personal import id_card_birth_date, id_card_gender
 
 from .models import AgeBand, Category, Level, Member, MemberStatus, PostKind, ServicePost, Unit
 from .services import members as member_services

@@ -4,7 +4,9 @@ from django.db.models import Count, Q
 from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext as _
 
-from .models.micro import Expenditure, MicroProject, MicroStatus, MoneySum, SocialInvestment, coalesce_money, yuan
+from portal.core.money import MoneySum, coalesce_money, yuan
+
+from .models.micro import Expenditure, MicroProject, MicroStatus, SocialInvestment
 
 
 def parse_year(value):

@@ -50,7 +50,7 @@ def test_detail_page_works_without_tiles_and_passes_axe(live_server, phone, futi
 
 
 def test_list_page_passes_axe_and_the_browser_shifts_like_the_server(live_server, phone, futian_centers, axe):
-    from centers import geo
+    from portal.core import geo
 
     phone.goto(live_server.url + "/centers/")
     assert phone.locator("li.center-item").count() == 3

@@ -2,7 +2,7 @@
 
 import pytest
 
-from centers import geo
+from portal.core import geo
 
 # Known city pairs (city-centre coordinates) and their great-circle distances in km.
 CITY_PAIRS = [

@@ -6,8 +6,9 @@ import random
 import pytest
 from django.urls import reverse
 
-from centers import geo, services
+from centers import services
 from centers.models import Center, Kind, Status
+from portal.core import geo
 from tests.factory_centers import make_center
 
 FUTIAN = (22.5431, 114.0579)

@@ -14,7 +14,7 @@ from django.urls import reverse
 from PIL import Image
 
 from centers.models import Center, Closure, OpeningInterval, Photo, RoomKind, validate_phone
-from portal.images import MAX_UPLOAD_BYTES
+from portal.core.images import MAX_UPLOAD_BYTES
 from tests.factory_centers import add_rooms, make_center
 
 

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from portal.images import MAX_UPLOAD_BYTES, process_image, validate_image
+from portal.core.images import MAX_UPLOAD_BYTES, process_image, validate_image
 
 
 def real_image(fmt="JPEG", size=(1200, 900), name="photo.jpg"):

@@ -12,7 +12,7 @@ from django.db import IntegrityError, connection, transaction
 from grids.demo_members import fake_id_card
 from grids.models import Gender, Member
 from grids.services.members import check_identity, check_mobile
-from portal import personal_store
+from portal.core import personal_store
 from tests.factory_members import make_member
 
 VALID = "11010519491231002X"  # GB 11643's own example

@@ -10,7 +10,7 @@ from django.urls import reverse
 from grids import demo_members
 from grids.models import Category, Member, PostClaim, Report, ServicePost
 from grids.services.members import PostFull, claim_post
-from portal.personal import validate_id_card
+from portal.core.personal import validate_id_card
 from tests.factory import make_tree
 from tests.factory_members import make_claim, make_member, make_post, make_report
 

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 
 from grids.models import Role
+from portal.core.money import MoneySum
 from projects.forms.micro import validate_voucher
 from projects.models.micro import (
     Expenditure,
@@ -17,7 +18,6 @@ from projects.models.micro import (
     MicroProject,
     MicroStatus,
     MicroTransition,
-    MoneySum,
     SocialInvestment,
 )
 from projects.services import micro as services

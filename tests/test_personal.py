@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from portal.personal import (
+from portal.core.personal import (
     id_card_birth_date,
     id_card_gender,
     id_check_character,

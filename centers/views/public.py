@@ -8,8 +8,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from grids.models import Level, Unit
+from portal.core import geo
 
-from .. import geo, hours, services
+from .. import hours, services
 from ..models import Center, Kind, Photo, Service
 from .common import BadInput, map_config, marker, parse_int, parse_point
 

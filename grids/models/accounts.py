@@ -11,8 +11,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from portal import personal_store
-from portal.personal import mask_mobile
+from portal.core import personal_store
+from portal.core.personal import mask_mobile
 
 
 class StaffProfile(models.Model):

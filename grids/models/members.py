@@ -2,7 +2,7 @@
 
 Sources: shared/domain/002 and 003 (Binhu: 189 building groups, 3,853 members reported,
 1,216 posts claimed). ID-card and mobile numbers are sensitive personal data (PIPL): they are
-stored encrypted with a keyed fingerprint beside them (portal.personal_store), and a masked
+stored encrypted with a keyed fingerprint beside them (portal.core.personal_store), and a masked
 form for display, so no page needs to decrypt anything unless a 管理员 asks.
 """
 
@@ -16,8 +16,8 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from portal import personal_store
-from portal.personal import mask_id_card, mask_mobile
+from portal.core import personal_store
+from portal.core.personal import mask_id_card, mask_mobile
 
 from .tree import Level, Unit
 

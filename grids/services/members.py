@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from portal.personal import id_card_birth_date, id_card_gender, validate_id_card, validate_mobile
+from portal.core.personal import id_card_birth_date, id_card_gender, validate_id_card, validate_mobile
 
 from ..models import (
     Category,

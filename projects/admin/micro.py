@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from grids.admin_base import ScopedAdmin
 from grids.scope import EDIT, MANAGE, scope_for
+from portal.core.money import yuan
 
 from ..models.micro import (
     Expenditure,
@@ -23,7 +24,6 @@ from ..models.micro import (
     Milestone,
     ProjectCap,
     SocialInvestment,
-    yuan,
 )
 from ..services import micro as services
 
@@ -158,7 +158,7 @@ class MicroProjectAdmin(ScopedAdmin):
 
     @admin.display(description=_("proposer's mobile"))
     def masked_mobile(self, obj):
-        from portal.personal import mask_mobile
+        from portal.core.personal import mask_mobile
 
         return mask_mobile(obj.proposer_mobile)
 

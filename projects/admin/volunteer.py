@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from grids.admin_base import ScopedAdmin
 from grids.scope import EDIT, scope_for
-from portal.personal import mask_mobile, validate_mobile
+from portal.core.personal import mask_mobile, validate_mobile
 
 from ..models.volunteer import (
     Activity,

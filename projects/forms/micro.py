@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from grids.models import Level, Unit
-from portal.images import validate_image
-from portal.personal import validate_mobile
+from portal.core.images import validate_image
+from portal.core.personal import validate_mobile
 
 from ..models.micro import FundLine, MicroCategory, ProposerKind
 

@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from grids.models import Level, Unit
 from grids.tree import attach_full_names
-from portal.images import validate_image
-from portal.personal import mask_mobile, validate_mobile
+from portal.core.images import validate_image
+from portal.core.personal import mask_mobile, validate_mobile
 
 from ..models.volunteer import Activity, ProjectCategory, ServiceProject, Volunteer, VolunteerTeam
 

@@ -3,7 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import portal.personal
+import portal.core.personal
 from decimal import Decimal
 from django.conf import settings
 from django.db import migrations, models
@@ -81,7 +81,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=50, verbose_name='name')),
-                ('mobile', models.CharField(max_length=11, validators=[portal.personal.validate_mobile], verbose_name='mobile')),
+                ('mobile', models.CharField(max_length=11, validators=[portal.core.personal.validate_mobile], verbose_name='mobile')),
                 ('registered_on', models.DateField(default=django.utils.timezone.localdate, verbose_name='registration date')),
                 ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='volunteers', to='grids.unit', verbose_name='registering unit')),
             ],
@@ -96,7 +96,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=50, verbose_name='name')),
-                ('mobile', models.CharField(max_length=11, validators=[portal.personal.validate_mobile], verbose_name='mobile')),
+                ('mobile', models.CharField(max_length=11, validators=[portal.core.personal.validate_mobile], verbose_name='mobile')),
                 ('token_hash', models.CharField(editable=False, max_length=64, unique=True)),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='signed up at')),
                 ('cancelled_at', models.DateTimeField(blank=True, null=True, verbose_name='cancelled at')),

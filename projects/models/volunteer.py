@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from centers.models import Status as CenterStatus
-from portal.personal import mask_mobile, validate_mobile
+from portal.core.personal import mask_mobile, validate_mobile
 
 __all__ = [
     "Activity",

@@ -20,22 +20,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grids.scope import MANAGE, scope_for
+from portal.core.money import ZERO, MoneySum, coalesce_money, yuan
 
 from ..models.micro import (
     OPEN_STATUSES,
-    ZERO,
     Expenditure,
     FundLine,
     MicroProject,
     MicroStatus,
     MicroTransition,
     Milestone,
-    MoneySum,
     ProjectCap,
     ProposerKind,
     SocialInvestment,
-    coalesce_money,
-    yuan,
 )
 
 # The lifecycle: which status may follow which (撤销 from any open state).

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from grids.scope import EDIT, scope_for
-from portal.images import process_image
-from portal.personal import mask_mobile, validate_mobile
+from portal.core.images import process_image
+from portal.core.personal import mask_mobile, validate_mobile
 
 from ..models.volunteer import (
     Activity,

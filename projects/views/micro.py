@@ -22,16 +22,10 @@ from django.views.decorators.http import require_safe
 
 from grids.models import Level, Unit
 from grids.scope import EDIT, MANAGE, VIEW, scope_for
-from portal.personal import mask_mobile
+from portal.core.personal import mask_mobile
 
 from ..forms import micro as forms
-from ..models.micro import (
-    FundLine,
-    MicroCategory,
-    MicroProject,
-    MicroStatus,
-    ProposerKind,
-)
+from ..models.micro import FundLine, MicroCategory, MicroProject, MicroStatus, ProposerKind
 from ..services import micro as services
 from ..stats_micro import funnel_rows
 

@@ -9,7 +9,7 @@ A database dump alone must not reveal a number. Each value is stored twice:
   cannot be brute-forced over the (small) space of valid ID-card numbers.
 
 Both keys are derived (HKDF) from one secret, settings.PERSONAL_DATA_KEY, which comes from
-the environment. A leaf module like portal.personal: it imports no app.
+the environment. A leaf module like portal.core.personal: it imports no app.
 """
 
 import base64
