@@ -39,3 +39,12 @@ class MoneySum(Sum):
 def coalesce_money(expression):
     """Coalesce a money sum to 0.00, typed as money (SQLite and PostgreSQL alike)."""
     return Coalesce(expression, Value(ZERO), output_field=DecimalField(**MONEY))
+
+
+def format_yuan(value, *, grouping=True):
+    """An amount for people to read: two decimals and thousands separators, the same in
+    every language ("14,422,515.87"); None and "" stay empty."""
+    if value is None or value == "":
+        return ""
+    amount = Decimal(value).quantize(Decimal("0.01"))
+    return f"{amount:,.2f}" if grouping else f"{amount:.2f}"

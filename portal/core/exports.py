@@ -1,0 +1,185 @@
+"""The one writer of every CSV and Excel download (issue 9, section 5).
+
+- Text typed by people (names, addresses, titles, unit names) can start with `=`, `+`, `-`,
+  `@`, a tab or a carriage return; a spreadsheet would run it as a formula (OWASP "CSV
+  injection"). In CSV such text gets a leading apostrophe; in .xlsx it is written as a
+  string cell, which Excel never evaluates, so the text itself survives a round trip
+  through the importers unchanged.
+- Numbers stay numbers: money (Decimal) is written with two decimals and thousands
+  separators in CSV, as a number with the format `#,##0.00` in Excel.
+- Dates stay dates (ISO in CSV, date cells in Excel).
+- Control characters that Excel refuses are dropped from text (they are never meaningful
+  in a download and openpyxl raises on them).
+
+A leaf module: it imports no app.
+"""
+
+import csv
+import datetime
+import io
+from decimal import Decimal
+
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from .money import format_yuan
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+MONEY_FORMAT = "#,##0.00"
+DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+TEXT_FORMAT = "@"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def clean_text(value):
+    """Text without the control characters a spreadsheet refuses."""
+    return ILLEGAL_CHARACTERS_RE.sub("", str(value))
+
+
+def csv_cell(value):
+    """One value as CSV text: numbers formatted, risky text neutralised."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, Decimal):
+        return format_yuan(value)
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, datetime.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    text = clean_text(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def csv_response(filename, rows):
+    """A CSV download (UTF-8 with a BOM, which Excel needs to read Chinese) of `rows`."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    for row in rows:
+        writer.writerow([csv_cell(value) for value in row])
+    return response
+
+
+def _xlsx_value(value):
+    """(value, number_format, is_text) for one Excel cell."""
+    if value is None:
+        return None, None, False
+    if isinstance(value, bool):
+        return int(value), None, False
+    if isinstance(value, Decimal):
+        return value, MONEY_FORMAT, False
+    if isinstance(value, (int, float)):
+        return value, None, False
+    if isinstance(value, datetime.datetime):
+        if value.tzinfo is not None:  # Excel has no time zones: Shanghai wall time
+            value = timezone.localtime(value).replace(tzinfo=None)
+        return value, DATETIME_FORMAT, False
+    if isinstance(value, datetime.date):
+        return value, DATE_FORMAT, False
+    return clean_text(value), None, True
+
+
+def _text_cell(cell, text):
+    # Assigning a string that starts with "=" makes openpyxl write a formula; setting the
+    # type afterwards keeps it a plain string cell.
+    cell.value = text
+    cell.data_type = "s"
+
+
+def xlsx_cell(sheet, value, *, text_format=False, bold=False):
+    """A write-only cell holding `value` safely (see the module docstring)."""
+    value, number_format, is_text = _xlsx_value(value)
+    cell = WriteOnlyCell(sheet)
+    if is_text:
+        _text_cell(cell, value)
+    else:
+        cell.value = value
+    if number_format:
+        cell.number_format = number_format
+    elif text_format:
+        cell.number_format = TEXT_FORMAT
+    if bold:
+        cell.font = Font(bold=True)
+    return cell
+
+
+def set_cell(cell, value):
+    """Write `value` safely into a cell of an ordinary (not write-only) worksheet."""
+    value, number_format, is_text = _xlsx_value(value)
+    if is_text:
+        _text_cell(cell, value)
+    else:
+        cell.value = value
+    if number_format:
+        cell.number_format = number_format
+    return cell
+
+
+def append_row(sheet, values, *, bold=False, text_columns=()):
+    """Append one row to a sheet (write-only or ordinary); `text_columns` are indexes
+    formatted as text (ID-card and mobile numbers, which Excel would turn into numbers)."""
+    if not hasattr(sheet, "iter_rows"):  # openpyxl's WriteOnlyWorksheet
+        sheet.append(
+            [xlsx_cell(sheet, value, text_format=i in text_columns, bold=bold) for i, value in enumerate(values)]
+        )
+        return
+    # An empty sheet reports max_row 1 too: look whether row 1 holds anything.
+    row = sheet.max_row + 1 if sheet.max_row > 1 or sheet.cell(1, 1).value is not None else 1
+    for index, value in enumerate(values, start=1):
+        cell = set_cell(sheet.cell(row=row, column=index), value)
+        if index - 1 in text_columns and cell.number_format == "General":
+            cell.number_format = TEXT_FORMAT
+        if bold:
+            cell.font = Font(bold=True)
+
+
+def new_workbook():
+    """A write-only workbook (constant memory, for downloads of any size) with no sheet."""
+    return Workbook(write_only=True)
+
+
+def add_sheet(workbook, title, header=None, *, widths=()):
+    """A sheet named `title` (Excel allows 31 characters), its header row in bold."""
+    sheet = workbook.create_sheet(title=clean_text(title)[:31])
+    for index, width in enumerate(widths):
+        sheet.column_dimensions[get_column_letter(index + 1)].width = width
+    if header:
+        append_row(sheet, [str(label) for label in header], bold=True)
+    return sheet
+
+
+def xlsx_bytes(workbook):
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def xlsx_response(filename, content):
+    """An .xlsx download of `content` (a workbook or its bytes)."""
+    if not isinstance(content, (bytes, bytearray)):
+        content = xlsx_bytes(content)
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    return response
+
+
+def rows_to_xlsx(filename, title, rows):
+    """The common case: one sheet, the first row a header, as a download."""
+    workbook = new_workbook()
+    rows = iter(rows)
+    sheet = add_sheet(workbook, title, next(rows, None))
+    for row in rows:
+        append_row(sheet, row)
+    return xlsx_response(filename, workbook)

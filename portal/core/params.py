@@ -1,0 +1,155 @@
+"""One parser for every query parameter and path value (issue 9, section 3).
+
+Views read parameters through these functions, never with `int(request.GET[...])`:
+`"²".isdigit()` is True and `int("²")` raises, PostgreSQL refuses NUL in text, and a
+20-digit year overflows a date. A bad value raises `BadParameter` with a Chinese message;
+`portal.middleware.BadParameterMiddleware` turns it into a 400 (a JSON body for JSON
+endpoints, a page with the message otherwise), so nothing is written and nothing is
+silently defaulted. A missing or empty parameter is not an error: it gets the default.
+
+A leaf module: it imports no app.
+"""
+
+import datetime
+import re
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+
+# C0 controls and DEL, except tab, line feed and carriage return (text areas hold those).
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+DIGITS = re.compile(r"[0-9]+")
+MAX_TEXT = 200  # a search box never needs more
+MAX_INT = 2**31 - 1  # the largest integer primary key of every database we run on
+
+
+class BadParameter(Exception):
+    """A parameter the portal cannot use. `message` is shown to the user, in Chinese."""
+
+    def __init__(self, message, *, name=""):
+        super().__init__(message)
+        self.message = message
+        self.name = name
+
+
+def _raw(params, name):
+    """The value of `name` (the last one if repeated), stripped; "" when absent."""
+    value = params.get(name, "") if params is not None else ""
+    return value.strip() if isinstance(value, str) else ""
+
+
+def bad_characters(value):
+    """Whether a string holds NUL or another control character."""
+    return bool(CONTROL.search(value))
+
+
+def text(params, name, *, max_length=MAX_TEXT, label=None):
+    """Free text (a search box): no control characters, at most `max_length` characters."""
+    value = _raw(params, name)
+    if bad_characters(value):
+        raise BadParameter(
+            _("“%(label)s” contains characters that are not allowed.") % {"label": label or name}, name=name
+        )
+    if len(value) > max_length:
+        raise BadParameter(
+            _("“%(label)s” is too long (at most %(limit)d characters).")
+            % {"label": label or name, "limit": max_length},
+            name=name,
+        )
+    return value
+
+
+def integer(params, name, *, default=None, minimum=1, maximum=MAX_INT, label=None):
+    """A whole number written in ASCII digits (an optional leading minus where `minimum` < 0)."""
+    value = _raw(params, name)
+    if value == "":
+        return default
+    return parse_integer(value, name=name, minimum=minimum, maximum=maximum, label=label)
+
+
+def parse_integer(value, *, name="", minimum=1, maximum=MAX_INT, label=None):
+    label = label or name
+    digits = value[1:] if value.startswith("-") and minimum is not None and minimum < 0 else value
+    if not DIGITS.fullmatch(digits) or len(digits) > 12:
+        raise BadParameter(_("“%(label)s” must be a whole number.") % {"label": label}, name=name)
+    number = int(value)
+    if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
+        raise BadParameter(
+            _("“%(label)s” must be between %(minimum)s and %(maximum)s.")
+            % {"label": label, "minimum": minimum, "maximum": maximum},
+            name=name,
+        )
+    return number
+
+
+def pk(params, name, *, label=None):
+    """A record id; None when absent."""
+    return integer(params, name, label=label)
+
+
+def page(params, name="page"):
+    """A page number: 1 when absent, 1..100,000 otherwise (Paginator clamps past the end)."""
+    return integer(params, name, default=1, minimum=1, maximum=100_000, label=_("page"))
+
+
+def year(params, name="year", *, default=None, label=None):
+    """A calendar year the portal can hold records for."""
+    return integer(params, name, default=default, minimum=2000, maximum=2100, label=label or _("year"))
+
+
+def decimal(params, name, *, default=None, minimum=None, maximum=None, places=6, label=None):
+    """A finite decimal in ASCII (`NaN`, `Infinity`, `1e309` and Unicode digits refused)."""
+    value = _raw(params, name)
+    if value == "":
+        return default
+    label = label or name
+    if not re.fullmatch(rf"-?[0-9]{{1,12}}(\.[0-9]{{1,{places}}})?", value):
+        raise BadParameter(_("“%(label)s” must be a number.") % {"label": label}, name=name)
+    try:
+        number = Decimal(value)
+    except InvalidOperation as exc:  # cannot happen after the pattern, kept for safety
+        raise BadParameter(_("“%(label)s” must be a number.") % {"label": label}, name=name) from exc
+    if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
+        raise BadParameter(
+            _("“%(label)s” must be between %(minimum)s and %(maximum)s.")
+            % {"label": label, "minimum": minimum, "maximum": maximum},
+            name=name,
+        )
+    return number
+
+
+def date(params, name, *, default=None, label=None):
+    """A date written 2026-11-30 (impossible dates such as 2026-02-30 refused)."""
+    value = _raw(params, name)
+    if value == "":
+        return default
+    label = label or name
+    if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        try:
+            parsed = datetime.date.fromisoformat(value)
+        except ValueError:
+            parsed = None
+        if parsed and parsed.year >= 1900:
+            return parsed
+    raise BadParameter(_("“%(label)s” must be a date such as 2026-11-30.") % {"label": label}, name=name)
+
+
+def choice(params, name, choices, *, default="", label=None):
+    """One of `choices` (values); absent gives `default`."""
+    value = _raw(params, name)
+    if value == "":
+        return default
+    allowed = {str(c[0]) if isinstance(c, (tuple, list)) else str(c) for c in choices}
+    if value not in allowed:
+        raise BadParameter(
+            _("“%(label)s” has a value that is not one of the choices.") % {"label": label or name}, name=name
+        )
+    return value
+
+
+def code(value, *, max_length=32, label=None):
+    """A tracking or verification code from a path or a box: upper-cased ASCII letters and digits."""
+    value = (value or "").strip().upper()
+    if not value or len(value) > max_length or not re.fullmatch(r"[A-Z0-9]+", value):
+        raise BadParameter(_("“%(label)s” is not a valid code.") % {"label": label or _("code")}, name="code")
+    return value
