@@ -31,8 +31,8 @@ django.setup()
 from openpyxl import Workbook  # noqa: E402
 
 from grids.models import Level, Unit  # noqa: E402
-from grids.services.member_excel import COLUMNS  # noqa: E402
-from grids.tree import attach_full_names  # noqa: E402
+from grids.services.members_export import COLUMNS  # noqa: E402
+from grids.services.tree import attach_full_names  # noqa: E402
 from portal.core.personal import id_check_character  # noqa: E402
 
 

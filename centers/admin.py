@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from grids.admin_base import ScopedAdmin
+from grids.admin.base import ScopedAdmin
 from grids.scope import EDIT, VIEW, scope_for
 
 from .models import Center, Closure, OpeningInterval, Photo, Room

@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Avg
 
-from grids.demo import LAT_RANGE, LNG_RANGE
+from grids.demo.tree import LAT_RANGE, LNG_RANGE
 from grids.models import Level, Unit
 
 from .models import Center, Kind, OpeningInterval, Room, RoomKind, Service, Status, SubKind

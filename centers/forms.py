@@ -3,7 +3,7 @@ from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from grids.models import Level
-from grids.tree import attach_full_names
+from grids.services.tree import attach_full_names
 from portal.core.images import validate_image
 
 from .models import Center, Closure, OpeningInterval, Room, Service, validate_phone

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from grids import urls as grids_urls
 from projects import urls_micro, urls_volunteer
 
 from . import views
@@ -16,11 +17,9 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("staff/", views.staff_home, name="staff_home"),
-    path("staff/units/", include("grids.urls")),
+    path("staff/", include(grids_urls.staff_urlpatterns)),
     path("staff/volunteer/", include(urls_volunteer.staff_urlpatterns)),
     path("volunteer/", include(urls_volunteer.urlpatterns)),
-    path("staff/members/", include("grids.members_urls")),
-    path("staff/accounts/", include("grids.accounts_urls")),
     path("staff/centers/", include("centers.urls_staff")),
     path("open/stats.json", views.open_stats, name="open_stats"),
     path("", include("centers.urls")),

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from grids.models import Level, Unit
 from grids.scope import EDIT, MANAGE, VIEW, scope_for
-from grids.tree import attach_full_names
+from grids.services.tree import attach_full_names
 
 from . import stats
 

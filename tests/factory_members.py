@@ -3,7 +3,7 @@
 from datetime import date
 from itertools import count
 
-from grids.demo_members import fake_id_card, fake_mobile
+from grids.demo.members import fake_id_card, fake_mobile
 from grids.models import Category, Gender, Member, MemberStatus, PostClaim, PostKind, Report, ServicePost
 
 _numbers = count(1000)
@@ -60,7 +60,7 @@ def make_reveal(member, user=None):
 
 
 def member_row(n, unit="福田区/华富街道/梅岗社区/第1网格", **overrides):
-    """One valid import row (a dict keyed like grids.services.member_excel.COLUMNS)."""
+    """One valid import row (a dict keyed like grids.services.members_export.COLUMNS)."""
     birth = date(1960 + n % 40, 1 + n % 12, 1 + n % 28)
     gender = Gender.MALE if n % 2 else Gender.FEMALE
     id_card, mobile = next_identity(birth, gender)
@@ -91,7 +91,7 @@ def workbook(rows, path=None):
 
     from openpyxl import Workbook
 
-    from grids.services.member_excel import COLUMNS
+    from grids.services.members_export import COLUMNS
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("党员")

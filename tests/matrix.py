@@ -170,6 +170,6 @@ def staff_patterns():
 
 
 def scoped_admin_models():
-    from grids.admin_base import ScopedAdmin
+    from grids.admin.base import ScopedAdmin
 
     return [model for model, model_admin in admin.site._registry.items() if isinstance(model_admin, ScopedAdmin)]

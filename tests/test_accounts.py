@@ -338,7 +338,7 @@ def test_pages_render_in_chinese(tree, people, client_for):
 
 def test_demo_futian_can_use_the_pages(tree, client):
     # The demo accounts on the test tree (same unit names as the demo district).
-    from grids.demo import DEMO_PASSWORD, seed_accounts
+    from grids.demo.accounts import DEMO_PASSWORD, seed_accounts
 
     seed_accounts()
     assert client.login(username="futian", password=DEMO_PASSWORD)

@@ -10,7 +10,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from grids.models import Category, Member, PersonalDataReveal
-from grids.services.member_excel import COLUMNS, import_workbook
+from grids.services.members_export import COLUMNS
+from grids.services.members_import import import_workbook
 from tests.factory_members import make_member, member_row, workbook
 
 HEADERS = [str(label) for _key, label, _required, _width in COLUMNS]

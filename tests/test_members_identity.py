@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 
-from grids.demo_members import fake_id_card
+from grids.demo.members import fake_id_card
 from grids.models import Gender, Member
 from grids.services.members import check_identity, check_mobile
 from portal.core import personal_store

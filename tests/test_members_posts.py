@@ -7,9 +7,9 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from grids import demo_members
+from grids.demo import members as demo_members
 from grids.models import Category, Member, PostClaim, Report, ServicePost
-from grids.services.members import PostFull, claim_post
+from grids.services.posts import PostFull, claim_post
 from portal.core.personal import validate_id_card
 from tests.factory import make_tree
 from tests.factory_members import make_claim, make_member, make_post, make_report

@@ -494,7 +494,7 @@ def test_admin_change_keeps_a_link_made_by_a_wider_scope(tree, people, client_fo
 def test_demo_links_brand_projects_to_centers_and_volunteers_to_members(db):
     from centers import demo as centers_demo
     from grids import demo as grids_demo
-    from grids import demo_members
+    from grids.demo import members as demo_members
     from projects import demo_volunteer
 
     for seeder in (grids_demo.seed, demo_members.seed, centers_demo.seed, demo_volunteer.seed):

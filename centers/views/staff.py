@@ -10,7 +10,7 @@ from django.views.decorators.http import require_safe
 
 from grids.models import Level, Unit
 from grids.scope import EDIT, VIEW, scope_for
-from grids.tree import attach_full_names
+from grids.services.tree import attach_full_names
 
 from .. import services
 from ..forms import CenterForm, ClosureFormSet, IntervalFormSet, PhotoForm, RoomFormSet

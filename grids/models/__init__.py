@@ -1,6 +1,7 @@
-"""The grids app's models: the unit tree (tree.py) and the Party members hung on it (members.py)."""
+"""The grids app's models, one module per topic: the unit tree, staff accounts and their
+assignments, Party members, and reporting with service posts."""
 
-from .accounts import AccountAction, AccountEvent, StaffProfile
+from .accounts import AccountAction, AccountEvent, Assignment, Role, StaffProfile
 from .members import (
     AgeBand,
     Category,
@@ -11,13 +12,10 @@ from .members import (
     MemberQuerySet,
     MemberStatus,
     PersonalDataReveal,
-    PostClaim,
-    PostKind,
-    Report,
     RevealKind,
-    ServicePost,
 )
-from .tree import Assignment, Level, OrgKind, Role, Unit, UnitQuerySet
+from .posts import PostClaim, PostKind, Report, ServicePost
+from .tree import Level, OrgKind, Unit, UnitQuerySet
 
 __all__ = [
     "AccountAction",

@@ -1,5 +1,6 @@
-"""Staff accounts managed by a 管理员 (issue 2, section 4): a small profile for the mobile
-number and the audit trail of every change made through /staff/accounts/.
+"""Staff accounts: the roles staff hold over a unit's subtree (Assignment), and the accounts
+managed by a 管理员 (issue 2, section 4): a small profile for the mobile number and the audit
+trail of every change made through /staff/accounts/.
 
 The account itself is Django's User: `username`, the full name in `first_name` (Chinese names
 are not split into given and family names), `is_active`, `is_staff`. Unit and role come from
@@ -13,6 +14,38 @@ from django.utils.translation import pgettext_lazy
 
 from portal.core import personal_store
 from portal.core.personal import mask_mobile
+
+from .tree import Unit
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Administrator")
+    STAFF = "staff", _("Staff")
+    VIEWER = "viewer", _("Read only")
+
+
+class Assignment(models.Model):
+    """A staff user's role over one unit's subtree."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="assignments"
+    )
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="assignments")
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.STAFF)
+
+    class Meta:
+        verbose_name = _("staff assignment")
+        verbose_name_plural = _("staff assignments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "unit"],
+                name="assignment_unique_user_unit",
+                violation_error_message=_("This user is already assigned to this unit."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.unit} · {self.get_role_display()}"
 
 
 class StaffProfile(models.Model):
@@ -85,6 +118,4 @@ class AccountEvent(models.Model):
         return f"{self.account_name} · {self.get_action_display()}"
 
     def get_role_display(self):
-        from .tree import Role
-
         return Role(self.role).label if self.role in Role.values else self.role

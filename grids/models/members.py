@@ -1,4 +1,5 @@
-"""Party members (党员) on the tree: the registry, reporting (报到), service posts and claims.
+"""Party members (党员) on the tree: the registry, the history of moves, and who saw a member's
+full numbers. Reporting (报到) and service posts are in posts.py.
 
 Sources: shared/domain/002 and 003 (Binhu: 189 building groups, 3,853 members reported,
 1,216 posts claimed). ID-card and mobile numbers are sensitive personal data (PIPL): they are
@@ -9,17 +10,15 @@ form for display, so no page needs to decrypt anything unless a 管理员 asks.
 from datetime import date
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from portal.core import personal_store
 from portal.core.personal import mask_id_card, mask_mobile
 
-from .tree import Level, Unit
+from .tree import Unit
 
 
 class Gender(models.TextChoices):
@@ -254,128 +253,6 @@ class MemberMove(models.Model):
 
     def __str__(self):
         return f"{self.member} · {self.moved_on}"
-
-
-class ReportQuerySet(models.QuerySet):
-    def under(self, unit):
-        return self.filter(building__path__startswith=unit.path)
-
-    def counts_by(self, level, units=None):
-        """{unit id: number of reports} for the units of `level` (building, community, street).
-
-        One GROUP BY on the building's path prefix: a building's path holds the ids of all its
-        ancestors, and the id at position `level` is its unit at that level."""
-        counts = {}
-        rows = self.values_list("building__path").annotate(n=Count("pk")).order_by()
-        for path, n in rows:
-            parts = path.strip("/").split("/")
-            if len(parts) >= level:
-                key = int(parts[level - 1])
-                counts[key] = counts.get(key, 0) + n
-        return counts
-
-
-class Report(models.Model):
-    """在职党员进社区报到: an in-service member reports to the building group where they live."""
-
-    member = models.OneToOneField(Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="report")
-    building = models.ForeignKey(
-        Unit, verbose_name=_("building group"), on_delete=models.PROTECT, related_name="reports"
-    )
-    reported_on = models.DateField(_("date reported"))
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-
-    objects = ReportQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("report to a building group")
-        verbose_name_plural = _("reports to building groups")
-        ordering = ["-reported_on"]
-
-    def __str__(self):
-        return f"{self.member} → {self.building}"
-
-
-class PostKind(models.TextChoices):
-    BUILDING_ASSISTANT = "building_assistant", _("Building head's assistant")
-    WASTE_SORTING = "waste_sorting", _("Waste-sorting supervisor")
-    SAFETY_PATROL = "safety_patrol", _("Safety patrol")
-    CARE = "care", _("Care and assistance")
-    CIVILISATION = "civilisation", _("Civilised-neighbourhood guide")
-    OTHER = "other", _("Other")
-
-
-class ServicePostQuerySet(models.QuerySet):
-    def with_claimed(self):
-        return self.annotate(n_claimed=Count("claims"))
-
-
-class ServicePost(models.Model):
-    """服务岗位 offered by a building group or community, with a number of places."""
-
-    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="service_posts")
-    kind = models.CharField(_("kind"), max_length=30, choices=PostKind.choices)
-    name = models.CharField(_("name"), max_length=100)
-    capacity = models.PositiveSmallIntegerField(_("places"), default=1, validators=[MinValueValidator(1)])
-    description = models.TextField(_("description"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = ServicePostQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("service post")
-        verbose_name_plural = _("service posts")
-        ordering = ["unit__path", "name"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(capacity__gte=1),
-                name="service_post_capacity_positive",
-                violation_error_message=_("A post has at least one place."),
-            ),
-            models.UniqueConstraint(
-                fields=["unit", "name"],
-                name="service_post_unique_name_per_unit",
-                violation_error_message=_("This unit already has a post with this name."),
-            ),
-        ]
-
-    def __str__(self):
-        return self.name
-
-    def clean(self):
-        super().clean()
-        if self.unit_id and self.unit.level not in (Level.COMMUNITY, Level.BUILDING):
-            raise ValidationError({"unit": _("Choose a building group or a community.")})
-
-
-class PostClaim(models.Model):
-    """A member claims (认领) a place on a service post."""
-
-    post = models.ForeignKey(
-        ServicePost, verbose_name=_("service post"), on_delete=models.CASCADE, related_name="claims"
-    )
-    member = models.ForeignKey(Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="claims")
-    claimed_on = models.DateField(_("date claimed"))
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-
-    class Meta:
-        verbose_name = _("post claim")
-        verbose_name_plural = _("post claims")
-        ordering = ["-claimed_on", "-pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["post", "member"],
-                name="post_claim_once_per_member",
-                violation_error_message=_("This member has already claimed this post."),
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.member} · {self.post}"
 
 
 class RevealKind(models.TextChoices):

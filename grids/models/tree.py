@@ -4,7 +4,6 @@ Each unit stores a materialised path of primary keys ("/1/12/340/"), so "everyth
 华富街道" is one indexed prefix lookup, never a walk in Python.
 """
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
@@ -188,33 +187,3 @@ class Unit(models.Model):
 
     def is_within(self, other):
         return self.path.startswith(other.path)
-
-
-class Role(models.TextChoices):
-    ADMIN = "admin", _("Administrator")
-    STAFF = "staff", _("Staff")
-    VIEWER = "viewer", _("Read only")
-
-
-class Assignment(models.Model):
-    """A staff user's role over one unit's subtree."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="assignments"
-    )
-    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="assignments")
-    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.STAFF)
-
-    class Meta:
-        verbose_name = _("staff assignment")
-        verbose_name_plural = _("staff assignments")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["user", "unit"],
-                name="assignment_unique_user_unit",
-                violation_error_message=_("This user is already assigned to this unit."),
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.user} · {self.unit} · {self.get_role_display()}"

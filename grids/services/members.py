@@ -1,4 +1,4 @@
-"""Member workflows: identity checks, moving a member, reporting, claiming a post, revealing.
+"""Member workflows: identity checks, moving a member, revealing the full numbers.
 
 Nothing here logs or puts a full ID-card or mobile number into an exception message.
 """
@@ -18,9 +18,6 @@ from ..models import (
     MemberMove,
     MemberStatus,
     PersonalDataReveal,
-    PostClaim,
-    Report,
-    ServicePost,
 )
 
 # Party constitution, article 1: members join at 18 or older.
@@ -116,40 +113,6 @@ def move_member(*, member, to_unit, by, moved_on=None, to_outside_org="", note="
     member.outside_org = to_outside_org
     member.save(update_fields=["unit", "outside_org", "updated_at"])
     return move
-
-
-@transaction.atomic
-def report_member(*, member, building, by, reported_on=None):
-    """在职党员进社区报到: record (or change) the building group a member reports to."""
-    if member.category != Category.IN_SERVICE:
-        raise ValidationError({"building": _("Only in-service members report to a building group.")})
-    if building.level != Level.BUILDING:
-        raise ValidationError({"building": _("Choose a building group.")})
-    report, _created = Report.objects.update_or_create(
-        member=member,
-        defaults={"building": building, "reported_on": reported_on or date.today(), "recorded_by": by},
-    )
-    return report
-
-
-class PostFull(ValidationError):
-    pass
-
-
-@transaction.atomic
-def claim_post(*, post, member, by, claimed_on=None):
-    """A member claims a place on a post. The post row is locked while its claims are counted,
-    so two claims racing for the last place are serialised and the second one sees it full."""
-    post = ServicePost.objects.select_for_update().get(pk=post.pk)
-    if PostClaim.objects.filter(post=post, member=member).exists():
-        raise ValidationError(_("This member has already claimed this post."))
-    if PostClaim.objects.filter(post=post).count() >= post.capacity:
-        raise PostFull(_("This post is full: all %(n)d places are taken.") % {"n": post.capacity})
-    return PostClaim.objects.create(post=post, member=member, claimed_on=claimed_on or date.today(), recorded_by=by)
-
-
-def release_claim(*, claim):
-    claim.delete()
 
 
 def reveal(*, user, members, kind):

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from grids.admin_base import ScopedAdmin
+from grids.admin.base import ScopedAdmin
 from grids.scope import EDIT, MANAGE, scope_for
 from portal.core.money import yuan
 

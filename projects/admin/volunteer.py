@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from grids.admin_base import ScopedAdmin
+from grids.admin.base import ScopedAdmin
 from grids.scope import EDIT, scope_for
 from portal.core.personal import mask_mobile, validate_mobile
 

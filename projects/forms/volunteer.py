@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from grids.models import Level, Unit
-from grids.tree import attach_full_names
+from grids.services.tree import attach_full_names
 from portal.core.images import validate_image
 from portal.core.personal import mask_mobile, validate_mobile
 

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_safe
 from centers.models import Center
 from grids.models import Member
 from grids.scope import EDIT, VIEW, scope_for
-from grids.tree import attach_full_names
+from grids.services.tree import attach_full_names
 
 from ..forms.volunteer import (
     ActivityForm,

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from grids.services.member_excel import BATCH_SIZE, import_workbook
+from grids.services.members_import import BATCH_SIZE, import_workbook
 
 
 class Command(BaseCommand):

@@ -1,7 +1,8 @@
 """The Django admin, scoped through the same helper as the staff pages.
 
 Every ModelAdmin of the portal derives from ScopedAdmin: its change list, its foreign-key
-choices, its change/delete URLs and its saves all go through grids.scope.
+choices, its change/delete URLs and its saves all go through grids.scope. ReadOnlyAdmin is the
+same for audit records, which are never changed by hand.
 """
 
 from django.contrib import admin
@@ -9,8 +10,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from .models import Unit
-from .scope import EDIT, VIEW, scope_for, unit_of
+from ..models import Unit
+from ..scope import EDIT, VIEW, scope_for, unit_of
 
 
 class ScopedAdmin(admin.ModelAdmin):
@@ -71,3 +72,16 @@ class ScopedAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         queryset = scope_for(request.user).filter(queryset, self.scope_via, self.edit_need)
         super().delete_queryset(request, queryset)
+
+
+class ReadOnlyAdmin(ScopedAdmin):
+    """Audit records: seen, never changed by hand."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,6 +1,6 @@
-"""Helpers that read the tree in bulk: display paths for many units in one query."""
+"""The unit tree read in bulk: display paths for many units in one query."""
 
-from .models import Unit
+from ..models import Unit
 
 
 def attach_full_names(units):

@@ -9,14 +9,9 @@ from django.utils.translation import pgettext_lazy
 
 from portal.core.personal import id_card_birth_date, id_card_gender
 
-from .models import AgeBand, Category, Level, Member, MemberStatus, PostKind, ServicePost, Unit
-from .services import members as member_services
-from .tree import attach_full_names
-
-
-def _label_units(field, units):
-    labels = {unit.pk: unit.full_name_text for unit in attach_full_names(units)}
-    field.label_from_instance = lambda unit: labels.get(unit.pk, unit.name)
+from ..models import AgeBand, Category, Member, MemberStatus, Unit
+from ..services import members as member_services
+from .tree import label_units
 
 
 class DateInput(forms.DateInput):
@@ -65,7 +60,7 @@ class MemberForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if unit_choices is not None:  # the admin sets the scoped choices itself
             self.fields["unit"].queryset = unit_choices
-            _label_units(self.fields["unit"], unit_choices)
+            label_units(self.fields["unit"], unit_choices)
         self.fields["unit"].help_text = _("The grid branch or building group holding the member's relation.")
         self.fields["gender"].required = False
         self.fields["birth_date"].required = False
@@ -174,7 +169,7 @@ class MemberFilterForm(forms.Form):
         # Streets and communities only, so the select stays short; the filter takes the subtree.
         self.fields["unit"].queryset = unit_choices
         self._unit_choices = unit_choices
-        _label_units(self.fields["unit"], unit_choices)
+        label_units(self.fields["unit"], unit_choices)
 
     def filter(self, members):
         if not self.is_valid():
@@ -209,43 +204,7 @@ class MoveForm(forms.Form):
     def __init__(self, *args, unit_choices, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["to_unit"].queryset = unit_choices
-        _label_units(self.fields["to_unit"], unit_choices)
-
-
-class ReportForm(forms.Form):
-    building = forms.ModelChoiceField(label=_("Building group"), queryset=Unit.objects.none())
-    reported_on = forms.DateField(label=_("Date reported"), initial=date.today, widget=DateInput())
-
-    def __init__(self, *args, building_choices, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["building"].queryset = building_choices
-        _label_units(self.fields["building"], building_choices)
-
-
-class ClaimForm(forms.Form):
-    post = forms.ModelChoiceField(label=_("Service post"), queryset=ServicePost.objects.none())
-    claimed_on = forms.DateField(label=_("Date claimed"), initial=date.today, widget=DateInput())
-
-    def __init__(self, *args, post_choices, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["post"].queryset = post_choices
-        labels = {unit.pk: unit.full_name_text for unit in attach_full_names({p.unit for p in post_choices})}
-        self.fields["post"].label_from_instance = lambda post: (
-            f"{labels.get(post.unit_id, '')} · {post.name} ({post.n_claimed}/{post.capacity})"
-        )
-
-
-class ServicePostForm(forms.ModelForm):
-    class Meta:
-        model = ServicePost
-        fields = ["unit", "kind", "name", "capacity", "description"]
-
-    def __init__(self, *args, unit_choices, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = unit_choices
-        self.fields["unit"].help_text = _("A building group or a community.")
-        _label_units(self.fields["unit"], unit_choices)
-        self.fields["kind"].initial = PostKind.BUILDING_ASSISTANT
+        label_units(self.fields["to_unit"], unit_choices)
 
 
 class ImportForm(forms.Form):
@@ -256,6 +215,3 @@ class ImportForm(forms.Form):
         if not upload.name.lower().endswith(".xlsx"):
             raise forms.ValidationError(_("Upload an Excel workbook (.xlsx), such as the template."))
         return upload
-
-
-POST_LEVELS = (Level.COMMUNITY, Level.BUILDING)

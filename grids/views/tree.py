@@ -1,3 +1,5 @@
+"""Staff pages of the unit tree (/staff/units/...): list, detail, create, edit, all through grids.scope."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -6,10 +8,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from .forms import UnitForm
-from .models import Level, Unit
-from .scope import EDIT, MANAGE, VIEW, scope_for
-from .tree import attach_full_names
+from ..forms.tree import UnitForm
+from ..models import Level, Unit
+from ..scope import EDIT, MANAGE, VIEW, scope_for
+from ..services.tree import attach_full_names
 
 
 @require_safe
@@ -26,7 +28,7 @@ def unit_list(request):
     page = Paginator(units.order_by("path"), 50).get_page(request.GET.get("page"))
     attach_full_names(page.object_list)
     context = {"page": page, "query": query, "level": level, "levels": Level.choices}
-    return render(request, "grids/unit_list.html", context)
+    return render(request, "grids/tree/list.html", context)
 
 
 @require_safe
@@ -45,7 +47,7 @@ def unit_detail(request, unit_pk):
         "can_edit": scope.allows(unit, EDIT),
         "stats": _child_counts(unit),
     }
-    return render(request, "grids/unit_detail.html", context)
+    return render(request, "grids/tree/detail.html", context)
 
 
 def _child_counts(unit):
@@ -72,7 +74,7 @@ def unit_create(request, parent_pk):
         unit = form.save()
         messages.success(request, _("Created %(name)s.") % {"name": unit.name})
         return redirect("unit_detail", unit_pk=unit.pk)
-    return render(request, "grids/unit_form.html", {"form": form, "parent": parent, "level": Level(level).label})
+    return render(request, "grids/tree/form.html", {"form": form, "parent": parent, "level": Level(level).label})
 
 
 @login_required
@@ -92,4 +94,4 @@ def unit_edit(request, unit_pk):
         messages.success(request, _("Saved %(name)s.") % {"name": unit.name})
         return redirect("unit_detail", unit_pk=unit.pk)
     if choices is not None:
-        return render(request, "grids/unit_form.html", {"form": form, "unit": unit, "level": unit.get_level_display()})
+        return render(request, "grids/tree/form.html", {"form": form, "unit": unit, "level": unit.get_level_display()})

@@ -1,6 +1,8 @@
+"""The "units" section of /open/stats.json: how many units there are at each level."""
+
 from django.db.models import Count
 
-from .models import Level, Unit
+from ..models import Level, Unit
 
 
 def units_section(unit=None, **params):

@@ -8,9 +8,10 @@ from django.utils.translation import pgettext_lazy
 
 from portal.core.personal import validate_mobile
 
-from .member_forms import WriteOnlyInput, _label_units
-from .models import Role
-from .services import accounts as account_services
+from ..models import Role
+from ..services import accounts as account_services
+from .members import WriteOnlyInput
+from .tree import label_units
 
 
 class PasswordFields(forms.Form):
@@ -41,7 +42,7 @@ class PasswordFields(forms.Form):
 class _UnitRoleMixin:
     def _set_units(self, unit_choices):
         self.fields["unit"].queryset = unit_choices
-        _label_units(self.fields["unit"], unit_choices)
+        label_units(self.fields["unit"], unit_choices)
 
 
 def _unit_field():

@@ -7,12 +7,10 @@ WGS-84 coordinates inside Futian (lat 22.50–22.58, lng 114.00–114.10).
 import random
 from decimal import Decimal
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from .models import Assignment, Level, OrgKind, Role, Unit
+from ..models import Level, OrgKind, Unit
 
-DEMO_PASSWORD = "Demo@2026"
 DISTRICT = "福田区"
 
 # street: (approximate centre lat, lng), communities. 华富 holds 梅岗, 莲花 holds 狮岭,
@@ -56,15 +54,6 @@ STREETS = {
     "福保街道": ((22.508, 114.052), ["福保", "益田", "明月", "石厦北", "新港"]),
     "华强北街道": ((22.545, 114.085), ["华强北", "华航", "荔村", "通新岭", "华红", "福强"]),
 }
-
-DEMO_ACCOUNTS = [
-    # username, unit name (None: superuser), role
-    ("admin", None, None),
-    ("futian", DISTRICT, Role.ADMIN),
-    ("huafu", "华富街道", Role.STAFF),
-    ("lianhua", "莲花街道", Role.STAFF),
-    ("meigang", "梅岗社区", Role.STAFF),
-]
 
 LAT_RANGE = (22.50, 22.58)
 LNG_RANGE = (114.00, 114.10)
@@ -125,19 +114,6 @@ def seed_tree(rng):
     return district
 
 
-def seed_accounts():
-    User = get_user_model()
-    for username, unit_name, role in DEMO_ACCOUNTS:
-        user, created = User.objects.get_or_create(username=username, defaults={"is_staff": True})
-        if created:
-            user.set_password(DEMO_PASSWORD)
-            user.is_superuser = unit_name is None
-            user.save()
-        if unit_name:
-            unit = Unit.objects.get(name=unit_name)
-            Assignment.objects.get_or_create(user=user, unit=unit, defaults={"role": role})
-
-
 @transaction.atomic
 def seed(stdout=None):
     """Build the tree once; later runs leave an existing district alone."""
@@ -149,4 +125,3 @@ def seed(stdout=None):
         if stdout:
             counts = {Level(level).label: Unit.objects.filter(level=level).count() for level in Level.values}
             stdout.write(f"tree: {counts}")
-    seed_accounts()

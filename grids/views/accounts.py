@@ -22,10 +22,10 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from portal.core.forms import add_service_errors
 
-from .account_forms import AccountCreateForm, AccountEditForm, AssignmentForm, PasswordResetForm
-from .scope import MANAGE, scope_for
-from .services import accounts as account_services
-from .tree import attach_full_names
+from ..forms.accounts import AccountCreateForm, AccountEditForm, AssignmentForm, PasswordResetForm
+from ..scope import MANAGE, scope_for
+from ..services import accounts as account_services
+from ..services.tree import attach_full_names
 
 PAGE_SIZE = 50
 EVENTS_SHOWN = 50

@@ -2,7 +2,7 @@
 
 from django.db.models import Count
 
-from .models import Category, Member, PostClaim, Report, ServicePost
+from ..models import Category, Member, PostClaim, Report, ServicePost
 
 
 def members_section(unit=None, **params):

@@ -14,7 +14,7 @@ from django.db import transaction
 
 from portal.core.personal import id_check_character
 
-from .models import (
+from ..models import (
     Category,
     Education,
     Gender,

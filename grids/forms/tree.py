@@ -1,8 +1,16 @@
+"""Forms of the unit tree: a unit's own form, and unit choices labelled with their position."""
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Level, Unit
-from .tree import attach_full_names
+from ..models import Level, Unit
+from ..services.tree import attach_full_names
+
+
+def label_units(field, units):
+    """Label a unit choice field with each unit's position ("福田区 / 华富街道 / 梅岗社区")."""
+    labels = {unit.pk: unit.full_name_text for unit in attach_full_names(units)}
+    field.label_from_instance = lambda unit: labels.get(unit.pk, unit.name)
 
 
 class UnitForm(forms.ModelForm):
@@ -20,8 +28,7 @@ class UnitForm(forms.ModelForm):
         else:
             self.fields["parent"].queryset = parent_choices
             self.fields["parent"].required = True
-            labels = {unit.pk: unit.full_name_text for unit in attach_full_names(parent_choices)}
-            self.fields["parent"].label_from_instance = lambda unit: labels.get(unit.pk, unit.name)
+            label_units(self.fields["parent"], parent_choices)
         if level < Level.GRID:
             del self.fields["org_kind"]
         if level != Level.BUILDING:

@@ -1,0 +1,10 @@
+"""Admin of the grids app, one module per topic (imported here so the admin finds them).
+
+Every ModelAdmin of the portal derives from base.ScopedAdmin."""
+
+from . import (
+    accounts,  # noqa: F401
+    members,  # noqa: F401
+    posts,  # noqa: F401
+    tree,  # noqa: F401
+)

@@ -1,0 +1,55 @@
+"""Admin of staff assignments, under the same rules as /staff/accounts/."""
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
+
+from ..models import Assignment
+from ..scope import MANAGE, scope_for
+from ..services import accounts as account_services
+from .base import ScopedAdmin
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(ScopedAdmin):
+    edit_need = MANAGE
+    list_display = ["user", "unit", "role"]
+    list_filter = ["role"]
+    search_fields = ["user__username", "unit__name"]
+    autocomplete_fields = ["unit"]
+    list_select_related = ["user", "unit"]
+
+    # The rules of /staff/accounts/ hold here too (grids.services.accounts): only accounts the
+    # user manages (never a superuser, a peer or oneself), grants within the scope, no peer
+    # 管理员, an account keeps one assignment; each change recorded as an AccountEvent.
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":
+            kwargs["queryset"] = account_services.manageable_accounts(scope_for(request.user))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def _manages(self, request, obj):
+        return account_services.manageable_accounts(scope_for(request.user)).filter(pk=obj.user_id).exists()
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or self._manages(request, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and not request.user.is_superuser and obj.user.assignments.count() < 2:
+            return False  # deactivate the account instead (it would drop out of every scope)
+        return super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        message = account_services.grant_error(scope_for(request.user), obj.unit, obj.role)
+        if message or not self._manages(request, obj):
+            raise PermissionDenied(message or _("You may not change this account."))
+        super().save_model(request, obj, form, change)
+        account_services.record_admin_grant(by=request.user, assignment=obj)
+
+    def delete_model(self, request, obj):
+        account_services.record_admin_removal(by=request.user, assignment=obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for assignment in queryset.select_related("user", "unit"):
+            if self.has_delete_permission(request, assignment):
+                self.delete_model(request, assignment)

@@ -1,0 +1,51 @@
+"""Admin of Party members and their audit records (moves, personal-data reveals).
+
+ID-card and mobile numbers: masked in lists, write-only in forms (never rendered back).
+"""
+
+from django.contrib import admin
+
+from ..forms.members import MemberForm
+from ..models import Member, MemberMove, PersonalDataReveal
+from ..scope import MANAGE, scope_for
+from .base import ReadOnlyAdmin, ScopedAdmin
+
+
+@admin.register(Member)
+class MemberAdmin(ScopedAdmin):
+    form = MemberForm
+    list_display = ["name", "gender", "id_card_masked", "mobile_masked", "category", "status", "unit"]
+    list_filter = ["category", "status", "gender"]
+    search_fields = ["name"]
+    list_select_related = ["unit"]
+    autocomplete_fields = ["unit"]
+    list_per_page = 50
+    fields = MemberForm.Meta.fields
+
+
+@admin.register(MemberMove)
+class MemberMoveAdmin(ReadOnlyAdmin):
+    scope_via = "member__unit"
+    list_display = ["member", "from_unit", "to_unit", "moved_on", "moved_by"]
+    search_fields = ["member__name"]
+    list_select_related = ["member", "from_unit", "to_unit", "moved_by"]
+
+
+@admin.register(PersonalDataReveal)
+class PersonalDataRevealAdmin(ReadOnlyAdmin):
+    scope_via = "member__unit"
+    list_display = ["at", "user", "member", "kind"]
+    list_filter = ["kind"]
+    search_fields = ["member__name", "user__username"]
+    list_select_related = ["user", "member"]
+
+    # The audit trail is for administrators (管理员) of the members' units only.
+    def get_queryset(self, request):
+        return scope_for(request.user).filter(admin.ModelAdmin.get_queryset(self, request), self.scope_via, MANAGE)
+
+    def has_module_permission(self, request):
+        return scope_for(request.user).can(MANAGE)
+
+    def has_view_permission(self, request, obj=None):
+        scope = scope_for(request.user)
+        return scope.allows(obj.member.unit, MANAGE) if obj is not None else scope.can(MANAGE)

@@ -1,0 +1,6 @@
+"""The grids app's sections of /open/stats.json, one module per topic: counts only, never a person."""
+
+from .members import members_section
+from .tree import units_section
+
+__all__ = ["members_section", "units_section"]

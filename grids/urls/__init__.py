@@ -1,0 +1,13 @@
+"""Routes of the grids app. It has no public pages; its staff pages are mounted under "staff/"
+by portal/urls.py, one url module per topic."""
+
+from . import accounts, members, posts, tree
+
+urlpatterns = []
+
+staff_urlpatterns = [
+    *tree.staff_urlpatterns,
+    *members.staff_urlpatterns,
+    *posts.staff_urlpatterns,
+    *accounts.staff_urlpatterns,
+]
