@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+import centers.urls
 from grids import urls as grids_urls
 from projects import urls_micro, urls_volunteer
 
@@ -20,9 +21,9 @@ urlpatterns = [
     path("staff/", include(grids_urls.staff_urlpatterns)),
     path("staff/volunteer/", include(urls_volunteer.staff_urlpatterns)),
     path("volunteer/", include(urls_volunteer.urlpatterns)),
-    path("staff/centers/", include("centers.urls_staff")),
+    path("staff/", include(centers.urls.staff_urlpatterns)),
     path("open/stats.json", views.open_stats, name="open_stats"),
-    path("", include("centers.urls")),
+    path("", include(centers.urls.urlpatterns)),
     path("text-size/", views.text_size, name="text_size"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -55,7 +55,7 @@ def test_list_page_passes_axe_and_the_browser_shifts_like_the_server(live_server
     phone.goto(live_server.url + "/centers/")
     assert phone.locator("li.center-item").count() == 3
     assert axe(phone) == []
-    # static/centers/geo.js must agree with centers/geo.py, both ways.
+    # static/centers/geo.js must agree with portal/core/geo.py, both ways.
     for lat, lng in [(22.5431, 114.0579), (39.915, 116.404), (51.5, -0.12)]:
         shifted = phone.evaluate(f"CenterGeo.toGcj({lat}, {lng})")
         assert shifted == pytest.approx(list(geo.wgs84_to_gcj02(lat, lng)), abs=1e-9)

@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import translation
 
-from centers import hours
 from centers.models import Center
+from centers.services import hours
 from tests.factory_centers import add_closure, make_center
 
 SH = ZoneInfo("Asia/Shanghai")

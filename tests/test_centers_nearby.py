@@ -6,8 +6,8 @@ import random
 import pytest
 from django.urls import reverse
 
-from centers import services
 from centers.models import Center, Kind, Status
+from centers.services import nearby
 from portal.core import geo
 from tests.factory_centers import make_center
 
@@ -56,7 +56,7 @@ def test_near_works_across_the_antimeridian_box_and_far_north(tree):
 
 def test_fallback_gives_the_nearest_five_when_none_is_within_1_km(tree):
     _spread(tree)
-    results, within = services.nearby(lat=22.40, lng=114.0, radius_m=1000)
+    results, within = nearby.nearby(lat=22.40, lng=114.0, radius_m=1000)
     assert within is False
     assert len(results) == 5
     distances = [c.distance_m for c in results]
@@ -93,9 +93,9 @@ def test_bad_input_gets_400_with_a_chinese_message(db, client, params):
 def test_radius_and_limit_are_capped(tree, client):
     _spread(tree, n=60)
     document = _json(client, lat=FUTIAN[0], lng=FUTIAN[1], radius_m=10**9, limit=10**6).json()
-    assert document["radius_m"] == services.MAX_RADIUS_M
-    assert document["limit"] == services.MAX_LIMIT
-    assert document["count"] == services.MAX_LIMIT
+    assert document["radius_m"] == nearby.MAX_RADIUS_M
+    assert document["limit"] == nearby.MAX_LIMIT
+    assert document["count"] == nearby.MAX_LIMIT
 
 
 def test_only_public_centers_are_found(tree, client):

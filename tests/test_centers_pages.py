@@ -161,10 +161,10 @@ def test_demo_seed_reports_116_centers(db, client):
     assert section["total"] == 116
     assert section["by_kind"] == {"district": 1, "street": 0, "community": 95, "new_domain": 20, "micro": 0}
     assert Center.objects.breaking_office_rule().exists()
-    from centers import services
+    from centers.services import coverage
     from grids.models import Unit
 
-    result = services.coverage(buildings=Unit.objects.all())
+    result = coverage.coverage(buildings=Unit.objects.all())
     assert 0.9 < result.share < 1  # most, not all, building groups within 1 km
 
 

@@ -1,49 +1,16 @@
-"""Helpers shared by the public and staff center pages."""
-
-import math
+"""Helpers shared by the views of several topics: the map, the staff access helper, the
+open-now state, the street/community filters and the page of a center's inline rows."""
 
 from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-LAT_BOUNDS = (-90.0, 90.0)
-LNG_BOUNDS = (-180.0, 180.0)
+from grids.models import Level, Unit
+from grids.scope import EDIT, VIEW, scope_for
 
-
-class BadInput(ValueError):
-    """Carries the Chinese (translated) message for a 400 answer."""
-
-
-def parse_float(raw, name, bounds):
-    if raw is None or str(raw).strip() == "":
-        raise BadInput(_("Give %(name)s.") % {"name": name})
-    try:
-        value = float(str(raw).strip())
-    except ValueError:
-        raise BadInput(_("%(name)s must be a number.") % {"name": name}) from None
-    if not math.isfinite(value) or not bounds[0] <= value <= bounds[1]:
-        raise BadInput(
-            _("%(name)s must lie between %(low)s and %(high)s.") % {"name": name, "low": bounds[0], "high": bounds[1]}
-        )
-    return value
-
-
-def parse_int(raw, name, default, maximum):
-    """A positive integer, capped at `maximum` (asking for more silently gets the cap)."""
-    if raw is None or str(raw).strip() == "":
-        return default
-    try:
-        value = int(str(raw).strip())
-    except ValueError:
-        raise BadInput(_("%(name)s must be a whole number.") % {"name": name}) from None
-    if value < 1:
-        raise BadInput(_("%(name)s must be at least 1.") % {"name": name})
-    return min(value, maximum)
-
-
-def parse_point(params):
-    lat = parse_float(params.get("lat"), _("latitude (lat)"), LAT_BOUNDS)
-    lng = parse_float(params.get("lng"), _("longitude (lng)"), LNG_BOUNDS)
-    return lat, lng
+from ..models import Center
+from ..services import hours
 
 
 def map_config(markers, *, picker=False, center=None):
@@ -66,3 +33,48 @@ def marker(center, url=None, label=None):
         "url": url or "",
         "label": label or "",
     }
+
+
+def annotate_state(centers, moment=None):
+    """Set open_now / next_opening_text on each center (prefetched hours: no queries)."""
+    for center in centers:
+        open_now, current, opening = center.state(moment)
+        center.open_now = open_now
+        center.current_interval = current
+        center.next_opening_text = hours.describe_opening(opening, moment)
+    return centers
+
+
+def units_for_filters():
+    """Streets and communities for the filter menus, in one query."""
+    units = list(Unit.objects.filter(level__in=[Level.STREET, Level.COMMUNITY]).only("pk", "name", "level", "path"))
+    streets = sorted((u for u in units if u.level == Level.STREET), key=lambda u: u.path)
+    communities = sorted((u for u in units if u.level == Level.COMMUNITY), key=lambda u: u.path)
+    return streets, communities
+
+
+def pick(units, raw):
+    raw = (raw or "").strip()
+    return next((u for u in units if str(u.pk) == raw), None)
+
+
+def get_center_for_user(request, center_pk, need=VIEW):
+    """The one access helper for a staff center page."""
+    return scope_for(request.user).get_object_or_404(
+        Center.objects.select_related("owner"), via="owner", need=need, pk=center_pk
+    )
+
+
+def scoped_centers(request):
+    return scope_for(request.user).filter(Center.objects.all(), via="owner")
+
+
+def formset_page(request, center_pk, formset_class, prefix, title, template="centers/centers/staff_formset.html"):
+    """A staff page editing one kind of a center's inline rows (closures, rooms)."""
+    center = get_center_for_user(request, center_pk, need=EDIT)
+    formset = formset_class(request.POST or None, instance=center, prefix=prefix)
+    if request.method == "POST" and formset.is_valid():
+        formset.save()
+        messages.success(request, _("Saved %(name)s.") % {"name": center.name})
+        return redirect("staff_center_detail", center_pk=center.pk)
+    return render(request, template, {"center": center, "formset": formset, "title": title})

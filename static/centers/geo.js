@@ -1,4 +1,4 @@
-/* WGS-84 <-> GCJ-02, the same published formula as centers/geo.py (tested there). */
+/* WGS-84 <-> GCJ-02, the same published formula as portal/core/geo.py (tested there). */
 (function (global) {
   "use strict";
   var A = 6378245.0, EE = 0.00669342162296594323, PI = Math.PI;

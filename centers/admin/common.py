@@ -1,0 +1,27 @@
+"""The inline base shared by every topic's rows on the center admin page."""
+
+from django.contrib import admin
+
+from grids.scope import EDIT, VIEW, scope_for
+
+
+class ScopedInline(admin.TabularInline):
+    """Inline rows follow the parent center's scope rather than Django's model permissions."""
+
+    extra = 0
+
+    def _allowed(self, request, obj, need):
+        scope = scope_for(request.user)
+        return scope.allows(obj.owner, need) if obj is not None else scope.can(need)
+
+    def has_view_permission(self, request, obj=None):
+        return self._allowed(request, obj, VIEW)
+
+    def has_add_permission(self, request, obj=None):
+        return self._allowed(request, obj, EDIT)
+
+    def has_change_permission(self, request, obj=None):
+        return self._allowed(request, obj, EDIT)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._allowed(request, obj, EDIT)

@@ -1,0 +1,1 @@
+"""One module per topic: hours.py (the calendar), nearby.py, coverage.py, centers.py (photos)."""
