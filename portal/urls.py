@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from projects import urls_micro, urls_volunteer
+import projects.urls
 
 from . import views
 
@@ -17,8 +17,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("staff/", views.staff_home, name="staff_home"),
     path("staff/units/", include("grids.urls")),
-    path("staff/volunteer/", include(urls_volunteer.staff_urlpatterns)),
-    path("volunteer/", include(urls_volunteer.urlpatterns)),
+    path("staff/", include(projects.urls.staff_urlpatterns)),
     path("staff/members/", include("grids.members_urls")),
     path("staff/accounts/", include("grids.accounts_urls")),
     path("staff/centers/", include("centers.urls_staff")),
@@ -27,8 +26,7 @@ urlpatterns = [
     path("text-size/", views.text_size, name="text_size"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("micro-projects/", include("projects.urls_micro")),
-    path("staff/micro/", include(urls_micro.staff_urlpatterns)),
+    path("", include(projects.urls.urlpatterns)),
 ]
 
 if settings.DEBUG:

@@ -15,7 +15,7 @@ from django.utils import timezone
 from centers.models import Status as CenterStatus
 from grids.models import Member
 from projects.models import Activity, ServiceProject, ServiceRecord, Volunteer
-from projects.services import volunteer as services
+from projects.services import activities as services
 from tests.factory_centers import make_center
 from tests.factory_members import make_member
 from tests.factory_volunteer import make_activity, make_project, make_record, make_signup, make_volunteer
@@ -368,7 +368,7 @@ def test_staff_add_hours_for_a_volunteer_without_sign_up(tree, people, client_fo
 
 
 def test_walk_in_list_is_capped_and_searchable(tree, people, client_for, past, monkeypatch):
-    from projects.views import volunteer as views
+    from projects.views import activities as views
 
     monkeypatch.setattr(views, "WALK_IN_CHOICES", 3)
     for i in range(5):
@@ -495,7 +495,7 @@ def test_demo_links_brand_projects_to_centers_and_volunteers_to_members(db):
     from centers import demo as centers_demo
     from grids import demo as grids_demo
     from grids import demo_members
-    from projects import demo_volunteer
+    from projects.demo import volunteering as demo_volunteer
 
     for seeder in (grids_demo.seed, demo_members.seed, centers_demo.seed, demo_volunteer.seed):
         seeder()
