@@ -6,8 +6,7 @@ Add a section by appending to SECTIONS.
 
 from centers.stats import centers_section
 from grids.stats import members_section, units_section
-from projects.stats_micro import micro_section
-from projects.stats_volunteer import volunteering_section
+from projects.stats import micro_section, volunteering_section
 
 SECTIONS = [
     ("units", units_section),

@@ -5,8 +5,8 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 import centers.urls
+import projects.urls
 from grids import urls as grids_urls
-from projects import urls_micro, urls_volunteer
 
 from . import views
 
@@ -19,16 +19,14 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("staff/", views.staff_home, name="staff_home"),
     path("staff/", include(grids_urls.staff_urlpatterns)),
-    path("staff/volunteer/", include(urls_volunteer.staff_urlpatterns)),
-    path("volunteer/", include(urls_volunteer.urlpatterns)),
+    path("staff/", include(projects.urls.staff_urlpatterns)),
     path("staff/", include(centers.urls.staff_urlpatterns)),
     path("open/stats.json", views.open_stats, name="open_stats"),
     path("", include(centers.urls.urlpatterns)),
     path("text-size/", views.text_size, name="text_size"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("micro-projects/", include("projects.urls_micro")),
-    path("staff/micro/", include(urls_micro.staff_urlpatterns)),
+    path("", include(projects.urls.urlpatterns)),
 ]
 
 if settings.DEBUG:

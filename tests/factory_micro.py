@@ -3,7 +3,8 @@
 from datetime import date
 from decimal import Decimal
 
-from projects.models.micro import FundCategory, FundLine, MicroCategory, MicroProject, ProjectCap
+from projects.models.funds import FundCategory, FundLine, ProjectCap
+from projects.models.micro import MicroCategory, MicroProject
 from projects.services import micro as services
 
 

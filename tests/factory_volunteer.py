@@ -17,7 +17,7 @@ from projects.models import (
     Volunteer,
     VolunteerTeam,
 )
-from projects.models.volunteer import hash_token
+from projects.models.activities import hash_token
 
 _seq = itertools.count(1)
 

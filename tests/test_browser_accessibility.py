@@ -66,7 +66,7 @@ class Demo:
 
 def make_demo():
     from centers.models import RoomKind
-    from projects.services import volunteer as volunteer_services
+    from projects.services import activities as volunteer_services
     from tests import factory_centers as fc
     from tests import factory_micro as fm
     from tests import factory_volunteer as fv

@@ -6,7 +6,8 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from projects.models.micro import FundCategory, FundLine, MicroProject, MicroStatus, ProjectCap
+from projects.models.funds import FundCategory, FundLine, ProjectCap
+from projects.models.micro import MicroProject, MicroStatus
 
 
 @pytest.fixture

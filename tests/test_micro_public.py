@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from projects.models.micro import MicroCategory, MicroProject, MicroStatus
+from projects.services import funds as fund_services
 from projects.services import micro as services
 from tests.factory_micro import accepted, approved, in_progress, make_cap, make_line, make_project, reviewing
 
@@ -38,7 +39,7 @@ def published(tree):
             line,
         ),
     ]
-    services.record_expenditure(
+    fund_services.record_expenditure(
         project=projects[2], actor=None, amount=Decimal("1234.56"), date=date(2026, 6, 2), payee="饭堂"
     )
     reviewing(make_project(tree.community1, title="还在评议的提议", proposer_mobile=MOBILE))
@@ -126,7 +127,7 @@ def test_no_public_page_shows_a_proposers_mobile(client, published):
 def test_detail_shows_timeline_money_and_milestones(client, published):
     project = published[1]
     services.record_milestone(project=project, actor=None, date=date(2026, 5, 1), title="场地布置完成", progress=40)
-    services.record_expenditure(
+    fund_services.record_expenditure(
         project=project, actor=None, amount=Decimal("800.00"), date=date(2026, 5, 2), payee="社工站"
     )
     body = client.get(reverse("micro_detail", args=[project.pk])).content.decode()

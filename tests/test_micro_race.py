@@ -9,7 +9,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from projects.models.micro import FundLine, MicroProject, MicroStatus
+from projects.models.funds import FundLine
+from projects.models.micro import MicroProject, MicroStatus
 from projects.services import micro as services
 from tests.factory import make_tree
 from tests.factory_micro import make_line, make_project, reviewing

@@ -7,7 +7,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from projects.models.micro import Expenditure, FundLine, MicroProject, MicroStatus, SocialInvestment
+from projects.models.funds import Expenditure, FundLine, SocialInvestment
+from projects.models.micro import MicroProject, MicroStatus
 from tests.factory_micro import approved, in_progress, make_line, make_project, reviewing
 
 LIST_PAGES = ["micro_staff_queue", "micro_staff_list", "micro_staff_funds", "micro_staff_funnel", "export"]

@@ -10,18 +10,12 @@ from django.db import IntegrityError, transaction
 
 from grids.models import Role
 from portal.core.money import MoneySum
-from projects.forms.micro import validate_voucher
-from projects.models.micro import (
-    Expenditure,
-    FundLine,
-    MicroCategory,
-    MicroProject,
-    MicroStatus,
-    MicroTransition,
-    SocialInvestment,
-)
+from projects.forms.funds import validate_voucher
+from projects.models.funds import Expenditure, FundLine, SocialInvestment
+from projects.models.micro import MicroCategory, MicroProject, MicroStatus, MicroTransition
+from projects.services import funds as fund_services
 from projects.services import micro as services
-from projects.stats_micro import micro_section
+from projects.stats import micro_section
 from tests.factory import make_user
 from tests.factory_micro import accepted, approved, in_progress, make_cap, make_line, make_project, reviewing
 
@@ -181,7 +175,7 @@ def test_a_fund_line_of_another_street_cannot_pay(tree):
 def test_withdrawal_releases_all_but_what_was_spent(tree):
     line = make_line(tree.district, amount="100000.00")
     project = in_progress(make_project(tree.community1), line)
-    services.record_expenditure(
+    fund_services.record_expenditure(
         project=project, actor=None, amount=Decimal("12000.00"), date=date(2026, 4, 1), payee="物业"
     )
     services.withdraw(project=project, actor=None, note="居民反对")
@@ -193,11 +187,11 @@ def test_withdrawal_releases_all_but_what_was_spent(tree):
 def test_spending_cannot_pass_the_approved_amount_without_an_administrator(tree, people):
     line = make_line(tree.district, amount="100000.00")
     project = in_progress(make_project(tree.community1, amount="10000.00"), line)
-    services.record_expenditure(
+    fund_services.record_expenditure(
         project=project, actor=people.huafu, amount=Decimal("9000.00"), date=date(2026, 4, 1), payee="甲"
     )
     with pytest.raises(ValidationError) as exc:
-        services.record_expenditure(
+        fund_services.record_expenditure(
             project=project,
             actor=people.huafu,
             amount=Decimal("1000.01"),
@@ -207,10 +201,10 @@ def test_spending_cannot_pass_the_approved_amount_without_an_administrator(tree,
         )
     assert "管理员" in exc.value.messages[0]
     with pytest.raises(ValidationError):  # an administrator still needs a reason
-        services.record_expenditure(
+        fund_services.record_expenditure(
             project=project, actor=people.district_admin, amount=Decimal("1500.00"), date=date(2026, 4, 2), payee="乙"
         )
-    services.record_expenditure(
+    fund_services.record_expenditure(
         project=project, actor=people.district_admin, amount=Decimal("1500.00"), date=date(2026, 4, 2), payee="乙",
         overrun_reason="材料涨价，经街道同意",
     )  # fmt: skip
@@ -223,21 +217,21 @@ def test_spending_cannot_pass_the_approved_amount_without_an_administrator(tree,
 def test_no_spending_before_approval_and_no_negative_amounts(tree):
     project = reviewing(make_project(tree.community1))
     with pytest.raises(ValidationError):
-        services.record_expenditure(
+        fund_services.record_expenditure(
             project=project, actor=None, amount=Decimal("1.00"), date=date(2026, 4, 1), payee="甲"
         )
     line = make_line(tree.district)
     approved(project, line)
     for bad in (Decimal("0"), Decimal("-5.00")):
         with pytest.raises(ValidationError):
-            services.record_expenditure(project=project, actor=None, amount=bad, date=date(2026, 4, 1), payee="甲")
+            fund_services.record_expenditure(project=project, actor=None, amount=bad, date=date(2026, 4, 1), payee="甲")
     assert not project.expenditures.exists()
 
 
 def test_social_investment_is_kept_apart(tree):
     line = make_line(tree.district)
     project = accepted(make_project(tree.community1), line)
-    services.record_social_investment(
+    fund_services.record_social_investment(
         project=project, actor=None, amount=Decimal("5000.00"), source="辖区企业", date=date(2026, 6, 2)
     )
     assert SocialInvestment.objects.get().source == "辖区企业"
@@ -274,7 +268,7 @@ def test_fund_line_amount_cannot_drop_below_what_is_held(tree):
     approved(make_project(tree.community1), line, amount="60000.00")
     line.amount = Decimal("59999.99")
     with pytest.raises(ValidationError):
-        services.save_fund_line(line=line)
+        fund_services.save_fund_line(line=line)
     assert FundLine.objects.get(pk=line.pk).amount == Decimal("100000.00")
 
 
@@ -327,7 +321,7 @@ def test_overrun_needs_manage_role_not_just_staff(tree):
     street_admin = make_user("street_admin", tree.street1, Role.ADMIN)
     line = make_line(tree.district)
     project = approved(make_project(tree.community1, amount="100.00"), line)
-    services.record_expenditure(
+    fund_services.record_expenditure(
         project=project,
         actor=street_admin,
         amount=Decimal("150.00"),
@@ -341,7 +335,7 @@ def test_overrun_needs_manage_role_not_just_staff(tree):
 def test_fund_lines_belong_to_district_street_or_community(tree):
     line = FundLine(unit=tree.grid1, category="micro", year=2026, amount=Decimal("1.00"))
     with pytest.raises(ValidationError) as exc:
-        services.save_fund_line(line=line)
+        fund_services.save_fund_line(line=line)
     assert "街道" in str(exc.value)
     assert not FundLine.objects.exists()
 

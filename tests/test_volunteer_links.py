@@ -1,9 +1,9 @@
-"""Volunteering linked to centers and Party members: project and activity at a service center
-("center or address"), volunteer linked to a member, walk-in hours on the attendance page,
-all through the scope; public pages showing the center; the demo links."""
+"""Volunteering linked to service centers: project and activity at a service center ("center or
+address"), offered through the scope; public pages showing the center; staff lists and the admin
+with centers and members; the demo links. (Links to Party members: test_volunteer_members.py;
+walk-in hours: test_volunteer_walk_ins.py.)"""
 
 from datetime import timedelta
-from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -13,12 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from centers.models import Status as CenterStatus
-from grids.models import Member
-from projects.models import Activity, ServiceProject, ServiceRecord, Volunteer
-from projects.services import volunteer as services
+from projects.models import Activity, ServiceProject, Volunteer
 from tests.factory_centers import make_center
 from tests.factory_members import make_member
-from tests.factory_volunteer import make_activity, make_project, make_record, make_signup, make_volunteer
+from tests.factory_volunteer import make_activity, make_project, make_signup, make_volunteer
 
 
 @pytest.fixture
@@ -96,15 +94,6 @@ def test_deleting_a_center_keeps_projects_and_protects_activities(tree, centers)
     inside.delete()
     project.refresh_from_db()
     assert project.center is None  # SET_NULL: the project lives on, owned by its unit
-
-
-def test_a_member_is_linked_to_at_most_one_volunteer(tree):
-    member = make_member(tree.grid1)
-    make_volunteer(tree.community1, member=member)
-    with pytest.raises(IntegrityError), transaction.atomic():
-        make_volunteer(tree.community1, member=member)
-    member.delete()  # SET_NULL: the volunteer stays
-    assert Volunteer.objects.filter(member__isnull=True).count() == 1
 
 
 # --- Staff forms: only centers in scope -------------------------------------------------------
@@ -254,188 +243,6 @@ def test_public_pages_with_centers_make_a_constant_number_of_queries(client, tre
             assert client.get(url).status_code == 200
 
 
-# --- Volunteers linked to Party members -------------------------------------------------------
-
-
-BADGE = '<span class="badge text-bg-danger">党员</span>'
-
-
-def _volunteer_post(unit, **overrides):
-    data = {"unit": str(unit.pk), "name": "王芳", "mobile": "", "registered_on": "2026-01-05", "member": ""}
-    data.update(overrides)
-    return data
-
-
-def test_volunteer_form_offers_only_members_in_scope_masked(tree, people, client_for):
-    inside = make_member(tree.grid1, "本街党员", mobile="13800138000")
-    outside = make_member(tree.grid2, "外街党员")
-    client = client_for(people.huafu)
-    html = client.get(reverse("volunteer_staff_volunteer_new")).content.decode()
-    assert "本街党员" in html and "外街党员" not in html
-    assert "13800138000" not in html and "138****8000" in html
-    assert inside.reveal_id_card() not in html and inside.id_card_masked not in html
-    url = reverse("volunteer_staff_volunteer_new")
-    response = client.post(url, _volunteer_post(tree.community1, mobile="13912345678", member=outside.pk))
-    assert response.status_code == 200 and "member" in response.context["form"].errors
-    assert not Volunteer.objects.exists()
-    response = client.post(url, _volunteer_post(tree.community1, mobile="13912345678", member=inside.pk))
-    assert response.status_code == 302
-    assert Volunteer.objects.get().member == inside
-
-
-def test_a_member_already_linked_is_refused_with_a_message(tree, people, client_for):
-    member = make_member(tree.grid1)
-    make_volunteer(tree.community1, member=member)
-    url = reverse("volunteer_staff_volunteer_new")
-    response = client_for(people.huafu).post(
-        url, _volunteer_post(tree.community1, mobile="13912345678", member=member.pk)
-    )
-    assert response.status_code == 200
-    assert "该党员已关联另一名志愿者" in response.content.decode()
-    assert Volunteer.objects.count() == 1
-
-
-def test_volunteer_page_shows_party_member_and_unit_never_numbers(tree, people, client_for):
-    member = make_member(tree.grid1, "张建国", mobile="13800138000")
-    volunteer = make_volunteer(tree.community1, "张建国", "13912345678", member=member)
-    client = client_for(people.huafu)
-    html = client.get(reverse("volunteer_staff_volunteer", args=[volunteer.pk])).content.decode()
-    assert BADGE in html and "梅岗社区 / 第1网格" in html
-    assert reverse("member_detail", args=[member.pk]) in html
-    for secret in (member.reveal_id_card(), member.id_card_masked, "13800138000", member.mobile_masked):
-        assert secret not in html
-    listing = client.get(reverse("volunteer_staff_volunteers")).content.decode()
-    assert listing.count(BADGE) == 1 and "13800138000" not in listing
-
-
-def test_a_member_moved_out_of_scope_stays_linked(tree, people, client_for):
-    member = make_member(tree.grid1, "张建国")
-    volunteer = make_volunteer(tree.community1, "张建国", "13912345678", member=member)
-    Member.objects.filter(pk=member.pk).update(unit=tree.grid2)  # moved to 莲花街道
-    client = client_for(people.huafu)
-    html = client.get(reverse("volunteer_staff_volunteer", args=[volunteer.pk])).content.decode()
-    assert BADGE in html and "狮岭社区 / 第1网格" in html
-    assert reverse("member_detail", args=[member.pk]) not in html  # no link into another street
-    edit = reverse("volunteer_staff_volunteer_edit", args=[volunteer.pk])
-    assert client.post(edit, _volunteer_post(tree.community1, name="张建国", member=member.pk)).status_code == 302
-    volunteer.refresh_from_db()
-    assert volunteer.member == member  # saving other fields keeps the link
-    other = make_member(tree.grid2, "外街党员")
-    response = client.post(edit, _volunteer_post(tree.community1, name="张建国", member=other.pk))
-    assert response.status_code == 200 and "member" in response.context["form"].errors
-    assert client.post(edit, _volunteer_post(tree.community1, name="张建国")).status_code == 302
-    volunteer.refresh_from_db()
-    assert volunteer.member is None  # the staffer may remove it
-
-
-# --- Attendance: hours for a volunteer who did not sign up ------------------------------------
-
-
-@pytest.fixture
-def past(tree):
-    activity = make_activity(make_project(tree.community1), days=-1, hours=2)
-    make_signup(activity, name="报名者", mobile="13912340001")
-    return activity
-
-
-def _attendance(activity, extra=None):
-    data = {}
-    for signup in activity.signups.active():
-        data[f"s{signup.pk}-hours"] = "2"
-    data.update(extra or {})
-    return data
-
-
-def test_staff_add_hours_for_a_volunteer_without_sign_up(tree, people, client_for, past):
-    walk_in = make_volunteer(tree.community1, "临时来的", "13912340002")
-    signed = make_volunteer(tree.community1, "报名者", "13912340001")  # has a sign-up: not offered
-    outsider = make_volunteer(tree.community2, "外街志愿者", "13912340003")
-    client = client_for(people.huafu)
-    url = reverse("volunteer_staff_attendance", args=[past.pk])
-    choices = {pk for pk, _label in client.get(url).context["walk_in_choices"]}
-    assert walk_in.pk in choices and signed.pk not in choices and outsider.pk not in choices
-    response = client.post(url, _attendance(past, {"add-volunteer": walk_in.pk, "add-hours": "1.5"}))
-    assert response.status_code == 302
-    assert list(ServiceRecord.objects.values_list("volunteer__name", "hours")) == [("临时来的", Decimal("1.50"))]
-    # The walk-in is now a row of the page, to correct or remove like any other.
-    page = client.get(url)
-    assert "临时来的" in page.content.decode() and "139****0002" in page.content.decode()
-    assert walk_in.pk not in {pk for pk, _label in page.context["walk_in_choices"]}
-    client.post(url, _attendance(past, {f"v{walk_in.pk}-attended": "on", f"v{walk_in.pk}-hours": "2.5"}))
-    assert ServiceRecord.objects.get().hours == Decimal("2.50")
-    client.post(url, _attendance(past, {f"v{walk_in.pk}-hours": "2.5"}))
-    assert not ServiceRecord.objects.exists()
-
-
-def test_walk_in_list_is_capped_and_searchable(tree, people, client_for, past, monkeypatch):
-    from projects.views import volunteer as views
-
-    monkeypatch.setattr(views, "WALK_IN_CHOICES", 3)
-    for i in range(5):
-        make_volunteer(tree.community1, f"本社区{i}", f"1391234100{i}")
-    elsewhere = make_volunteer(tree.street1, "街道志愿者", "13912349999")  # in scope, not the project's unit
-    client = client_for(people.huafu)
-    url = reverse("volunteer_staff_attendance", args=[past.pk])
-    page = client.get(url)
-    assert [label.split(" ")[0] for _pk, label in page.context["walk_in_choices"]] == ["本社区0", "本社区1", "本社区2"]
-    assert page.context["more_choices"] and "仅列出前 3 名" in page.content.decode()
-    found = client.get(url, {"find": "9999"}).context["walk_in_choices"]
-    assert [pk for pk, _label in found] == [elsewhere.pk]
-    assert [pk for pk, _label in client.get(url, {"find": "街道"}).context["walk_in_choices"]] == [elsewhere.pk]
-    # Any volunteer in scope validates, listed or not.
-    response = client.post(url, _attendance(past, {"add-volunteer": elsewhere.pk, "add-hours": "1"}))
-    assert response.status_code == 302 and ServiceRecord.objects.get().volunteer == elsewhere
-
-
-def test_a_tampered_walk_in_from_another_street_is_refused(tree, people, client_for, past):
-    outsider = make_volunteer(tree.community2, "外街志愿者")
-    url = reverse("volunteer_staff_attendance", args=[past.pk])
-    signup = past.signups.get()
-    data = _attendance(past, {f"s{signup.pk}-attended": "on", "add-volunteer": outsider.pk, "add-hours": "2"})
-    response = client_for(people.huafu).post(url, data)
-    assert response.status_code == 200 and "请修改" in response.content.decode()
-    assert not ServiceRecord.objects.exists() and Volunteer.objects.count() == 1  # nothing at all
-
-
-def test_walk_in_needs_hours(tree, people, client_for, past):
-    walk_in = make_volunteer(tree.community1)
-    url = reverse("volunteer_staff_attendance", args=[past.pk])
-    response = client_for(people.huafu).post(url, _attendance(past, {"add-volunteer": walk_in.pk, "add-hours": ""}))
-    assert response.status_code == 200 and not ServiceRecord.objects.exists()
-
-
-def test_the_service_refuses_a_walk_in_outside_the_scope(tree, people, past):
-    outsider = make_volunteer(tree.community2)
-    with pytest.raises(ValidationError):
-        services.record_attendance(activity=past, entries=[(outsider, True, Decimal("2"))], user=people.huafu)
-    assert not ServiceRecord.objects.exists()
-    # Hours already recorded (say by the district) can still be corrected by the street.
-    make_record(past, outsider, "1.00")
-    services.record_attendance(activity=past, entries=[(outsider, True, Decimal("3"))], user=people.huafu)
-    assert ServiceRecord.objects.get().hours == Decimal("3.00")
-
-
-def test_attendance_with_walk_ins_makes_a_constant_number_of_queries(
-    tree, people, client_for, past, django_assert_num_queries
-):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    client = client_for(people.huafu)
-    url = reverse("volunteer_staff_attendance", args=[past.pk])
-    make_record(past, make_volunteer(tree.community1))
-    make_volunteer(tree.community1)
-    client.get(url)
-    with CaptureQueriesContext(connection) as few:
-        client.get(url)
-    for _ in range(8):
-        make_record(past, make_volunteer(tree.community1))
-        make_volunteer(tree.community1)
-        make_signup(past)
-    with django_assert_num_queries(len(few.captured_queries)):
-        client.get(url)
-
-
 # --- Staff lists stay constant with centers and members ---------------------------------------
 
 
@@ -495,7 +302,7 @@ def test_demo_links_brand_projects_to_centers_and_volunteers_to_members(db):
     from centers import demo as centers_demo
     from grids import demo as grids_demo
     from grids.demo import members as demo_members
-    from projects import demo_volunteer
+    from projects.demo import volunteering as demo_volunteer
 
     for seeder in (grids_demo.seed, demo_members.seed, centers_demo.seed, demo_volunteer.seed):
         seeder()

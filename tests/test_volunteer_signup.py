@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from projects.models import ProjectCategory, ProjectStatus, Signup
-from projects.models.volunteer import hash_token
-from projects.services import volunteer as services
+from projects.models.activities import hash_token
+from projects.services import activities as services
 from tests.factory_volunteer import make_activity, make_project, make_signup
 
 MOBILE = "13800138000"

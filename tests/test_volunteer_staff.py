@@ -19,7 +19,7 @@ from projects.models import (
     Volunteer,
     VolunteerTeam,
 )
-from projects.services import volunteer as services
+from projects.services import volunteers as services
 from tests.factory_volunteer import (
     make_activity,
     make_project,

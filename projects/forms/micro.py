@@ -1,7 +1,7 @@
-"""Forms of 民生微实事: the residents' proposal, the staff's workflow steps, spending, fund lines.
+"""Forms of 民生微实事: the residents' proposal and the staff's workflow steps.
 
 Forms check input and give the friendly message; the rules that involve other rows (caps,
-what is left of a line, overruns) live in projects/services/micro.py.
+what is left of a line) live in projects/services/micro.py.
 """
 
 import re
@@ -14,16 +14,15 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from grids.models import Level, Unit
-from portal.core.images import validate_image
 from portal.core.personal import validate_mobile
 
-from ..models.micro import FundLine, MicroCategory, ProposerKind
+from ..models.funds import FundLine
+from ..models.micro import MicroCategory, ProposerKind
 
 # A proposal's amount: at least one fen, at most 1,000万 — far above any district cap
 # (Futian 2016: 40万), so anything beyond is a typo or abuse.
 MAX_REQUEST = Decimal("10000000.00")
 MAX_MONEY = Decimal("999999999999.99")
-PDF_MAX_BYTES = 5 * 1024 * 1024
 TAG = re.compile(r"<[^>]*>|<\s*script", re.IGNORECASE)
 
 
@@ -191,49 +190,3 @@ class AcceptForm(forms.Form):
     accepted_date = forms.DateField(label=_("Acceptance date"), widget=forms.DateInput(attrs={"type": "date"}))
     result = forms.CharField(label=_("Result"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
     note = forms.CharField(label=_("Note"), required=False, max_length=1000)
-
-
-def validate_voucher(upload):
-    """A voucher is an image (checked by Pillow) or a PDF (magic bytes, at most 5 MB)."""
-    head = upload.read(5)
-    upload.seek(0)
-    if head == b"%PDF-":
-        if upload.size > PDF_MAX_BYTES:
-            raise ValidationError(_("The PDF is larger than 5 MB. Please choose a smaller one."), code="too_large")
-        return upload
-    if upload.name.lower().endswith(".pdf"):
-        raise ValidationError(_("This file is not a real PDF."), code="not_pdf")
-    return validate_image(upload)
-
-
-class ExpenditureForm(forms.Form):
-    amount = money(_("Amount (yuan)"))
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
-    payee = forms.CharField(label=_("Payee"), max_length=100, validators=[no_markup])
-    note = forms.CharField(label=_("Note"), required=False, max_length=200, validators=[no_markup])
-    voucher = forms.FileField(
-        label=_("Voucher (image or PDF, optional)"), required=False, validators=[validate_voucher]
-    )
-    overrun_reason = forms.CharField(
-        label=_("Overrun reason (administrators only, when spending passes the approved amount)"),
-        required=False,
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-
-
-class SocialInvestmentForm(forms.Form):
-    amount = money(_("Amount (yuan)"))
-    source = forms.CharField(label=_("Source"), max_length=100, validators=[no_markup])
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
-    note = forms.CharField(label=_("Note"), required=False, max_length=200, validators=[no_markup])
-
-
-class FundLineForm(forms.ModelForm):
-    class Meta:
-        model = FundLine
-        fields = ["unit", "category", "year", "amount", "note"]
-
-    def __init__(self, *args, unit_choices, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = unit_choices

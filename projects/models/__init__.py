@@ -1,8 +1,14 @@
 """Models of the projects app, one module per topic (each re-exported here):
 
-- volunteer.py: volunteer and Party-brand service projects, teams, volunteers, activities.
-- micro.py: 民生微实事 micro-projects and Party-building fund lines.
+- service.py: volunteer and Party-brand service projects, their star ratings, volunteer teams.
+- volunteers.py: volunteers and their service certificates.
+- activities.py: activities, residents' sign-ups and the service records with hours.
+- micro.py: 民生微实事 micro-projects, their transitions and milestones.
+- funds.py: Party-building fund lines, per-project caps, spending and social investment.
 """
 
+from .activities import *  # noqa: F401,F403
+from .funds import *  # noqa: F401,F403
 from .micro import *  # noqa: F401,F403
-from .volunteer import *  # noqa: F401,F403
+from .service import *  # noqa: F401,F403
+from .volunteers import *  # noqa: F401,F403

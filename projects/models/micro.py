@@ -1,31 +1,21 @@
-"""民生微实事 micro-projects and the Party-building fund lines that pay for them (issue 6).
-
-Money is Decimal 元 with two places and every total is computed by the database. What is
-left of a fund line is its amount minus what its projects hold (`reserved_amount`), which
-the services in projects/services/micro.py change only while the line's row is locked.
+"""民生微实事 micro-projects: the proposal → review → 立项 → implementation → 验收 lifecycle,
+its append-only transition log and milestones (issue 6). The money a project is approved for
+comes from a fund line (funds.py); the services in projects/services/ change it.
 """
 
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import DecimalField, F, OuterRef, Q, Subquery
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from grids.models import Level, Unit
-from portal.core.money import MONEY, ZERO, MoneySum, coalesce_money, money_field
+from grids.models import Unit
+from portal.core.money import ZERO, MoneySum, coalesce_money, money_field
 
-
-class FundCategory(models.TextChoices):
-    # The five lines of Futian's 2018 budget (shared/domain/000).
-    PARTY_INNOVATION = "party_innovation", _("Party-building innovation fund")
-    COMMUNITY_ACTIVITY = "community_activity", _("Community Party activity fund")
-    NEW_ORGANISATIONS = "new_organisations", _("Party activity fund of new economic and social organisations")
-    PARTY_CARE = "party_care", _("Party care fund")
-    MICRO = "micro", _("Livelihood micro-projects fund")
+__all__ = ["MicroCategory", "MicroProject", "MicroStatus", "MicroTransition", "Milestone", "ProposerKind"]
 
 
 class MicroCategory(models.TextChoices):
@@ -56,124 +46,6 @@ class ProposerKind(models.TextChoices):
     ORGANISATION = "organisation", _("Organisation")
 
 
-class FundLineQuerySet(models.QuerySet):
-    def with_left(self):
-        """Annotate `reserved` (held by projects) and `left`, both computed by the database."""
-        held = (
-            MicroProject.objects.filter(fund_line=OuterRef("pk"))
-            .order_by()
-            .values("fund_line")
-            .annotate(total=MoneySum("reserved_amount"))
-            .values("total")
-        )
-        return self.annotate(reserved=coalesce_money(Subquery(held))).annotate(
-            left=models.ExpressionWrapper(F("amount") - F("reserved"), output_field=DecimalField(**MONEY))
-        )
-
-    def covering(self, community, year):
-        """Lines of `year` owned by the community or one of its ancestors."""
-        return self.filter(unit_id__in=community.ancestor_ids(), year=year)
-
-
-class FundLine(models.Model):
-    category = models.CharField(_("fund category"), max_length=32, choices=FundCategory.choices)
-    unit = models.ForeignKey(
-        Unit,
-        verbose_name=_("unit"),
-        on_delete=models.PROTECT,
-        related_name="fund_lines",
-        limit_choices_to={"level__lte": 3},
-    )
-    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
-    amount = money_field(_("amount (yuan)"), validators=[MinValueValidator(ZERO)])
-    note = models.CharField(_("note"), max_length=200, blank=True)
-
-    objects = FundLineQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("fund line")
-        verbose_name_plural = _("fund lines")
-        ordering = ["-year", "unit__path", "category"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["unit", "category", "year"],
-                name="fundline_unique_unit_category_year",
-                violation_error_message=_("This unit already has a fund line of this category for this year."),
-            ),
-            models.CheckConstraint(
-                condition=Q(amount__gte=0),
-                name="fundline_amount_not_negative",
-                violation_error_message=_("A fund line's amount cannot be negative."),
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.year} {self.unit} {self.get_category_display()}"
-
-    def clean(self):
-        super().clean()
-        # Budgets are held by a district, a street or a community (shared/domain/000), not a grid.
-        if self.unit_id and self.unit.level > Level.COMMUNITY:
-            raise ValidationError({"unit": _("A fund line belongs to a district, a street or a community.")})
-
-
-class ProjectCap(models.Model):
-    """The most one project of a category may be approved for, per district and year (Futian 2016: 服务类 ≤ 20万, 工程类 ≤ 40万)."""
-
-    district = models.ForeignKey(
-        Unit,
-        verbose_name=_("district"),
-        on_delete=models.CASCADE,
-        related_name="project_caps",
-        limit_choices_to={"level": 1},
-    )
-    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
-    category = models.CharField(_("project category"), max_length=16, choices=MicroCategory.choices)
-    max_amount = money_field(_("maximum per project (yuan)"), validators=[MinValueValidator(Decimal("0.01"))])
-
-    class Meta:
-        verbose_name = _("per-project cap")
-        verbose_name_plural = _("per-project caps")
-        ordering = ["-year", "category"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["district", "year", "category"],
-                name="projectcap_unique_district_year_category",
-                violation_error_message=_("This district already has a cap for this category and year."),
-            ),
-            models.CheckConstraint(
-                condition=Q(max_amount__gt=0),
-                name="projectcap_positive",
-                violation_error_message=_("A cap must be more than zero."),
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.year} {self.get_category_display()} ≤ {self.max_amount}"
-
-    def clean(self):
-        super().clean()
-        if self.district_id and self.district.level != Level.DISTRICT:
-            raise ValidationError({"district": _("Caps are set by a district.")})
-
-
-def spent_subquery():
-    rows = (
-        Expenditure.objects.filter(project=OuterRef("pk")).order_by().values("project").annotate(t=MoneySum("amount"))
-    )
-    return coalesce_money(Subquery(rows.values("t")))
-
-
-def social_subquery():
-    rows = (
-        SocialInvestment.objects.filter(project=OuterRef("pk"))
-        .order_by()
-        .values("project")
-        .annotate(t=MoneySum("amount"))
-    )
-    return coalesce_money(Subquery(rows.values("t")))
-
-
 class MicroProjectQuerySet(models.QuerySet):
     def public(self):
         """公示: every project that reached 立项, whatever came after (public money was committed)."""
@@ -189,6 +61,8 @@ class MicroProjectQuerySet(models.QuerySet):
         return self.filter(proposed_at__year=year)
 
     def with_money(self):
+        from .funds import social_subquery, spent_subquery  # funds.py imports this module
+
         return self.annotate(spent=spent_subquery(), social=social_subquery())
 
     def for_listing(self):
@@ -235,7 +109,7 @@ class MicroProject(models.Model):
     # 立项.
     approved_amount = money_field(_("approved amount (yuan)"), null=True, blank=True)
     fund_line = models.ForeignKey(
-        FundLine,
+        "FundLine",
         verbose_name=_("fund line"),
         null=True,
         blank=True,
@@ -390,80 +264,3 @@ class Milestone(models.Model):
 
     def __str__(self):
         return self.title
-
-
-class Expenditure(models.Model):
-    project = models.ForeignKey(
-        MicroProject, verbose_name=_("micro-project"), on_delete=models.PROTECT, related_name="expenditures"
-    )
-    amount = money_field(_("amount (yuan)"), validators=[MinValueValidator(Decimal("0.01"))])
-    date = models.DateField(_("date"))
-    payee = models.CharField(_("payee"), max_length=100)
-    note = models.CharField(_("note"), max_length=200, blank=True)
-    voucher = models.FileField(_("voucher"), upload_to="micro/vouchers/%Y/", blank=True)
-    # A 管理员 may pass the approved amount, with a reason (recorded on this row).
-    overrun_reason = models.TextField(_("overrun reason"), blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("expenditure")
-        verbose_name_plural = _("expenditures")
-        ordering = ["date", "pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(amount__gt=0),
-                name="expenditure_amount_positive",
-                violation_error_message=_("An expenditure must be more than zero."),
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.date} {self.payee} {self.amount}"
-
-
-class SocialInvestment(models.Model):
-    """社会投入: money from outside the public budget, kept apart from public spending."""
-
-    project = models.ForeignKey(
-        MicroProject, verbose_name=_("micro-project"), on_delete=models.PROTECT, related_name="social_investments"
-    )
-    amount = money_field(_("amount (yuan)"), validators=[MinValueValidator(Decimal("0.01"))])
-    source = models.CharField(_("source"), max_length=100)
-    date = models.DateField(_("date"))
-    note = models.CharField(_("note"), max_length=200, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-
-    class Meta:
-        verbose_name = _("social investment")
-        verbose_name_plural = _("social investments")
-        ordering = ["date", "pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(amount__gt=0),
-                name="socialinvestment_amount_positive",
-                violation_error_message=_("A social investment must be more than zero."),
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.source} {self.amount}"
-
-
-__all__ = [
-    "Expenditure",
-    "FundCategory",
-    "FundLine",
-    "MicroProject",
-    "Milestone",
-    "ProjectCap",
-    "MicroCategory",
-    "ProposerKind",
-    "SocialInvestment",
-    "MicroStatus",
-    "MicroTransition",
-]

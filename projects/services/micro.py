@@ -1,4 +1,4 @@
-"""The 民生微实事 workflow: proposal, review, approval (立项), implementation, acceptance, spending.
+"""The 民生微实事 workflow: proposal, review, approval (立项), implementation, acceptance.
 
 Every state change goes through one of these functions (keyword-only arguments), never
 through save() or a signal, so the staff pages, the admin actions and the tests obey the
@@ -7,6 +7,7 @@ the database holds now, changes it and appends a MicroTransition.
 
 Money: approving locks the fund line's row (SELECT ... FOR UPDATE) before reading what is
 left, so two approvals racing for the last money are serialised and exactly one wins.
+Spending and the fund lines themselves are in funds.py, with the same locks.
 """
 
 import difflib
@@ -19,21 +20,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from grids.scope import MANAGE, scope_for
 from portal.core.money import ZERO, MoneySum, coalesce_money, yuan
 
-from ..models.micro import (
-    OPEN_STATUSES,
-    Expenditure,
-    FundLine,
-    MicroProject,
-    MicroStatus,
-    MicroTransition,
-    Milestone,
-    ProjectCap,
-    ProposerKind,
-    SocialInvestment,
-)
+from ..models.funds import FundLine, ProjectCap
+from ..models.micro import OPEN_STATUSES, MicroProject, MicroStatus, MicroTransition, Milestone, ProposerKind
 
 # The lifecycle: which status may follow which (撤销 from any open state).
 ALLOWED = {
@@ -45,7 +35,6 @@ ALLOWED = {
     MicroStatus.ACCEPTED: set(),
     MicroStatus.WITHDRAWN: set(),
 }
-SPENDING_STATUSES = (MicroStatus.APPROVED, MicroStatus.IN_PROGRESS, MicroStatus.ACCEPTED)
 # Unambiguous characters for codes read aloud or typed on a phone (no 0/O, 1/I/L).
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 DUPLICATE_RADIUS_M = 100
@@ -56,17 +45,17 @@ def new_tracking_code():
     return "MS" + "".join(secrets.choice(CODE_ALPHABET) for _i in range(8))
 
 
-def _fail(message):
+def fail(message):
     raise ValidationError(message)
 
 
-def _locked(project):
+def lock_project(project):
     return MicroProject.objects.select_for_update().get(pk=project.pk)
 
 
 def _check_move(project, to_status):
     if to_status not in ALLOWED[project.status]:
-        _fail(
+        fail(
             _("A project that is “%(from)s” cannot become “%(to)s”.")
             % {"from": MicroStatus(project.status).label, "to": MicroStatus(to_status).label}
         )
@@ -81,12 +70,12 @@ def _move(project, to_status, *, actor, note=""):
     project.status = to_status
 
 
-def _refresh(target, source):
+def refresh(target, source):
     for field in MicroProject._meta.concrete_fields:
         setattr(target, field.attname, getattr(source, field.attname))
 
 
-def _clean_text(value):
+def clean_text(value):
     return (value or "").strip()
 
 
@@ -109,20 +98,20 @@ def propose(
 ):
     """征集: record a new proposal and give it a tracking code."""
     if community.level != 3:
-        _fail(_("Choose a community."))
+        fail(_("Choose a community."))
     if requested_amount is None or requested_amount <= 0:
-        _fail(_("The requested amount must be more than zero."))
+        fail(_("The requested amount must be more than zero."))
     with transaction.atomic():
         project = MicroProject(
             community=community,
-            title=_clean_text(title),
-            description=_clean_text(description),
+            title=clean_text(title),
+            description=clean_text(description),
             category=category,
             proposer_kind=proposer_kind,
-            proposer_name=_clean_text(proposer_name),
+            proposer_name=clean_text(proposer_name),
             proposer_mobile=proposer_mobile,
             proposer_user=proposer_user,
-            proposer_organisation=_clean_text(proposer_organisation),
+            proposer_organisation=clean_text(proposer_organisation),
             requested_amount=requested_amount,
             latitude=latitude,
             longitude=longitude,
@@ -155,10 +144,10 @@ def propose(
 def start_review(*, project, actor, note=""):
     """征集 → 评议: the community's 居民议事会 takes the proposal up."""
     with transaction.atomic():
-        locked = _locked(project)
+        locked = lock_project(project)
         _move(locked, MicroStatus.REVIEWING, actor=actor, note=note)
         locked.save(update_fields=["status"])
-    _refresh(project, locked)
+    refresh(project, locked)
     return project
 
 
@@ -179,28 +168,28 @@ def fund_line_left(line):
 
 
 def _check_resolution(resolution, resolution_date):
-    if not _clean_text(resolution) or resolution_date is None:
-        _fail(_("Record the council's resolution and its date."))
+    if not clean_text(resolution) or resolution_date is None:
+        fail(_("Record the council's resolution and its date."))
 
 
 def approve(*, project, actor, amount, fund_line, resolution, resolution_date, note=""):
     """评议 → 立项: reserve `amount` from `fund_line`, within the category cap and what is left."""
     _check_resolution(resolution, resolution_date)
     if amount is None or amount <= 0:
-        _fail(_("The approved amount must be more than zero."))
+        fail(_("The approved amount must be more than zero."))
     amount = Decimal(amount).quantize(Decimal("0.01"))
     with transaction.atomic():
-        locked = _locked(project)
+        locked = lock_project(project)
         _check_move(locked, MicroStatus.APPROVED)
         community = locked.community
         # Lock the line: a second approval waits here until the first commits, then reads
         # what is left after it.
         line = FundLine.objects.select_for_update().get(pk=fund_line.pk)
         if line.unit_id not in community.ancestor_ids():
-            _fail(_("This fund line does not cover the project's community."))
+            fail(_("This fund line does not cover the project's community."))
         cap = cap_for(community=community, year=line.year, category=locked.category)
         if cap is not None and amount > cap:
-            _fail(
+            fail(
                 _(
                     "%(category)s projects may be approved for at most %(cap)s yuan in %(year)s; %(amount)s yuan is over the cap."
                 )
@@ -213,185 +202,103 @@ def approve(*, project, actor, amount, fund_line, resolution, resolution_date, n
             )
         left = fund_line_left(line)
         if left < amount:
-            _fail(
+            fail(
                 _("The fund line “%(line)s” has only %(left)s yuan left, less than the %(amount)s yuan to approve.")
                 % {"line": line, "left": yuan(left), "amount": yuan(amount)}
             )
         _move(locked, MicroStatus.APPROVED, actor=actor, note=note)
-        locked.resolution = _clean_text(resolution)
+        locked.resolution = clean_text(resolution)
         locked.resolution_date = resolution_date
         locked.approved_amount = amount
         locked.reserved_amount = amount
         locked.fund_line = line
         locked.budget_year = line.year
         locked.save()
-    _refresh(project, locked)
+    refresh(project, locked)
     return project
 
 
 def reject(*, project, actor, reason, resolution, resolution_date, note=""):
     """评议 → 未立项, with a reason the proposer sees on the tracking page."""
     _check_resolution(resolution, resolution_date)
-    if not _clean_text(reason):
-        _fail(_("Give the reason, the proposer will read it."))
+    if not clean_text(reason):
+        fail(_("Give the reason, the proposer will read it."))
     with transaction.atomic():
-        locked = _locked(project)
+        locked = lock_project(project)
         _move(locked, MicroStatus.REJECTED, actor=actor, note=note)
-        locked.resolution = _clean_text(resolution)
+        locked.resolution = clean_text(resolution)
         locked.resolution_date = resolution_date
-        locked.rejection_reason = _clean_text(reason)
+        locked.rejection_reason = clean_text(reason)
         locked.save()
-    _refresh(project, locked)
+    refresh(project, locked)
     return project
 
 
 def start(*, project, actor, implementer, start_date, note=""):
     """立项 → 实施."""
-    if not _clean_text(implementer) or start_date is None:
-        _fail(_("Name the implementer and the start date."))
+    if not clean_text(implementer) or start_date is None:
+        fail(_("Name the implementer and the start date."))
     with transaction.atomic():
-        locked = _locked(project)
+        locked = lock_project(project)
         _move(locked, MicroStatus.IN_PROGRESS, actor=actor, note=note)
-        locked.implementer = _clean_text(implementer)
+        locked.implementer = clean_text(implementer)
         locked.start_date = start_date
         locked.save()
-    _refresh(project, locked)
+    refresh(project, locked)
     return project
 
 
 def record_milestone(*, project, actor, date, title, progress):
     """A step of 实施; the project's progress becomes the milestone's."""
-    if not _clean_text(title) or date is None:
-        _fail(_("Give the milestone a title and a date."))
+    if not clean_text(title) or date is None:
+        fail(_("Give the milestone a title and a date."))
     if progress is None or not 0 <= progress <= 100:
-        _fail(_("Progress is a percentage between 0 and 100."))
+        fail(_("Progress is a percentage between 0 and 100."))
     with transaction.atomic():
-        locked = _locked(project)
+        locked = lock_project(project)
         if locked.status != MicroStatus.IN_PROGRESS:
-            _fail(_("Milestones are recorded while a project is in progress."))
+            fail(_("Milestones are recorded while a project is in progress."))
         milestone = Milestone.objects.create(
-            project=locked, date=date, title=_clean_text(title), progress=progress, recorded_by=actor
+            project=locked, date=date, title=clean_text(title), progress=progress, recorded_by=actor
         )
         locked.progress = progress
         locked.save(update_fields=["progress"])
-    _refresh(project, locked)
+    refresh(project, locked)
     return milestone
 
 
 def accept(*, project, actor, accepted_date, result, note=""):
     """实施 → 验收."""
-    if accepted_date is None or not _clean_text(result):
-        _fail(_("Record the acceptance date and its result."))
+    if accepted_date is None or not clean_text(result):
+        fail(_("Record the acceptance date and its result."))
     with transaction.atomic():
-        locked = _locked(project)
+        locked = lock_project(project)
         _move(locked, MicroStatus.ACCEPTED, actor=actor, note=note)
         locked.accepted_date = accepted_date
-        locked.acceptance_result = _clean_text(result)
+        locked.acceptance_result = clean_text(result)
         locked.progress = 100
         locked.save()
-    _refresh(project, locked)
+    refresh(project, locked)
     return project
 
 
-def _spent(project):
+def spent_on(project):
     return project.expenditures.aggregate(t=coalesce_money(MoneySum("amount")))["t"]
 
 
 def withdraw(*, project, actor, note):
     """撤销 from any open state; the fund line gets back all but what was already spent."""
-    if not _clean_text(note):
-        _fail(_("Say why the project is withdrawn."))
+    if not clean_text(note):
+        fail(_("Say why the project is withdrawn."))
     with transaction.atomic():
-        locked = _locked(project)
-        _move(locked, MicroStatus.WITHDRAWN, actor=actor, note=_clean_text(note))
+        locked = lock_project(project)
+        _move(locked, MicroStatus.WITHDRAWN, actor=actor, note=clean_text(note))
         if locked.fund_line_id:
             FundLine.objects.select_for_update().get(pk=locked.fund_line_id)
-            locked.reserved_amount = _spent(locked)
+            locked.reserved_amount = spent_on(locked)
         locked.save()
-    _refresh(project, locked)
+    refresh(project, locked)
     return project
-
-
-def record_expenditure(*, project, actor, amount, date, payee, note="", voucher=None, overrun_reason=""):
-    """Spend against an approved project; past the approved amount only a 管理员, with a reason."""
-    if amount is None or amount <= 0:
-        _fail(_("An expenditure must be more than zero."))
-    if not _clean_text(payee) or date is None:
-        _fail(_("Give the payee and the date."))
-    with transaction.atomic():
-        locked = _locked(project)
-        if locked.status not in SPENDING_STATUSES:
-            _fail(_("Money is spent only on approved projects."))
-        total = _spent(locked) + amount
-        if total > locked.approved_amount:
-            if not scope_for(actor).allows(locked.community, MANAGE):
-                _fail(
-                    _(
-                        "This would bring spending to %(total)s yuan, over the approved %(approved)s yuan: only an administrator may record an overrun."
-                    )
-                    % {"total": yuan(total), "approved": yuan(locked.approved_amount)}
-                )
-            if not _clean_text(overrun_reason):
-                _fail(_("Give the reason for spending over the approved amount."))
-            # The overrun comes out of the same fund line, which must still have it.
-            line = FundLine.objects.select_for_update().get(pk=locked.fund_line_id)
-            extra = total - max(locked.reserved_amount, locked.approved_amount)
-            if extra > 0:
-                left = fund_line_left(line)
-                if left < extra:
-                    _fail(
-                        _(
-                            "The fund line “%(line)s” has only %(left)s yuan left, less than the %(amount)s yuan overrun."
-                        )
-                        % {"line": line, "left": yuan(left), "amount": yuan(extra)}
-                    )
-                locked.reserved_amount = locked.reserved_amount + extra
-                locked.save(update_fields=["reserved_amount"])
-        else:
-            overrun_reason = ""
-        expenditure = Expenditure.objects.create(
-            project=locked,
-            amount=amount,
-            date=date,
-            payee=_clean_text(payee),
-            note=_clean_text(note),
-            voucher=voucher or "",
-            overrun_reason=_clean_text(overrun_reason),
-            recorded_by=actor,
-        )
-    _refresh(project, locked)
-    return expenditure
-
-
-def record_social_investment(*, project, actor, amount, source, date, note=""):
-    """社会投入: recorded apart from public spending, with its source."""
-    if amount is None or amount <= 0:
-        _fail(_("A social investment must be more than zero."))
-    if not _clean_text(source) or date is None:
-        _fail(_("Give the source and the date."))
-    if project.status in (MicroStatus.REJECTED, MicroStatus.WITHDRAWN) and not project.reached_approval:
-        _fail(_("Social investment is recorded on projects that go ahead."))
-    return SocialInvestment.objects.create(
-        project=project, amount=amount, source=_clean_text(source), date=date, note=_clean_text(note), recorded_by=actor
-    )
-
-
-def save_fund_line(*, line):
-    """Create or change a fund line; its amount may never fall below what projects hold."""
-    with transaction.atomic():
-        if line.pk:
-            FundLine.objects.select_for_update().get(pk=line.pk)
-            held = MicroProject.objects.filter(fund_line=line).aggregate(t=coalesce_money(MoneySum("reserved_amount")))[
-                "t"
-            ]
-            if line.amount < held:
-                _fail(
-                    _("Projects already hold %(held)s yuan of this line: the amount cannot be less.")
-                    % {"held": yuan(held)}
-                )
-        line.full_clean()
-        line.save()
-    return line
 
 
 def distance_m(lat1, lng1, lat2, lng2):
@@ -402,7 +309,7 @@ def distance_m(lat1, lng1, lat2, lng2):
 
 
 def similar_titles(a, b):
-    a, b = _clean_text(a), _clean_text(b)
+    a, b = clean_text(a), clean_text(b)
     if not a or not b:
         return False
     return a in b or b in a or difflib.SequenceMatcher(None, a, b).ratio() >= TITLE_SIMILARITY
@@ -437,11 +344,8 @@ __all__ = [
     "fund_line_left",
     "possible_duplicates",
     "propose",
-    "record_expenditure",
     "record_milestone",
-    "record_social_investment",
     "reject",
-    "save_fund_line",
     "start",
     "start_review",
     "withdraw",

@@ -1,1 +1,2 @@
-"""One module per topic: volunteer.py and micro.py."""
+"""Views of the projects app, one module per topic: service, volunteers, activities (with the
+helpers they share in common.py), micro (public pages; staff pages in micro_staff.py) and funds."""

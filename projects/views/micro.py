@@ -1,16 +1,16 @@
-"""Pages of 民生微实事: public disclosure (公示), the residents' proposal and tracking, staff work.
+"""Public pages of 民生微实事: disclosure (公示) with its CSV and Excel downloads, a project's page,
+the residents' proposal and tracking. The list filters, downloads and a project's timeline and
+money are shared with the staff pages (micro_staff.py, funds.py).
 
-Public pages never show a proposer's name or mobile. Staff pages go through grids.scope:
-lists are filtered by it, records are fetched with scope.get_object_or_404.
+Public pages never show a proposer's name or mobile.
 """
 
 import csv
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
@@ -21,13 +21,10 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_safe
 
 from grids.models import Level, Unit
-from grids.scope import EDIT, MANAGE, VIEW, scope_for
-from portal.core.personal import mask_mobile
 
 from ..forms import micro as forms
-from ..models.micro import FundLine, MicroCategory, MicroProject, MicroStatus, ProposerKind
+from ..models.micro import MicroCategory, MicroProject, MicroStatus, ProposerKind
 from ..services import micro as services
-from ..stats_micro import funnel_rows
 
 PAGE_SIZE = 50
 PUBLIC_STATUSES = [MicroStatus.APPROVED, MicroStatus.IN_PROGRESS, MicroStatus.ACCEPTED, MicroStatus.WITHDRAWN]
@@ -36,17 +33,17 @@ PUBLIC_STATUSES = [MicroStatus.APPROVED, MicroStatus.IN_PROGRESS, MicroStatus.AC
 # --- Filters shared by the public list, its downloads and the staff list -----------------
 
 
-def _int(value):
+def int_param(value):
     value = (value or "").strip()
     return int(value) if value.isdigit() and len(value) < 10 else None
 
 
-def _filter(request, qs, statuses):
+def filter_projects(request, qs, statuses):
     """Apply ?street= &community= &year= &status= &category=; return (qs, chosen values)."""
     chosen = {
-        "street": _int(request.GET.get("street")),
-        "community": _int(request.GET.get("community")),
-        "year": _int(request.GET.get("year")),
+        "street": int_param(request.GET.get("street")),
+        "community": int_param(request.GET.get("community")),
+        "year": int_param(request.GET.get("year")),
         "status": request.GET.get("status", ""),
         "category": request.GET.get("category", ""),
         "q": request.GET.get("q", "").strip()[:50],
@@ -70,7 +67,7 @@ def _filter(request, qs, statuses):
     return qs, chosen
 
 
-def _filter_context(chosen, statuses, units=None):
+def filter_context(chosen, statuses, units=None):
     units = units if units is not None else Unit.objects.all()
     streets = units.filter(level=Level.STREET).order_by("name")
     communities = units.filter(level=Level.COMMUNITY).order_by("name")
@@ -89,10 +86,10 @@ def _filter_context(chosen, statuses, units=None):
 
 def _public_queryset(request):
     qs = MicroProject.objects.public().for_listing().order_by("-proposed_at", "-pk")
-    return _filter(request, qs, [s.value for s in PUBLIC_STATUSES])
+    return filter_projects(request, qs, [s.value for s in PUBLIC_STATUSES])
 
 
-def _rows(projects):
+def download_rows(projects):
     """The columns of every download: never a proposer's name or mobile."""
     header = [
         _("Number"),
@@ -141,7 +138,7 @@ def _csv_safe(value):
     return value
 
 
-def _xlsx_response(rows, filename, title):
+def xlsx_response(rows, filename, title):
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
@@ -161,7 +158,7 @@ def _xlsx_response(rows, filename, title):
 def public_list(request):
     qs, chosen = _public_queryset(request)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, **_filter_context(chosen, PUBLIC_STATUSES)}
+    context = {"page": page, **filter_context(chosen, PUBLIC_STATUSES)}
     context["query"] = request.GET.urlencode()
     return render(request, "projects/micro/public_list.html", context)
 
@@ -169,20 +166,20 @@ def public_list(request):
 @require_safe
 def public_csv(request):
     qs, _chosen = _public_queryset(request)
-    return _csv_response(_rows(qs.iterator(chunk_size=500)), "micro-projects.csv")
+    return _csv_response(download_rows(qs.iterator(chunk_size=500)), "micro-projects.csv")
 
 
 @require_safe
 def public_xlsx(request):
     qs, _chosen = _public_queryset(request)
-    return _xlsx_response(_rows(qs.iterator(chunk_size=500)), "micro-projects.xlsx", _("Micro-projects"))
+    return xlsx_response(download_rows(qs.iterator(chunk_size=500)), "micro-projects.xlsx", _("Micro-projects"))
 
 
-def _timeline(project):
+def timeline(project):
     return list(project.transitions.order_by("at", "pk"))
 
 
-def _money_context(project):
+def money_context(project):
     return {
         "expenditures": list(project.expenditures.order_by("date", "pk")),
         "social_investments": list(project.social_investments.order_by("date", "pk")),
@@ -195,7 +192,7 @@ def public_detail(request, pk):
     project = MicroProject.objects.public().for_listing().filter(pk=pk).first()
     if project is None:
         raise Http404(_("No such published micro-project."))
-    context = {"project": project, "timeline": _timeline(project), **_money_context(project)}
+    context = {"project": project, "timeline": timeline(project), **money_context(project)}
     return render(request, "projects/micro/public_detail.html", context)
 
 
@@ -282,343 +279,5 @@ def track_code(request, code):
     if project is None:
         messages.error(request, _("No proposal has this tracking code. Please check it."))
         return render(request, "projects/micro/track.html", {"project": None, "code": code}, status=404)
-    context = {"project": project, "code": project.tracking_code, "timeline": _timeline(project)}
+    context = {"project": project, "code": project.tracking_code, "timeline": timeline(project)}
     return render(request, "projects/micro/track.html", context)
-
-
-# --- Staff pages ---------------------------------------------------------------------------
-
-STAFF_STATUSES = list(MicroStatus)
-
-
-def _staff_projects(request):
-    scope = scope_for(request.user)
-    qs = scope.filter(MicroProject.objects.for_listing(), via="community")
-    return _filter(request, qs.order_by("-proposed_at", "-pk"), [s.value for s in STAFF_STATUSES])
-
-
-@require_safe
-@login_required
-def staff_queue(request):
-    """评议 queue: proposals waiting for the council, oldest first."""
-    scope = scope_for(request.user)
-    qs = scope.filter(MicroProject.objects.for_listing(), via="community")
-    qs = qs.filter(status__in=[MicroStatus.PROPOSED, MicroStatus.REVIEWING]).order_by("proposed_at", "pk")
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "projects/micro/staff_queue.html", {"page": page})
-
-
-@require_safe
-@login_required
-def staff_list(request):
-    scope = scope_for(request.user)
-    qs, chosen = _staff_projects(request)
-    if request.GET.get("export") == "xlsx":
-        # The Excel export is the same list (same scope, same filters), hence the same URL.
-        return _xlsx_response(_rows(qs.iterator(chunk_size=500)), "micro-projects-staff.xlsx", _("Micro-projects"))
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, **_filter_context(chosen, STAFF_STATUSES, scope.units(VIEW))}
-    context["can_edit"] = scope.can(EDIT)
-    context["query"] = request.GET.urlencode()
-    return render(request, "projects/micro/staff_list.html", context)
-
-
-@login_required
-def staff_new(request):
-    scope = scope_for(request.user)
-    if not scope.can(EDIT):
-        raise PermissionDenied(_("Your role here does not allow this."))
-    choices = scope.filter(forms.communities(), need=EDIT)
-    form = forms.StaffProposalForm(request.POST or None, community_choices=choices)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        scope.check(data["community"], EDIT)
-        try:
-            project = services.propose(
-                community=data["community"],
-                title=data["title"],
-                description=data["description"],
-                category=data["category"],
-                requested_amount=data["requested_amount"],
-                proposer_kind=data["proposer_kind"],
-                proposer_user=request.user if data["proposer_kind"] == ProposerKind.STAFF else None,
-                proposer_organisation=data["proposer_organisation"],
-                latitude=data["latitude"],
-                longitude=data["longitude"],
-                actor=request.user,
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Proposal recorded. Tracking code: %(code)s") % {"code": project.tracking_code})
-            return redirect("micro_staff_detail", micro_pk=project.pk)
-    return render(request, "projects/micro/staff_form.html", {"form": form, "title": _("New proposal")})
-
-
-# The workflow steps offered on a project's page: action -> (form class, service, statuses).
-ACTIONS = {
-    "review": (forms.NoteForm, MicroStatus.PROPOSED),
-    "approve": (forms.ApproveForm, MicroStatus.REVIEWING),
-    "reject": (forms.RejectForm, MicroStatus.REVIEWING),
-    "start": (forms.StartForm, MicroStatus.APPROVED),
-    "milestone": (forms.MilestoneForm, MicroStatus.IN_PROGRESS),
-    "accept": (forms.AcceptForm, MicroStatus.IN_PROGRESS),
-    "withdraw": (forms.WithdrawForm, None),
-}
-ACTION_LABELS = {
-    "review": _("Start the council's review"),
-    "approve": _("Approve (立项)"),
-    "reject": _("Do not approve"),
-    "start": _("Start implementation"),
-    "milestone": _("Record a milestone"),
-    "accept": _("Record acceptance"),
-    "withdraw": _("Withdraw"),
-}
-
-
-def _make_form(action, project, data=None):
-    form_class, _status = ACTIONS[action]
-    kwargs = {"project": project} if form_class is forms.ApproveForm else {}
-    return form_class(data, prefix=action, **kwargs)
-
-
-def _available(project):
-    return [
-        action
-        for action, (_form, status) in ACTIONS.items()
-        if (status == project.status) or (status is None and project.is_open)
-    ]
-
-
-def _run(action, project, user, data):
-    if action == "review":
-        return services.start_review(project=project, actor=user, note=data["note"])
-    if action == "approve":
-        return services.approve(
-            project=project,
-            actor=user,
-            amount=data["amount"],
-            fund_line=data["fund_line"],
-            resolution=data["resolution"],
-            resolution_date=data["resolution_date"],
-            note=data["note"],
-        )
-    if action == "reject":
-        return services.reject(
-            project=project,
-            actor=user,
-            reason=data["reason"],
-            resolution=data["resolution"],
-            resolution_date=data["resolution_date"],
-            note=data["note"],
-        )
-    if action == "start":
-        return services.start(
-            project=project,
-            actor=user,
-            implementer=data["implementer"],
-            start_date=data["start_date"],
-            note=data["note"],
-        )
-    if action == "milestone":
-        return services.record_milestone(
-            project=project, actor=user, date=data["date"], title=data["title"], progress=data["progress"]
-        )
-    if action == "accept":
-        return services.accept(
-            project=project, actor=user, accepted_date=data["accepted_date"], result=data["result"], note=data["note"]
-        )
-    return services.withdraw(project=project, actor=user, note=data["note"])
-
-
-def _detail(request, project, bound=None, status=200):
-    scope = scope_for(request.user)
-    can_edit = scope.allows(project.community, EDIT)
-    actions = []
-    if bound and bound[0] not in _available(project):
-        # A step that is not open any more (or never was): say why at the top of the page.
-        for error in bound[1].non_field_errors():
-            messages.error(request, error)
-    if can_edit:
-        for action in _available(project):
-            form = bound[1] if bound and bound[0] == action else _make_form(action, project)
-            actions.append((action, ACTION_LABELS[action], form))
-    project.spent = project.spent_total()
-    context = {
-        "project": project,
-        "masked_mobile": mask_mobile(project.proposer_mobile),
-        "timeline": _timeline(project),
-        "actions": actions,
-        "can_edit": can_edit,
-        "open_action": bound[0] if bound else "",
-        **_money_context(project),
-    }
-    return render(request, "projects/micro/staff_detail.html", context, status=status)
-
-
-def _get_project(request, micro_pk, need=VIEW):
-    qs = MicroProject.objects.select_related("community__parent", "fund_line__unit", "proposer_user")
-    return scope_for(request.user).get_object_or_404(qs, via="community", need=need, pk=micro_pk)
-
-
-@require_safe
-@login_required
-def staff_detail(request, micro_pk):
-    return _detail(request, _get_project(request, micro_pk))
-
-
-@login_required
-def staff_transition(request, micro_pk):
-    project = _get_project(request, micro_pk, need=EDIT)
-    if request.method != "POST":
-        return redirect("micro_staff_detail", micro_pk=project.pk)
-    action = request.POST.get("action", "")
-    if action not in ACTIONS:
-        messages.error(request, _("Unknown step."))
-        return redirect("micro_staff_detail", micro_pk=project.pk)
-    form = _make_form(action, project, request.POST)
-    if form.is_valid():
-        try:
-            _run(action, project, request.user, form.cleaned_data)
-        except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
-        else:
-            messages.success(
-                request, _("Saved: the project is now “%(status)s”.") % {"status": project.get_status_display()}
-            )
-            return redirect("micro_staff_detail", micro_pk=project.pk)
-    project.refresh_from_db()
-    return _detail(request, project, bound=(action, form), status=400)
-
-
-@login_required
-def staff_spending(request, micro_pk):
-    """Spending entry (and social investment) for one project."""
-    scope = scope_for(request.user)
-    project = _get_project(request, micro_pk, need=EDIT if request.method == "POST" else VIEW)
-    expense_form = forms.ExpenditureForm(prefix="spend")
-    social_form = forms.SocialInvestmentForm(prefix="social")
-    status = 200
-    if request.method == "POST":
-        kind = request.POST.get("kind")
-        if kind == "social":
-            social_form = forms.SocialInvestmentForm(request.POST, prefix="social")
-            form = social_form
-        else:
-            expense_form = forms.ExpenditureForm(request.POST, request.FILES, prefix="spend")
-            form = expense_form
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                if kind == "social":
-                    services.record_social_investment(
-                        project=project, actor=request.user, amount=data["amount"], source=data["source"],
-                        date=data["date"], note=data["note"],
-                    )  # fmt: skip
-                else:
-                    services.record_expenditure(
-                        project=project, actor=request.user, amount=data["amount"], date=data["date"],
-                        payee=data["payee"], note=data["note"], voucher=data["voucher"],
-                        overrun_reason=data["overrun_reason"],
-                    )  # fmt: skip
-            except ValidationError as exc:
-                for message in exc.messages:
-                    form.add_error(None, message)
-            else:
-                messages.success(request, _("Recorded."))
-                return redirect("micro_staff_spending", micro_pk=project.pk)
-        status = 400
-    project.spent = project.spent_total()
-    context = {
-        "project": project,
-        "expense_form": expense_form,
-        "social_form": social_form,
-        "can_edit": scope.allows(project.community, EDIT),
-        "can_overrun": scope.allows(project.community, MANAGE),
-        **_money_context(project),
-    }
-    return render(request, "projects/micro/staff_spending.html", context, status=status)
-
-
-def _visible_lines(scope):
-    """Lines in the user's subtree, and those of the units above it (the district's money)."""
-    qs = FundLine.objects.select_related("unit").with_left()
-    if scope.everything:
-        return qs
-    above = set()
-    for root in scope.roots(VIEW):
-        above.update(root.ancestor_ids())
-    return qs.filter(scope.q("unit") | Q(unit_id__in=above))
-
-
-@require_safe
-@login_required
-def staff_funds(request):
-    scope = scope_for(request.user)
-    lines = _visible_lines(scope).order_by("-year", "unit__level", "unit__name", "category")
-    year = _int(request.GET.get("year"))
-    if year:
-        lines = lines.filter(year=year)
-    page = Paginator(lines, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "year": year, "can_manage": scope.can(MANAGE)}
-    return render(request, "projects/micro/staff_funds.html", context)
-
-
-@login_required
-def staff_fund_new(request):
-    scope = scope_for(request.user)
-    if not scope.can(MANAGE):
-        raise PermissionDenied(_("Only administrators set budgets."))
-    choices = scope.units(MANAGE).filter(level__lte=Level.COMMUNITY).order_by("path")
-    form = forms.FundLineForm(request.POST or None, unit_choices=choices)
-    if request.method == "POST" and form.is_valid():
-        line = form.save(commit=False)
-        scope.check(line.unit, MANAGE)
-        try:
-            services.save_fund_line(line=line)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Fund line saved."))
-            return redirect("micro_staff_funds")
-    return render(request, "projects/micro/staff_form.html", {"form": form, "title": _("New fund line")})
-
-
-def _funnel_sheet(rows, by):
-    yield [
-        _("Year"),
-        _("Street"),
-        *([_("Community")] if by == "community" else []),
-        _("Proposed"),
-        _("Under review"),
-        _("Approved"),
-        _("Not approved"),
-        _("In progress"),
-        _("Accepted"),
-        _("Withdrawn"),
-        _("Approved (yuan)"),
-        _("Spent (yuan)"),
-    ]
-    for r in rows:
-        names = [r["street"], r["name"]] if by == "community" else [r["name"]]
-        yield [r["year"], *names, r["proposed"], r["reviewing"], r["approved"], r["rejected"], r["in_progress"],
-               r["accepted"], r["withdrawn"], r["approved_amount"], r["spent"]]  # fmt: skip
-
-
-@require_safe
-@login_required
-def staff_funnel(request):
-    """Funnel figures (proposed → approved → accepted) per street or community and year."""
-    scope = scope_for(request.user)
-    by = "community" if request.GET.get("by") == "community" else "street"
-    year = _int(request.GET.get("year"))
-    projects = scope.filter(MicroProject.objects.all(), via="community")
-    if year:
-        projects = projects.proposed_in(year)
-    rows = funnel_rows(projects, by=by)
-    if request.GET.get("export") == "xlsx":
-        return _xlsx_response(_funnel_sheet(rows, by), "micro-funnel.xlsx", _("Funnel"))
-    this_year = timezone.localdate().year
-    context = {"rows": rows, "by": by, "year": year, "years": list(range(this_year, 2015, -1))}
-    return render(request, "projects/micro/staff_funnel.html", context)

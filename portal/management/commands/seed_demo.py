@@ -3,14 +3,13 @@ from django.core.management.base import BaseCommand, CommandError
 
 from centers import demo as centers_demo
 from grids import demo as grids_demo
-from projects import demo_micro, demo_volunteer
+from projects import demo as projects_demo
 
 # Each app contributes one seeder, run in this order (later ones use earlier ones' data).
 SEEDERS = [
     grids_demo.seed,
     centers_demo.seed,
-    demo_volunteer.seed,
-    demo_micro.seed,
+    projects_demo.seed,
 ]
 
 

@@ -1,0 +1,69 @@
+"""Admin of volunteers (mobile masked, never sent back to the browser) and certificates (read-only)."""
+
+from django import forms
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from grids.admin.base import ScopedAdmin
+from grids.scope import EDIT, scope_for
+from portal.core.personal import mask_mobile, validate_mobile
+
+from ..models.service import VolunteerTeam
+from ..models.volunteers import Certificate, Volunteer
+from .common import KeepLinkedForm, masked_mobile
+
+
+class VolunteerAdminForm(KeepLinkedForm):
+    keep_linked = ("member",)
+    # The stored mobile never reaches the browser: masked in the help text, empty keeps it.
+    mobile = forms.CharField(label=_("mobile"), max_length=20, required=False)
+
+    class Meta:
+        model = Volunteer
+        fields = ["unit", "name", "mobile", "teams", "registered_on", "member"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["mobile"] = ""
+            self.fields["mobile"].help_text = _("Now %(masked)s. Leave empty to keep it.") % {
+                "masked": mask_mobile(self.instance.mobile)
+            }
+        else:
+            self.fields["mobile"].required = True
+
+    def clean_mobile(self):
+        value = self.cleaned_data.get("mobile", "")
+        if not value and self.instance.pk:
+            return self.instance.mobile
+        return validate_mobile(value)
+
+
+@admin.register(Volunteer)
+class VolunteerAdmin(ScopedAdmin):
+    scope_via = "unit"
+    form = VolunteerAdminForm
+    list_display = ["name", masked_mobile, "unit", "member", "registered_on"]
+    search_fields = ["name"]
+    list_select_related = ["unit", "member"]
+    autocomplete_fields = ["unit"]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "teams":
+            kwargs["queryset"] = scope_for(request.user).filter(VolunteerTeam.objects.all(), "unit", EDIT)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+@admin.register(Certificate)
+class CertificateAdmin(ScopedAdmin):
+    scope_via = "unit"
+    list_display = ["code", "volunteer", "unit", "period_start", "period_end", "hours", "issued_at"]
+    list_select_related = ["volunteer", "unit"]
+    search_fields = ["code"]
+    readonly_fields = ["volunteer", "unit", "period_start", "period_end", "hours", "code", "issued_by", "issued_at"]
+
+    def has_add_permission(self, request):
+        return False  # issued on the staff page, with hours summed from the records
+
+    def has_change_permission(self, request, obj=None):
+        return False

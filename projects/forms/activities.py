@@ -1,0 +1,92 @@
+"""Forms of activities: the staff's activity form, the public sign-up, and attendance with hours
+(signed-up residents and walk-ins)."""
+
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from portal.core.personal import mask_mobile, validate_mobile
+
+from ..models.activities import Activity
+from .common import DateTimeLocalInput, center_field
+
+
+class ActivityForm(forms.ModelForm):
+    class Meta:
+        model = Activity
+        fields = ["title", "center", "address", "starts_at", "ends_at", "signup_deadline", "capacity", "description"]
+        widgets = {
+            "starts_at": DateTimeLocalInput,
+            "ends_at": DateTimeLocalInput,
+            "signup_deadline": DateTimeLocalInput,
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {"starts_at": _("Beijing time (Asia/Shanghai).")}
+
+    def __init__(self, *args, centers, **kwargs):
+        super().__init__(*args, **kwargs)
+        center_field(self.fields["center"], centers)
+
+    def clean_capacity(self):
+        capacity = self.cleaned_data["capacity"]
+        if self.instance.pk:
+            taken = self.instance.signups.active().count()
+            if capacity < taken:
+                raise ValidationError(
+                    _("%(taken)s people have already signed up: the places cannot be fewer.") % {"taken": taken}
+                )
+        return capacity
+
+
+class SignupForm(forms.Form):
+    name = forms.CharField(label=_("Your name"), max_length=50)
+    mobile = forms.CharField(
+        label=_("Your mobile number"),
+        max_length=20,
+        help_text=_("Only the organisers see it, to reach you about this activity."),
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise ValidationError(_("Please enter your name."))
+        return name
+
+    def clean_mobile(self):
+        return validate_mobile(self.cleaned_data["mobile"])
+
+
+class AttendanceForm(forms.Form):
+    attended = forms.BooleanField(label=_("Attended"), required=False)
+    hours = forms.DecimalField(
+        label=_("Hours"), max_digits=5, decimal_places=2, min_value=0, max_value=24, required=False
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("attended") and not data.get("hours"):
+            self.add_error("hours", _("Enter the hours for a volunteer who attended."))
+        return data
+
+
+class WalkInForm(forms.Form):
+    """Hours for a volunteer who came without signing up: chosen from the volunteers in scope."""
+
+    volunteer = forms.ModelChoiceField(label=_("Volunteer who did not sign up"), queryset=None, required=False)
+    hours = forms.DecimalField(
+        label=_("Hours"), max_digits=5, decimal_places=2, min_value=Decimal("0.25"), max_value=24, required=False
+    )
+
+    def __init__(self, *args, volunteers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["volunteer"].queryset = volunteers.order_by("name", "pk")
+        self.fields["volunteer"].label_from_instance = lambda v: f"{v.name} ({mask_mobile(v.mobile)})"
+
+    def clean(self):
+        data = super().clean()
+        if data.get("volunteer") and not data.get("hours"):
+            self.add_error("hours", _("Enter the hours for a volunteer who attended."))
+        return data

@@ -1,0 +1,62 @@
+"""Forms of the money of 民生微实事: spending (with its voucher), social investment, fund lines.
+
+The rules that involve other rows (overruns, what is left of a line) live in
+projects/services/funds.py.
+"""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from portal.core.images import validate_image
+
+from ..models.funds import FundLine
+from .micro import money, no_markup
+
+PDF_MAX_BYTES = 5 * 1024 * 1024
+
+
+def validate_voucher(upload):
+    """A voucher is an image (checked by Pillow) or a PDF (magic bytes, at most 5 MB)."""
+    head = upload.read(5)
+    upload.seek(0)
+    if head == b"%PDF-":
+        if upload.size > PDF_MAX_BYTES:
+            raise ValidationError(_("The PDF is larger than 5 MB. Please choose a smaller one."), code="too_large")
+        return upload
+    if upload.name.lower().endswith(".pdf"):
+        raise ValidationError(_("This file is not a real PDF."), code="not_pdf")
+    return validate_image(upload)
+
+
+class ExpenditureForm(forms.Form):
+    amount = money(_("Amount (yuan)"))
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    payee = forms.CharField(label=_("Payee"), max_length=100, validators=[no_markup])
+    note = forms.CharField(label=_("Note"), required=False, max_length=200, validators=[no_markup])
+    voucher = forms.FileField(
+        label=_("Voucher (image or PDF, optional)"), required=False, validators=[validate_voucher]
+    )
+    overrun_reason = forms.CharField(
+        label=_("Overrun reason (administrators only, when spending passes the approved amount)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class SocialInvestmentForm(forms.Form):
+    amount = money(_("Amount (yuan)"))
+    source = forms.CharField(label=_("Source"), max_length=100, validators=[no_markup])
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=_("Note"), required=False, max_length=200, validators=[no_markup])
+
+
+class FundLineForm(forms.ModelForm):
+    class Meta:
+        model = FundLine
+        fields = ["unit", "category", "year", "amount", "note"]
+
+    def __init__(self, *args, unit_choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = unit_choices

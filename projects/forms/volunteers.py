@@ -1,0 +1,73 @@
+"""Forms of volunteers: registration (linked to a Party member in scope), the period of a
+certificate or an hours export, and the public certificate check."""
+
+from datetime import timedelta
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.core.personal import mask_mobile, validate_mobile
+
+from ..models.volunteers import Volunteer
+from .common import DateInput, member_field, unit_field
+
+# A period longer than this is refused in exports and certificates (one query, but a sheet
+# of ten years of hours is not what anyone asked for).
+MAX_PERIOD_DAYS = 3 * 366
+
+
+class VolunteerForm(forms.ModelForm):
+    mobile = forms.CharField(label=_("Mobile"), max_length=20, required=False)
+
+    class Meta:
+        model = Volunteer
+        fields = ["unit", "name", "mobile", "teams", "registered_on", "member"]
+        widgets = {"teams": forms.CheckboxSelectMultiple, "registered_on": DateInput}
+        help_texts = {"member": _("If this volunteer is a Party member in your part of the tree.")}
+
+    def __init__(self, *args, units, teams, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        unit_field(self.fields["unit"], units)
+        self.fields["teams"].queryset = teams.order_by("name")
+        member_field(self.fields["member"], members)
+        # The stored number is never sent back to the browser: editing shows it masked and an
+        # empty field keeps it.
+        if self.instance.pk:
+            self.initial["mobile"] = ""
+            self.fields["mobile"].help_text = _("Now %(masked)s. Leave empty to keep it.") % {
+                "masked": mask_mobile(self.instance.mobile)
+            }
+        else:
+            self.fields["mobile"].required = True
+
+    def clean_mobile(self):
+        value = self.cleaned_data.get("mobile", "")
+        if not value and self.instance.pk:
+            return self.instance.mobile
+        return validate_mobile(value)
+
+
+class PeriodForm(forms.Form):
+    start = forms.DateField(label=_("From"), widget=DateInput)
+    end = forms.DateField(label=_("To"), widget=DateInput)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end:
+            if end < start:
+                raise ValidationError(_("The period ends on or after its first day."))
+            if end - start > timedelta(days=MAX_PERIOD_DAYS):
+                raise ValidationError(_("Choose a period of at most three years."))
+        return data
+
+    @staticmethod
+    def this_year():
+        today = timezone.localdate()
+        return {"start": today.replace(month=1, day=1), "end": today}
+
+
+class VerifyForm(forms.Form):
+    code = forms.CharField(label=_("Verification code"), max_length=30)

@@ -1,0 +1,136 @@
+"""Activity workflows: a resident's sign-up and cancellation, and the attendance and hours staff
+record afterwards.
+
+Plain functions with keyword-only arguments; every failure a resident or staffer can cause is
+a ValidationError with a Chinese message, and nothing is written in that case.
+"""
+
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from grids.scope import EDIT, scope_for
+from portal.core.personal import validate_mobile
+
+from ..models.activities import Activity, ServiceRecord, Signup, hash_token
+from ..models.service import ProjectStatus
+from ..models.volunteers import Volunteer
+
+# --- Sign-up -------------------------------------------------------------------------------
+
+
+def sign_up(*, activity_id, name, mobile, now=None):
+    """Sign a resident up; returns (signup, token). The token is shown once, as the cancel link.
+
+    The activity row is locked (SELECT ... FOR UPDATE) while the places are counted, so two
+    residents racing for the last place are served one after the other: the second sees the
+    activity full. The partial unique constraint catches a duplicate mobile even in a race.
+    """
+    now = now or timezone.now()
+    mobile = validate_mobile(mobile)
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError(_("Please enter your name."))
+    with transaction.atomic():
+        try:
+            activity = Activity.objects.select_for_update().select_related("project").get(pk=activity_id)
+        except Activity.DoesNotExist as exc:
+            raise ValidationError(_("This activity does not exist.")) from exc
+        if activity.project.status == ProjectStatus.PLANNING:
+            raise ValidationError(_("This project is not open yet."))
+        if now > activity.signup_deadline:
+            raise ValidationError(_("Sign-up for this activity has closed."))
+        active = activity.signups.active()
+        if active.filter(mobile=mobile).exists():
+            raise ValidationError(_("This mobile number is already signed up for this activity."))
+        if active.count() >= activity.capacity:
+            raise ValidationError(_("Sorry, this activity is full."))
+        token = secrets.token_urlsafe(32)
+        volunteer = Volunteer.objects.filter(mobile=mobile).first()
+        try:
+            with transaction.atomic():
+                signup = Signup.objects.create(
+                    activity=activity,
+                    name=name,
+                    mobile=mobile,
+                    volunteer=volunteer,
+                    token_hash=hash_token(token),
+                    created_at=now,
+                )
+        except IntegrityError as exc:
+            raise ValidationError(_("This mobile number is already signed up for this activity.")) from exc
+    return signup, token
+
+
+def signup_for_token(token):
+    """The sign-up a cancellation token belongs to, or None."""
+    if not token or len(token) > 100:
+        return None
+    return (
+        Signup.objects.select_related("activity__project", "activity__center")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+
+
+def cancel_signup(*, token, now=None):
+    """Cancel by token; returns the sign-up. Cancelling twice is harmless."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        signup = signup_for_token(token)
+        if signup is None:
+            raise ValidationError(_("This cancellation link is not valid."))
+        if signup.cancelled_at is None:
+            if now >= signup.activity.starts_at:
+                raise ValidationError(_("The activity has already started; it can no longer be cancelled here."))
+            Signup.objects.filter(pk=signup.pk, cancelled_at__isnull=True).update(cancelled_at=now)
+            signup.cancelled_at = now
+    return signup
+
+
+# --- Attendance and hours ------------------------------------------------------------------
+
+
+def record_attendance(*, activity, entries, user):
+    """Save attendance for an activity: entries are (who, attended, hours), where `who` is a
+    live sign-up or, for someone who came without signing up, a Volunteer.
+
+    An attending resident who is not yet a volunteer is registered with the project's unit
+    (found by mobile, a person is one volunteer portal-wide). A volunteer without a sign-up
+    must be within the user's scope (the page only offers those) unless they already have
+    hours here, so that a row once saved can still be corrected. All or nothing.
+    """
+    if timezone.now() < activity.starts_at:
+        raise ValidationError(_("Attendance can be recorded once the activity has started."))
+    saved = 0
+    with transaction.atomic():
+        recorded = set(activity.service_records.values_list("volunteer_id", flat=True))
+        for who, attended, hours in entries:
+            if isinstance(who, Volunteer):
+                volunteer = who
+                if attended and volunteer.pk not in recorded and not scope_for(user).allows(volunteer.unit, EDIT):
+                    raise ValidationError(_("This volunteer is outside the part of the tree you manage."))
+            else:
+                signup = who
+                if signup.activity_id != activity.pk:
+                    raise ValidationError(_("This sign-up belongs to another activity."))
+                volunteer = signup.volunteer
+                if attended and volunteer is None:
+                    volunteer, _created = Volunteer.objects.get_or_create(
+                        mobile=signup.mobile, defaults={"name": signup.name, "unit": activity.project.unit}
+                    )
+                    Signup.objects.filter(pk=signup.pk).update(volunteer=volunteer)
+                    signup.volunteer = volunteer
+            if attended:
+                ServiceRecord.objects.update_or_create(
+                    activity=activity,
+                    volunteer=volunteer,
+                    defaults={"hours": hours, "recorded_by": user, "recorded_at": timezone.now()},
+                )
+                saved += 1
+            elif volunteer is not None:
+                ServiceRecord.objects.filter(activity=activity, volunteer=volunteer).delete()
+    return saved

@@ -1,0 +1,102 @@
+"""Money of 民生微实事 after 立项: spending against an approved project (overruns only by a 管理员,
+out of the same fund line), social investment kept apart, and the fund lines themselves.
+
+Like the lifecycle in micro.py, each function locks the rows it reads before it writes: the
+project's row, and the fund line's row before reading what is left of it.
+"""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from grids.scope import MANAGE, scope_for
+from portal.core.money import MoneySum, coalesce_money, yuan
+
+from ..models.funds import Expenditure, FundLine, SocialInvestment
+from ..models.micro import MicroProject, MicroStatus
+from .micro import clean_text, fail, fund_line_left, lock_project, refresh, spent_on
+
+__all__ = ["record_expenditure", "record_social_investment", "save_fund_line"]
+
+SPENDING_STATUSES = (MicroStatus.APPROVED, MicroStatus.IN_PROGRESS, MicroStatus.ACCEPTED)
+
+
+def record_expenditure(*, project, actor, amount, date, payee, note="", voucher=None, overrun_reason=""):
+    """Spend against an approved project; past the approved amount only a 管理员, with a reason."""
+    if amount is None or amount <= 0:
+        fail(_("An expenditure must be more than zero."))
+    if not clean_text(payee) or date is None:
+        fail(_("Give the payee and the date."))
+    with transaction.atomic():
+        locked = lock_project(project)
+        if locked.status not in SPENDING_STATUSES:
+            fail(_("Money is spent only on approved projects."))
+        total = spent_on(locked) + amount
+        if total > locked.approved_amount:
+            if not scope_for(actor).allows(locked.community, MANAGE):
+                fail(
+                    _(
+                        "This would bring spending to %(total)s yuan, over the approved %(approved)s yuan: only an administrator may record an overrun."
+                    )
+                    % {"total": yuan(total), "approved": yuan(locked.approved_amount)}
+                )
+            if not clean_text(overrun_reason):
+                fail(_("Give the reason for spending over the approved amount."))
+            # The overrun comes out of the same fund line, which must still have it.
+            line = FundLine.objects.select_for_update().get(pk=locked.fund_line_id)
+            extra = total - max(locked.reserved_amount, locked.approved_amount)
+            if extra > 0:
+                left = fund_line_left(line)
+                if left < extra:
+                    fail(
+                        _(
+                            "The fund line “%(line)s” has only %(left)s yuan left, less than the %(amount)s yuan overrun."
+                        )
+                        % {"line": line, "left": yuan(left), "amount": yuan(extra)}
+                    )
+                locked.reserved_amount = locked.reserved_amount + extra
+                locked.save(update_fields=["reserved_amount"])
+        else:
+            overrun_reason = ""
+        expenditure = Expenditure.objects.create(
+            project=locked,
+            amount=amount,
+            date=date,
+            payee=clean_text(payee),
+            note=clean_text(note),
+            voucher=voucher or "",
+            overrun_reason=clean_text(overrun_reason),
+            recorded_by=actor,
+        )
+    refresh(project, locked)
+    return expenditure
+
+
+def record_social_investment(*, project, actor, amount, source, date, note=""):
+    """社会投入: recorded apart from public spending, with its source."""
+    if amount is None or amount <= 0:
+        fail(_("A social investment must be more than zero."))
+    if not clean_text(source) or date is None:
+        fail(_("Give the source and the date."))
+    if project.status in (MicroStatus.REJECTED, MicroStatus.WITHDRAWN) and not project.reached_approval:
+        fail(_("Social investment is recorded on projects that go ahead."))
+    return SocialInvestment.objects.create(
+        project=project, amount=amount, source=clean_text(source), date=date, note=clean_text(note), recorded_by=actor
+    )
+
+
+def save_fund_line(*, line):
+    """Create or change a fund line; its amount may never fall below what projects hold."""
+    with transaction.atomic():
+        if line.pk:
+            FundLine.objects.select_for_update().get(pk=line.pk)
+            held = MicroProject.objects.filter(fund_line=line).aggregate(t=coalesce_money(MoneySum("reserved_amount")))[
+                "t"
+            ]
+            if line.amount < held:
+                fail(
+                    _("Projects already hold %(held)s yuan of this line: the amount cannot be less.")
+                    % {"held": yuan(held)}
+                )
+        line.full_clean()
+        line.save()
+    return line

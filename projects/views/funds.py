@@ -1,0 +1,113 @@
+"""Staff pages of the money of 民生微实事: a project's spending and social investment, the fund
+lines a user may see (those of their subtree and of the units above it) and a new fund line."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from grids.models import Level
+from grids.scope import EDIT, MANAGE, VIEW, scope_for
+
+from ..forms import funds as forms
+from ..models.funds import FundLine
+from ..services import funds as services
+from .micro import PAGE_SIZE, int_param, money_context
+from .micro_staff import get_project
+
+
+@login_required
+def staff_spending(request, micro_pk):
+    """Spending entry (and social investment) for one project."""
+    scope = scope_for(request.user)
+    project = get_project(request, micro_pk, need=EDIT if request.method == "POST" else VIEW)
+    expense_form = forms.ExpenditureForm(prefix="spend")
+    social_form = forms.SocialInvestmentForm(prefix="social")
+    status = 200
+    if request.method == "POST":
+        kind = request.POST.get("kind")
+        if kind == "social":
+            social_form = forms.SocialInvestmentForm(request.POST, prefix="social")
+            form = social_form
+        else:
+            expense_form = forms.ExpenditureForm(request.POST, request.FILES, prefix="spend")
+            form = expense_form
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if kind == "social":
+                    services.record_social_investment(
+                        project=project, actor=request.user, amount=data["amount"], source=data["source"],
+                        date=data["date"], note=data["note"],
+                    )  # fmt: skip
+                else:
+                    services.record_expenditure(
+                        project=project, actor=request.user, amount=data["amount"], date=data["date"],
+                        payee=data["payee"], note=data["note"], voucher=data["voucher"],
+                        overrun_reason=data["overrun_reason"],
+                    )  # fmt: skip
+            except ValidationError as exc:
+                for message in exc.messages:
+                    form.add_error(None, message)
+            else:
+                messages.success(request, _("Recorded."))
+                return redirect("micro_staff_spending", micro_pk=project.pk)
+        status = 400
+    project.spent = project.spent_total()
+    context = {
+        "project": project,
+        "expense_form": expense_form,
+        "social_form": social_form,
+        "can_edit": scope.allows(project.community, EDIT),
+        "can_overrun": scope.allows(project.community, MANAGE),
+        **money_context(project),
+    }
+    return render(request, "projects/funds/staff_spending.html", context, status=status)
+
+
+def _visible_lines(scope):
+    """Lines in the user's subtree, and those of the units above it (the district's money)."""
+    qs = FundLine.objects.select_related("unit").with_left()
+    if scope.everything:
+        return qs
+    above = set()
+    for root in scope.roots(VIEW):
+        above.update(root.ancestor_ids())
+    return qs.filter(scope.q("unit") | Q(unit_id__in=above))
+
+
+@require_safe
+@login_required
+def staff_funds(request):
+    scope = scope_for(request.user)
+    lines = _visible_lines(scope).order_by("-year", "unit__level", "unit__name", "category")
+    year = int_param(request.GET.get("year"))
+    if year:
+        lines = lines.filter(year=year)
+    page = Paginator(lines, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"page": page, "year": year, "can_manage": scope.can(MANAGE)}
+    return render(request, "projects/funds/staff_funds.html", context)
+
+
+@login_required
+def staff_fund_new(request):
+    scope = scope_for(request.user)
+    if not scope.can(MANAGE):
+        raise PermissionDenied(_("Only administrators set budgets."))
+    choices = scope.units(MANAGE).filter(level__lte=Level.COMMUNITY).order_by("path")
+    form = forms.FundLineForm(request.POST or None, unit_choices=choices)
+    if request.method == "POST" and form.is_valid():
+        line = form.save(commit=False)
+        scope.check(line.unit, MANAGE)
+        try:
+            services.save_fund_line(line=line)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Fund line saved."))
+            return redirect("micro_staff_funds")
+    return render(request, "projects/micro/staff_form.html", {"form": form, "title": _("New fund line")})
