@@ -35,6 +35,7 @@ MONEY_FORMAT = "#,##0.00"
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 TEXT_FORMAT = "@"
+CENT = Decimal("0.01")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -61,10 +62,16 @@ def csv_cell(value):
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
+def _download(response, filename):
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    # A download is a snapshot, often of personal data: no browser or proxy keeps a copy.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 def csv_response(filename, rows):
     """A CSV download (UTF-8 with a BOM, which Excel needs to read Chinese) of `rows`."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    response = _download(HttpResponse(content_type="text/csv; charset=utf-8"), filename)
     response.write("\ufeff")
     writer = csv.writer(response)
     for row in rows:
@@ -79,7 +86,8 @@ def _xlsx_value(value):
     if isinstance(value, bool):
         return int(value), None, False
     if isinstance(value, Decimal):
-        return value, MONEY_FORMAT, False
+        # Sums come back from SQLite as 140131.040000000: the cell holds the amount in fen.
+        return value.quantize(CENT), MONEY_FORMAT, False
     if isinstance(value, (int, float)):
         return value, None, False
     if isinstance(value, datetime.datetime):
@@ -145,9 +153,22 @@ def append_row(sheet, values, *, bold=False, text_columns=()):
             cell.font = Font(bold=True)
 
 
-def new_workbook():
-    """A write-only workbook (constant memory, for downloads of any size) with no sheet."""
-    return Workbook(write_only=True)
+def new_workbook(*, write_only=True):
+    """A workbook with no sheet: write-only (constant memory, for downloads of any size) by
+    default; an ordinary one where cells must be styled before anything is written in them
+    (the import template's text columns)."""
+    workbook = Workbook(write_only=write_only)
+    if not write_only:
+        workbook.remove(workbook.active)
+    return workbook
+
+
+def format_as_text(sheet, columns, *, rows):
+    """Format the cells of `columns` (indexes) in `rows` of an ordinary sheet as text, so that
+    what people type there (ID-card and mobile numbers) stays text and keeps every digit."""
+    for row in rows:
+        for index in columns:
+            sheet.cell(row=row, column=index + 1).number_format = TEXT_FORMAT
 
 
 def add_sheet(workbook, title, header=None, *, widths=()):
@@ -170,9 +191,7 @@ def xlsx_response(filename, content):
     """An .xlsx download of `content` (a workbook or its bytes)."""
     if not isinstance(content, (bytes, bytearray)):
         content = xlsx_bytes(content)
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
-    return response
+    return _download(HttpResponse(content, content_type=XLSX), filename)
 
 
 def rows_to_xlsx(filename, title, rows):
