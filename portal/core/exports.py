@@ -3,8 +3,8 @@
 - Text typed by people (names, addresses, titles, unit names) can start with `=`, `+`, `-`,
   `@`, a tab or a carriage return; a spreadsheet would run it as a formula (OWASP "CSV
   injection"). In CSV such text gets a leading apostrophe; in .xlsx it is written as a
-  string cell, which Excel never evaluates, so the text itself survives a round trip
-  through the importers unchanged.
+  string cell with Excel's quote prefix, which Excel never evaluates, even once edited, so
+  the text itself survives a round trip through the importers unchanged.
 - Numbers stay numbers: money (Decimal) is written with two decimals and thousands
   separators in CSV, as a number with the format `#,##0.00` in Excel.
 - Dates stay dates (ISO in CSV, date cells in Excel).
@@ -104,6 +104,10 @@ def _text_cell(cell, text):
     # type afterwards keeps it a plain string cell.
     cell.value = text
     cell.data_type = "s"
+    if text.startswith(FORMULA_START):
+        # Excel's leading apostrophe: the cell stays text even after someone edits it in
+        # Excel (F2, Enter), so the workbook can be edited and imported back safely.
+        cell.quotePrefix = True
 
 
 def xlsx_cell(sheet, value, *, text_format=False, bold=False):
