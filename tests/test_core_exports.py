@@ -72,3 +72,14 @@ def test_append_row_on_an_ordinary_sheet():
     assert sheet["B2"].number_format == "@"
     saved = _read(exports.xlsx_response("t.xlsx", workbook)).active
     assert saved["A2"].data_type == "s"
+
+
+def test_write_only_rows_keep_types_whether_passed_bare_or_as_cells():
+    workbook = exports.new_workbook()
+    sheet = exports.add_sheet(workbook, "t", ["a"])
+    exports.append_row(sheet, ["#DIV/0!", datetime.date(2026, 1, 2), 5, None, "梅岗", "13800138000"], text_columns={5})
+    cells = list(_read(exports.xlsx_response("t.xlsx", workbook)).active.iter_rows(min_row=2))[0]
+    assert (cells[0].data_type, cells[0].value) == ("s", "#DIV/0!")  # text, not an Excel error
+    assert cells[1].is_date and cells[1].number_format == exports.DATE_FORMAT
+    assert (cells[2].value, cells[3].value, cells[4].value) == (5, None, "梅岗")
+    assert cells[5].number_format == "@" and cells[5].value == "13800138000"

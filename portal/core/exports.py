@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -36,6 +36,7 @@ DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 TEXT_FORMAT = "@"
 CENT = Decimal("0.01")
+CELL = object()  # see _bare
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -139,13 +140,31 @@ def set_cell(cell, value):
     return cell
 
 
+def _bare(value):
+    """`value` as openpyxl may take it bare (a number, a date, or text it stores as plain
+    text), or CELL. openpyxl takes a ready cell only after failing to read it as a value,
+    which makes a cell cost twice a bare value: a large export passes most values bare."""
+    if value is None or type(value) in (int, float):
+        return value
+    if type(value) is datetime.date:  # openpyxl gives a date DATE_FORMAT by itself
+        return value
+    if type(value) is str:
+        text = clean_text(value)
+        # "#N/A" and the like would become Excel error cells.
+        if not text.startswith(FORMULA_START) and text not in ERROR_CODES:
+            return text
+    return CELL
+
+
 def append_row(sheet, values, *, bold=False, text_columns=()):
     """Append one row to a sheet (write-only or ordinary); `text_columns` are indexes
     formatted as text (ID-card and mobile numbers, which Excel would turn into numbers)."""
     if not hasattr(sheet, "iter_rows"):  # openpyxl's WriteOnlyWorksheet
-        sheet.append(
-            [xlsx_cell(sheet, value, text_format=i in text_columns, bold=bold) for i, value in enumerate(values)]
-        )
+        row = []
+        for index, value in enumerate(values):
+            bare = CELL if bold or index in text_columns else _bare(value)
+            row.append(xlsx_cell(sheet, value, text_format=index in text_columns, bold=bold) if bare is CELL else bare)
+        sheet.append(row)
         return
     # An empty sheet reports max_row 1 too: look whether row 1 holds anything.
     row = sheet.max_row + 1 if sheet.max_row > 1 or sheet.cell(1, 1).value is not None else 1
