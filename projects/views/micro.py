@@ -5,15 +5,13 @@ money are shared with the staff pages (micro_staff.py, funds.py).
 Public pages never show a proposer's name or mobile.
 """
 
-import csv
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +19,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_safe
 
 from grids.models import Level, Unit
+from portal.core.exports import csv_response, rows_to_xlsx
 
 from ..forms import micro as forms
 from ..models.micro import MicroCategory, MicroProject, MicroStatus, ProposerKind
@@ -113,42 +112,12 @@ def download_rows(projects):
             p.title,
             p.get_category_display(),
             timezone.localtime(p.proposed_at).year,
-            p.approved_amount if p.approved_amount is not None else "",
+            p.approved_amount,
             p.spent,
             p.social,
             p.get_status_display(),
             p.progress,
         ]
-
-
-def _csv_response(rows, filename):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")  # Excel opens UTF-8 CSV correctly only with a BOM
-    writer = csv.writer(response)
-    for row in rows:
-        writer.writerow([_csv_safe(value) for value in row])
-    return response
-
-
-def _csv_safe(value):
-    # Spreadsheet formula injection: a cell starting with = + - @ is shown as text.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
-
-
-def xlsx_response(rows, filename, title):
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
-    for row in rows:
-        sheet.append([_csv_safe(value) for value in row])
-    response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    workbook.save(response)
-    return response
 
 
 # --- Public pages --------------------------------------------------------------------------
@@ -166,13 +135,13 @@ def public_list(request):
 @require_safe
 def public_csv(request):
     qs, _chosen = _public_queryset(request)
-    return _csv_response(download_rows(qs.iterator(chunk_size=500)), "micro-projects.csv")
+    return csv_response("micro-projects.csv", download_rows(qs.iterator(chunk_size=500)))
 
 
 @require_safe
 def public_xlsx(request):
     qs, _chosen = _public_queryset(request)
-    return xlsx_response(download_rows(qs.iterator(chunk_size=500)), "micro-projects.xlsx", _("Micro-projects"))
+    return rows_to_xlsx("micro-projects.xlsx", _("Micro-projects"), download_rows(qs.iterator(chunk_size=500)))
 
 
 def timeline(project):
