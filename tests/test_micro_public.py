@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
 
 from projects.models.micro import MicroCategory, MicroProject, MicroStatus
 from projects.services import funds as fund_services
@@ -59,7 +60,7 @@ def test_public_list_shows_approved_and_later_only(client, published):
     body = client.get(reverse("micro_list")).content.decode()
     assert "梅岗楼道照明" in body and "狮岭四点半课堂" in body and "梅岗长者饭堂" in body
     assert "还在评议的提议" not in body
-    assert "1234.56" in body
+    assert "1,234.56" in body
 
 
 @pytest.mark.parametrize(
@@ -165,7 +166,7 @@ def test_resident_proposes_and_follows_the_code_to_approval(client, tree, people
     assert "13800138000" not in page and "李四" not in page
 
     staff = client_for(people.huafu)
-    line = make_line(tree.district)
+    line = make_line(tree.district, year=project.funding_year())  # proposed today
     url = reverse("micro_staff_transition", args=[project.pk])
     assert staff.post(url, {"action": "review", "review-note": "提交议事会"}).status_code == 302
     client.logout()
@@ -178,7 +179,7 @@ def test_resident_proposes_and_follows_the_code_to_approval(client, tree, people
     response = staff.post(
         url,
         {"action": "approve", "approve-amount": "28000.00", "approve-fund_line": line.pk, "approve-resolution": "表决通过",
-         "approve-resolution_date": "2026-03-01"},
+         "approve-resolution_date": timezone.localdate().isoformat()},
     )  # fmt: skip
     assert response.status_code == 302, response.content.decode()
     client.logout()
@@ -194,7 +195,11 @@ def test_rejection_reason_is_shown_to_the_proposer(client, tree):
     project = MicroProject.objects.get()
     reviewing(project)
     services.reject(
-        project=project, actor=None, reason="属于物业维修范围", resolution="未通过", resolution_date=date(2026, 3, 1)
+        project=project,
+        actor=None,
+        reason="属于物业维修范围",
+        resolution="未通过",
+        resolution_date=timezone.localdate(),
     )
     page = client.get(reverse("micro_track_code", args=[project.tracking_code])).content.decode()
     assert "未立项" in page and "属于物业维修范围" in page
@@ -280,6 +285,6 @@ def test_caps_shown_as_a_clear_message_on_the_staff_page(tree, people, client_fo
          "approve-resolution_date": "2026-03-01"},
     )  # fmt: skip
     assert response.status_code == 400
-    assert "上限为 200000.00 元" in response.content.decode()
+    assert "上限为 200,000.00 元" in response.content.decode()
     project.refresh_from_db()
     assert project.status == MicroStatus.REVIEWING

@@ -116,6 +116,25 @@ class Activity(models.Model):
     def center_public(self):
         return center_has_public_page(self.center)
 
+    def length_hours(self):
+        """How long the activity lasts, in hours (exact: 1 h 50 min is 1.8333…)."""
+        return Decimal((self.ends_at - self.starts_at).total_seconds()) / 3600
+
+    def check_hours(self, hours, reason="", now=None):
+        """Hours of one volunteer: only once the activity has started, and no more than it
+        lasted unless a reason is recorded (preparation, clearing up, a long day). Used by the
+        attendance service, its form and the admin alike."""
+        if (now or timezone.now()) < self.starts_at:
+            raise ValidationError(_("Attendance can be recorded once the activity has started."), code="not_started")
+        if hours is not None and hours > self.length_hours() and not (reason or "").strip():
+            raise ValidationError(
+                _(
+                    "%(hours)s hours is more than the activity lasted (%(length)s hours): record the reason for the extra hours."
+                )
+                % {"hours": f"{Decimal(hours):.2f}", "length": f"{self.length_hours():.2f}"},
+                code="over_length",
+            )
+
     def places_left(self):
         taken = getattr(self, "n_signups", None)
         if taken is None:
@@ -208,6 +227,10 @@ class ServiceRecord(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    # Needed when the hours pass the activity's length (Activity.check_hours).
+    extra_hours_reason = models.CharField(
+        _("reason for more hours than the activity lasted"), max_length=200, blank=True
+    )
 
     objects = ServiceRecordQuerySet.as_manager()
 
