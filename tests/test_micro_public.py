@@ -288,3 +288,57 @@ def test_caps_shown_as_a_clear_message_on_the_staff_page(tree, people, client_fo
     assert "上限为 200,000.00 元" in response.content.decode()
     project.refresh_from_db()
     assert project.status == MicroStatus.REVIEWING
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_money_has_two_decimals_and_thousands_separators_in_both_languages(client, tree, people, language):
+    line = make_line(tree.district, amount="20000000.00")
+    project = in_progress(make_project(tree.community1, title="梅岗楼道照明", amount="140131.04"), line)
+    fund_services.record_expenditure(
+        project=project, actor=None, amount=Decimal("20000"), date=date(2026, 4, 1), payee="物业"
+    )
+    client.post(reverse("set_language"), {"language": language, "next": "/"})
+    pages = [reverse("micro_list"), reverse("micro_detail", args=[project.pk])]
+    for url in pages:
+        body = client.get(url).content.decode()
+        assert f'lang="{"zh-CN" if language == "zh-hans" else "en"}"' in body
+        assert "140,131.04" in body, url
+        assert "20,000.00" in body, url
+        assert "140131.04" not in body and "20000.00" not in body, url
+    client.force_login(people.district_admin)
+    client.post(reverse("set_language"), {"language": language, "next": "/"})
+    staff_pages = {
+        reverse("micro_staff_list"): ["140,131.04", "20,000.00"],
+        reverse("micro_staff_funnel"): ["140,131.04", "20,000.00"],
+        reverse("micro_staff_funds"): ["20,000,000.00", "19,859,868.96"],
+        reverse("micro_staff_spending", args=[project.pk]): ["140,131.04", "20,000.00"],
+        reverse("staff_home"): ["140,131.04", "20,000.00"],
+    }
+    for url, figures in staff_pages.items():
+        body = client.get(url).content.decode()
+        for figure in figures:
+            assert figure in body, (url, figure)
+
+
+def test_downloads_get_money_as_decimal_for_the_writer_to_format(tree, people):
+    """The writers (portal/core/exports.py) format Decimal as money: never a float or a string."""
+    from projects.stats.micro import funnel_rows
+    from projects.views.micro import download_rows
+    from projects.views.micro_staff import _funnel_sheet
+
+    line = make_line(tree.district)
+    paid = in_progress(make_project(tree.community1, title="已付款", amount="150000.00"), line)
+    fund_services.record_expenditure(
+        project=paid, actor=None, amount=Decimal("140131.04"), date=date(2026, 4, 1), payee="物业"
+    )
+    approved(make_project(tree.community2, title="未付款"), line)  # nothing spent: 0.00, still Decimal
+    header, *rows = download_rows(MicroProject.objects.public().for_listing())
+    money = [header.index(name) for name in ("立项金额（元）", "已支出（元）", "社会投入（元）")]
+    assert len(rows) == 2
+    for row in rows:
+        assert all(type(row[i]) is Decimal for i in money), row
+    assert {row[3]: row[money[1]] for row in rows} == {"已付款": Decimal("140131.04"), "未付款": Decimal("0")}
+    _head, *sheet = _funnel_sheet(funnel_rows(MicroProject.objects.all()), "street")
+    assert len(sheet) == 2
+    for row in sheet:
+        assert type(row[-1]) is Decimal and type(row[-2]) is Decimal, row

@@ -167,3 +167,60 @@ def test_the_admin_checks_a_changed_record_too(tree, past, people, client_for):
     assert response.status_code == 200
     record.refresh_from_db()
     assert record.hours == Decimal("2.00")
+
+
+# --- Rescheduling an activity cannot undo the rules for hours already recorded ------------
+
+
+def _activity_data(activity, **changes):
+    local = {name: timezone.localtime(getattr(activity, name)) for name in ("starts_at", "ends_at", "signup_deadline")}
+    data = {name: value.strftime("%Y-%m-%dT%H:%M") for name, value in local.items()}
+    data |= {"title": activity.title, "address": activity.address, "capacity": activity.capacity, "description": ""}
+    return data | {name: value.strftime("%Y-%m-%dT%H:%M") for name, value in changes.items()}
+
+
+def test_an_activity_with_hours_cannot_move_ahead_nor_shrink_below_them(tree, past, people, client_for):
+    record = make_record(past, make_volunteer(tree.community1), "2.00")
+    url = reverse("volunteer_staff_activity_edit", args=[past.pk])
+    client = client_for(people.huafu)
+    tomorrow = timezone.localtime() + timedelta(days=1)
+    ahead = _activity_data(
+        past, starts_at=tomorrow, ends_at=tomorrow + timedelta(hours=2), signup_deadline=tomorrow - timedelta(hours=1)
+    )
+    response = client.post(url, ahead)
+    assert response.status_code == 200
+    message = gettext("Hours are already recorded for this activity: it cannot start in the future.")
+    assert response.context["form"].errors == {"starts_at": [message]}
+    shorter = _activity_data(past, ends_at=timezone.localtime(past.starts_at) + timedelta(hours=1))
+    response = client.post(url, shorter)
+    message = gettext(
+        "%(hours)s hours are recorded for a volunteer without a reason: the activity cannot be shorter."
+    ) % {"hours": "2.00"}
+    assert response.context["form"].errors == {"ends_at": [message]}
+    past_ends = past.ends_at
+    past.refresh_from_db()
+    assert past.ends_at == past_ends
+    # With the reason recorded, the shorter activity stands.
+    ServiceRecord.objects.filter(pk=record.pk).update(extra_hours_reason="含清场")
+    assert client.post(url, shorter).status_code == 302
+    past.refresh_from_db()
+    assert past.length_hours() == 1
+
+
+def test_the_admin_cannot_move_an_activity_with_hours_ahead(tree, past, people, client_for):
+    make_record(past, make_volunteer(tree.community1), "1.00")
+    starts = timezone.localtime() + timedelta(days=1)
+    moments = {
+        "starts_at": starts,
+        "ends_at": starts + timedelta(hours=2),
+        "signup_deadline": starts - timedelta(hours=1),
+    }
+    data = {"project": past.project_id, "title": past.title, "address": past.address, "capacity": past.capacity}
+    for name, moment in moments.items():
+        data |= {f"{name}_0": moment.strftime("%Y-%m-%d"), f"{name}_1": moment.strftime("%H:%M:%S")}
+    response = client_for(people.superuser).post(reverse("admin:projects_activity_change", args=[past.pk]), data)
+    assert response.status_code == 200
+    assert list(response.context["adminform"].form.errors) == ["starts_at"]
+    before = past.starts_at
+    past.refresh_from_db()
+    assert past.starts_at == before

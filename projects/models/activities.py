@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import OuterRef, Q, Sum
+from django.db.models import Max, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -111,6 +111,26 @@ class Activity(models.Model):
             )
         if self.center_id is None and not (self.address or "").strip():
             raise ValidationError({"address": _("Choose a service center or enter an address.")})
+        if self.pk and self.starts_at and self.ends_at:
+            self._check_recorded_hours()
+
+    def _check_recorded_hours(self):
+        """Rescheduling must not undo the hours rules (check_hours) for hours already recorded."""
+        records = ServiceRecord.objects.filter(activity_id=self.pk)
+        if self.starts_at > timezone.now() and records.exists():
+            raise ValidationError(
+                {"starts_at": _("Hours are already recorded for this activity: it cannot start in the future.")}
+            )
+        longest = records.filter(extra_hours_reason="").aggregate(m=Max("hours"))["m"]
+        if longest is not None and longest > self.length_hours():
+            raise ValidationError(
+                {
+                    "ends_at": _(
+                        "%(hours)s hours are recorded for a volunteer without a reason: the activity cannot be shorter."
+                    )
+                    % {"hours": f"{longest:.2f}"}
+                }
+            )
 
     @property
     def center_public(self):
