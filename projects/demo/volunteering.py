@@ -186,8 +186,10 @@ def seed(stdout=None):
                         token_hash=hash_token(f"demo-{activity.pk}-{volunteer.pk}-{rng.random()}"),
                         created_at=activity.signup_deadline - timedelta(days=1),
                     )
+                    # At most the activity's two hours (Activity.check_hours): three choices, as
+                    # before, so the seeded sequence and everything after it stay the same.
                     ServiceRecord.objects.create(
-                        activity=activity, volunteer=volunteer, hours=Decimal(rng.choice(["1.50", "2.00", "2.50"]))
+                        activity=activity, volunteer=volunteer, hours=Decimal(rng.choice(["1.00", "1.50", "2.00"]))
                     )
 
     added = 0

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -193,6 +194,18 @@ class MicroProject(models.Model):
     @property
     def reached_approval(self):
         return self.approved_amount is not None
+
+    def proposal_date(self):
+        """The day it was proposed, in Asia/Shanghai (what the council's dates are compared with)."""
+        return timezone.localdate(self.proposed_at)
+
+    def funding_year(self):
+        """The budget year that pays for the project: the year it was proposed (Asia/Shanghai).
+
+        Proposals are collected and decided within the district's yearly 民生微实事 budget
+        (shared/domain/000), so a 2026 proposal is paid from the 2026 line, never another year's.
+        """
+        return self.proposal_date().year
 
     def public_proposer(self):
         """Who proposed it, as the public may read it: never a resident's name or mobile."""

@@ -95,8 +95,9 @@ def cancel_signup(*, token, now=None):
 
 
 def record_attendance(*, activity, entries, user):
-    """Save attendance for an activity: entries are (who, attended, hours), where `who` is a
-    live sign-up or, for someone who came without signing up, a Volunteer.
+    """Save attendance for an activity: entries are (who, attended, hours) or (who, attended,
+    hours, reason), where `who` is a live sign-up or, for someone who came without signing up,
+    a Volunteer. Hours beyond the activity's length need the reason (Activity.check_hours).
 
     An attending resident who is not yet a volunteer is registered with the project's unit
     (found by mobile, a person is one volunteer portal-wide). A volunteer without a sign-up
@@ -108,7 +109,10 @@ def record_attendance(*, activity, entries, user):
     saved = 0
     with transaction.atomic():
         recorded = set(activity.service_records.values_list("volunteer_id", flat=True))
-        for who, attended, hours in entries:
+        for who, attended, hours, *rest in entries:
+            reason = (rest[0] if rest else "").strip()
+            if attended:
+                activity.check_hours(hours, reason)
             if isinstance(who, Volunteer):
                 volunteer = who
                 if attended and volunteer.pk not in recorded and not scope_for(user).allows(volunteer.unit, EDIT):
@@ -128,7 +132,12 @@ def record_attendance(*, activity, entries, user):
                 ServiceRecord.objects.update_or_create(
                     activity=activity,
                     volunteer=volunteer,
-                    defaults={"hours": hours, "recorded_by": user, "recorded_at": timezone.now()},
+                    defaults={
+                        "hours": hours,
+                        "extra_hours_reason": reason,
+                        "recorded_by": user,
+                        "recorded_at": timezone.now(),
+                    },
                 )
                 saved += 1
             elif volunteer is not None:

@@ -112,7 +112,7 @@ def download_rows(projects):
             p.title,
             p.get_category_display(),
             timezone.localtime(p.proposed_at).year,
-            p.approved_amount,
+            p.approved_amount,  # Decimal or None: the writer formats money, leaves None empty
             p.spent,
             p.social,
             p.get_status_display(),
@@ -150,7 +150,8 @@ def timeline(project):
 
 def money_context(project):
     return {
-        "expenditures": list(project.expenditures.order_by("date", "pk")),
+        # Each reversal and the entry it reverses, both ways, in the same query.
+        "expenditures": list(project.expenditures.select_related("reverses", "reversal").order_by("date", "pk")),
         "social_investments": list(project.social_investments.order_by("date", "pk")),
         "milestones": list(project.milestones.order_by("date", "pk")),
     }
