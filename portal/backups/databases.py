@@ -155,7 +155,7 @@ def check_dump(vendor, path, expected_tables):
 
 
 def contents(alias):
-    """What the target database already holds: (relations, {table: rows}, applied migrations)."""
+    """What the target database already holds: (relations, {table: holds rows}, applied migrations)."""
     vendor = vendor_of(alias)
     with closing(raw_connection(alias)) as connection:
         cursor = connection.cursor()
@@ -170,8 +170,8 @@ def contents(alias):
         relations = cursor.fetchone()[0]
         rows = {}
         for table in tables.table_names(connection, vendor):
-            cursor.execute(f"SELECT count(*) FROM {tables.quote(table)}")
-            rows[table] = cursor.fetchone()[0]
+            cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {tables.quote(table)})")  # not count(*): may be huge
+            rows[table] = bool(cursor.fetchone()[0])
         migrations = sum(len(names) for names in tables.applied_migrations(connection, vendor).values())
         if vendor == "postgresql":
             connection.rollback()

@@ -128,7 +128,7 @@ class Restore:
         relations, rows, migrations = databases.contents(self.alias)
         name = connections[self.alias].settings_dict["NAME"]
         if relations:
-            holding = [f"{table}: {count:,}" for table, count in rows.items() if count]
+            holding = [table for table, has_rows in rows.items() if has_rows]
             shown = f" ({', '.join(holding[:5])}{', …' if len(holding) > 5 else ''})" if holding else ""
             others = f" and {relations - len(rows)} views, sequences or indexes" if relations > len(rows) else ""
             raise BackupError(
