@@ -9,8 +9,6 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from portal.core.personal import mask_mobile
-
 from ..models.volunteers import Certificate
 
 # Certificate codes: no 0/O, 1/I/L, so a code read aloud or retyped from paper stays unambiguous.
@@ -73,7 +71,7 @@ def hours_workbook(*, volunteers, start, end):
         sheet.append(
             [
                 volunteer.name,
-                mask_mobile(volunteer.mobile),
+                volunteer.mobile_masked,
                 volunteer.unit.name,
                 volunteer.n_records,
                 volunteer.total_hours,
