@@ -155,7 +155,9 @@ def move_member(*, member, to_unit, by, moved_on=None, to_outside_org="", note="
 def reveal(*, user, members, kind):
     """Full numbers for the members, each reveal recorded. {member pk: (id card, mobile)}."""
     members = list(members)
+    # Decrypted first: with a wrong key (PersonalDataKeyError) nothing was seen, nothing is recorded.
+    numbers = {member.pk: (member.reveal_id_card(), member.reveal_mobile()) for member in members}
     PersonalDataReveal.objects.bulk_create(
         [PersonalDataReveal(user=user, member=member, kind=kind) for member in members], batch_size=2000
     )
-    return {member.pk: (member.reveal_id_card(), member.reveal_mobile()) for member in members}
+    return numbers

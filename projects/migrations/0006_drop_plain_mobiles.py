@@ -3,6 +3,8 @@ fingerprints (one volunteer per mobile, one live sign-up per mobile and activity
 
 from django.db import migrations, models
 
+import portal.core.personal
+
 
 class Migration(migrations.Migration):
 
@@ -11,6 +13,18 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # A default first, so that the reverse can add the clear columns back to existing rows
+        # (0005's reverse then fills them).
+        migrations.AlterField(
+            model_name='signup',
+            name='mobile',
+            field=models.CharField(default='', max_length=11, validators=[portal.core.personal.validate_mobile], verbose_name='mobile'),
+        ),
+        migrations.AlterField(
+            model_name='volunteer',
+            name='mobile',
+            field=models.CharField(default='', max_length=11, validators=[portal.core.personal.validate_mobile], verbose_name='mobile'),
+        ),
         migrations.RemoveField(
             model_name='microproject',
             name='proposer_mobile',
