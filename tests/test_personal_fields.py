@@ -188,3 +188,21 @@ def test_a_database_dump_reveals_no_mobile_anywhere(tree, people):
     ]:
         row = _row(model, record.pk)
         assert number not in row and number[:3] + "****" + number[-4:] in row, model
+
+
+def test_one_volunteer_per_mobile_through_the_fingerprint(tree, people, client_for):
+    from django.db import IntegrityError, transaction
+    from django.urls import reverse
+
+    first = make_volunteer(tree.community1, mobile="13912345678")
+    other = make_volunteer(tree.community1, mobile="13900000000")
+    data = {"unit": str(tree.community1.pk), "name": "王芳", "registered_on": "2026-01-05", "member": ""}
+    client = client_for(people.huafu)
+    response = client.post(reverse("volunteer_staff_volunteer_new"), data | {"mobile": "139 1234 5678"})
+    assert response.status_code == 200 and response.context["form"].errors["mobile"] == ["该手机号已登记为志愿者。"]
+    edit = reverse("volunteer_staff_volunteer_edit", args=[other.pk])
+    assert client.post(edit, data | {"mobile": "13912345678"}).status_code == 200
+    other.refresh_from_db()
+    assert other.mobile.reveal() == "13900000000" and Volunteer.objects.count() == 2
+    with pytest.raises(IntegrityError), transaction.atomic():  # and the database, if a form forgot
+        Volunteer.objects.create(unit=tree.community1, name="重复", mobile=first.mobile)
