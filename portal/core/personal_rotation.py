@@ -16,6 +16,8 @@ from django.db.models import Q
 from . import personal_store
 
 DEFAULT_BATCH_SIZE = 1000
+# Rows per UPDATE inside a batch: bulk_update writes one CASE per column, which grows with its rows.
+UPDATE_CHUNK = 100
 
 
 @dataclass
@@ -72,7 +74,7 @@ def rotate(model, names, *, batch_size=DEFAULT_BATCH_SIZE, dry_run=False, stop_o
                 changed.append(row)
             outcome.rows += len(rows)
             if not dry_run and changed:
-                model._base_manager.bulk_update(changed, columns)
+                model._base_manager.bulk_update(changed, columns, batch_size=UPDATE_CHUNK)
                 outcome.changed += len(changed)
     return outcome
 
@@ -93,7 +95,7 @@ def encrypt_plain(model, plain, name, kind, *, batch_size=DEFAULT_BATCH_SIZE):
                 values = (personal_store.encrypt(number), personal_store.fingerprint(number), kind.mask(number))
                 for column, value in zip(columns, values, strict=True):
                     setattr(row, column, value)
-            model._base_manager.bulk_update(rows, columns)
+            model._base_manager.bulk_update(rows, columns, batch_size=UPDATE_CHUNK)
             done += len(rows)
 
 
@@ -108,7 +110,7 @@ def decrypt_to_plain(model, plain, name, *, batch_size=DEFAULT_BATCH_SIZE):
                 return done
             for row in rows:
                 setattr(row, plain, personal_store.decrypt(getattr(row, f"{name}_encrypted")))
-            model._base_manager.bulk_update(rows, [plain])
+            model._base_manager.bulk_update(rows, [plain], batch_size=UPDATE_CHUNK)
             done += len(rows)
 
 
@@ -137,4 +139,4 @@ def remove_key_ids(model, names, *, batch_size=DEFAULT_BATCH_SIZE):
                     token = getattr(row, column)
                     if personal_store.key_id(token):
                         setattr(row, column, encrypt_without_key_id(personal_store.decrypt(token)))
-            model._base_manager.bulk_update(rows, columns)
+            model._base_manager.bulk_update(rows, columns, batch_size=UPDATE_CHUNK)
