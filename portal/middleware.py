@@ -1,8 +1,13 @@
+import logging
+
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from portal.core.params import BadParameter, bad_characters
+from portal.core.personal_store import PersonalDataKeyError
+
+personal_data_log = logging.getLogger("portal.personal_data")
 
 
 class ChineseByDefaultMiddleware:
@@ -58,3 +63,24 @@ class BadParameterMiddleware:
         if request.path.endswith((".json", ".geojson")) or "json" in request.headers.get("Accept", ""):
             return JsonResponse({"error": exception.message}, status=400, json_dumps_params={"ensure_ascii": False})
         return render(request, "bad_request.html", {"message": exception.message}, status=400)
+
+
+class PersonalDataKeyMiddleware:
+    """A stored number that the configured keys cannot open (PersonalDataKeyError) gets a page
+    saying the personal-data key is misconfigured, with a 500, never a blank where the number
+    was. The log names the key id, never a number. Pages that show only the stored masked
+    forms keep working without the key."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, PersonalDataKeyError):
+            return None
+        personal_data_log.error("Personal data cannot be decrypted on %s: %s", request.path, exception)
+        response = render(request, "personal_data_key.html", status=500)
+        response["Cache-Control"] = "no-store"
+        return response

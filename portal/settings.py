@@ -41,11 +41,21 @@ if not SECRET_KEY:
 
 # Key for ID-card and mobile numbers at rest (portal/personal_store.py): encryption and keyed
 # hashes. Losing it makes stored numbers unreadable; a dump without it reveals none.
-PERSONAL_DATA_KEY = os.environ.get("PERSONAL_DATA_KEY", "")
+# Several keys, newest first, while a rotation is under way (PERSONAL_DATA_KEYS below).
+PERSONAL_DATA_KEYS = env_list("PERSONAL_DATA_KEYS")
+PERSONAL_DATA_KEY = os.environ.get("PERSONAL_DATA_KEY", "") or next(iter(PERSONAL_DATA_KEYS), "")
 if not PERSONAL_DATA_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("PERSONAL_DATA_KEY must be set when DEBUG is off.")
     PERSONAL_DATA_KEY = "dev-only-personal-data-key-never-use-in-production"
+
+# Personal-data keys, newest first: PERSONAL_DATA_KEYS="new,old" (comma-separated). The newest
+# encrypts and fingerprints; the others only decrypt, until `manage.py rotate_personal_data_key`
+# has re-encrypted everything with the newest. PERSONAL_DATA_KEY alone is the one-key form and,
+# when both are given, must be the first of the list. The code reads PERSONAL_DATA_KEYS only.
+if PERSONAL_DATA_KEYS and PERSONAL_DATA_KEYS[0] != PERSONAL_DATA_KEY:
+    raise ImproperlyConfigured("PERSONAL_DATA_KEY must be the first (newest) entry of PERSONAL_DATA_KEYS.")
+PERSONAL_DATA_KEYS = PERSONAL_DATA_KEYS or [PERSONAL_DATA_KEY]
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -76,6 +86,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "portal.middleware.BadParameterMiddleware",
+    "portal.middleware.PersonalDataKeyMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -157,6 +157,7 @@ ADMIN_OUTSIDE = {
     member_models.Report: lambda tree: _members().make_report(_member_outside(tree), tree.building2),
     member_models.MemberMove: lambda tree: _members().make_move(_member_outside(tree), tree.building2),
     member_models.PersonalDataReveal: lambda tree: _members().make_reveal(_member_outside(tree)),
+    member_models.RefusedRegistration: lambda tree: _members().make_refusal(tree.grid2),
     Center: lambda tree: _center(tree.community2),
 }
 

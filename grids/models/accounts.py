@@ -12,8 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from portal.core import personal_store
-from portal.core.personal import mask_mobile
+from portal.core.personal_fields import MOBILE, PersonalNumber
 
 from .tree import Unit
 
@@ -54,8 +53,7 @@ class StaffProfile(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="staff_profile"
     )
-    mobile_encrypted = models.TextField(editable=False, blank=True)
-    mobile_masked = models.CharField(_("mobile number"), max_length=11, editable=False, blank=True)
+    mobile = PersonalNumber(MOBILE, _("mobile number"), blank=True)
 
     class Meta:
         verbose_name = _("staff profile")
@@ -65,8 +63,7 @@ class StaffProfile(models.Model):
         return str(self.user)
 
     def set_mobile(self, number):
-        self.mobile_encrypted = personal_store.encrypt(number) if number else ""
-        self.mobile_masked = mask_mobile(number)
+        self.mobile = number
 
 
 class AccountAction(models.TextChoices):

@@ -126,7 +126,7 @@ def member_create(request):
     scope = scope_for(request.user)
     if not scope.can(EDIT):
         raise PermissionDenied(_("Your role here does not allow this."))
-    form = MemberForm(request.POST or None, unit_choices=_member_units(scope))
+    form = MemberForm(request.POST or None, unit_choices=_member_units(scope), user=request.user)
     if request.method == "POST" and form.is_valid():
         scope.check(form.cleaned_data["unit"], EDIT)
         member = form.save()
@@ -141,7 +141,9 @@ def member_edit(request, member_pk):
     scope = scope_for(request.user)
     member = scope.get_object_or_404(Member.objects.select_related("unit"), "unit", EDIT, pk=member_pk)
     # The unit is changed by a move (which keeps the history), not here.
-    form = MemberForm(request.POST or None, instance=member, unit_choices=Unit.objects.filter(pk=member.unit_id))
+    form = MemberForm(
+        request.POST or None, instance=member, unit_choices=Unit.objects.filter(pk=member.unit_id), user=request.user
+    )
     form.fields["unit"].disabled = True
     if request.method == "POST" and form.is_valid():
         form.save()

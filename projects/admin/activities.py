@@ -6,7 +6,6 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from grids.admin.base import ScopedAdmin
-from portal.core.personal import mask_mobile
 
 from ..models.activities import Activity, ServiceRecord, Signup
 from .common import KeepLinkedForm, masked_mobile
@@ -36,7 +35,7 @@ class SignupAdmin(ScopedAdmin):
 
     @admin.display(description=_("mobile"))
     def mobile_masked(self, obj):
-        return mask_mobile(obj.mobile)
+        return obj.mobile_masked
 
     def has_add_permission(self, request):
         return False  # residents sign up on the public page, which issues the cancellation link

@@ -116,9 +116,7 @@ class MicroProjectAdmin(ScopedAdmin):
 
     @admin.display(description=_("proposer's mobile"))
     def masked_mobile(self, obj):
-        from portal.core.personal import mask_mobile
-
-        return mask_mobile(obj.proposer_mobile)
+        return obj.proposer_mobile_masked
 
     def has_add_permission(self, request):
         # New projects are proposed through the public form or the staff page (services.propose).

@@ -7,7 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from portal.core.personal import mask_mobile, validate_mobile
+from portal.core.personal import validate_mobile
 
 from ..models.activities import Activity
 from .common import DateTimeLocalInput, center_field
@@ -108,7 +108,7 @@ class WalkInForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.activity = activity
         self.fields["volunteer"].queryset = volunteers.order_by("name", "pk")
-        self.fields["volunteer"].label_from_instance = lambda v: f"{v.name} ({mask_mobile(v.mobile)})"
+        self.fields["volunteer"].label_from_instance = lambda v: f"{v.name} ({v.mobile_masked})"
 
     def clean(self):
         data = super().clean()

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from portal.core.personal import mask_mobile, validate_mobile
+from portal.core.personal_fields import MOBILE, PersonalNumber
 
 from .common import ZERO_HOURS, center_has_public_page, count_rows
 from .service import ServiceProject
@@ -179,7 +179,7 @@ class Signup(models.Model):
 
     activity = models.ForeignKey(Activity, verbose_name=_("activity"), on_delete=models.CASCADE, related_name="signups")
     name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
-    mobile = models.CharField(_("mobile"), max_length=11, validators=[validate_mobile])
+    mobile = PersonalNumber(MOBILE, _("mobile"))
     volunteer = models.ForeignKey(
         Volunteer, verbose_name=_("volunteer"), null=True, blank=True, on_delete=models.SET_NULL, related_name="signups"
     )
@@ -199,11 +199,16 @@ class Signup(models.Model):
             # The database refuses a second live sign-up with the same mobile, even when two
             # requests race; after a cancellation the resident may sign up again.
             models.UniqueConstraint(
-                fields=["activity", "mobile"],
+                fields=["activity", "mobile_hash"],
                 condition=Q(cancelled_at__isnull=True),
                 name="signup_unique_mobile_per_activity",
                 violation_error_message=_("This mobile number is already signed up for this activity."),
-            )
+            ),
+            models.CheckConstraint(
+                condition=~Q(mobile_hash=""),
+                name="signup_has_mobile",
+                violation_error_message=_("A sign-up needs a mobile number."),
+            ),
         ]
 
     def __str__(self):
@@ -211,7 +216,7 @@ class Signup(models.Model):
 
     @property
     def masked_mobile(self):
-        return mask_mobile(self.mobile)
+        return self.mobile_masked
 
 
 class ServiceRecordQuerySet(models.QuerySet):

@@ -15,6 +15,7 @@ from django.utils.translation import pgettext_lazy
 
 from grids.models import Unit
 from portal.core.money import ZERO, MoneySum, coalesce_money, money_field
+from portal.core.personal_fields import MOBILE, PersonalNumber
 
 __all__ = ["MicroCategory", "MicroProject", "MicroStatus", "MicroTransition", "Milestone", "ProposerKind"]
 
@@ -86,7 +87,7 @@ class MicroProject(models.Model):
     )
     proposer_name = models.CharField(_("proposer's name"), max_length=50, blank=True)
     # Personal data (PIPL): only staff in scope see it, masked; never on a public page or export.
-    proposer_mobile = models.CharField(_("proposer's mobile"), max_length=11, blank=True)
+    proposer_mobile = PersonalNumber(MOBILE, _("proposer's mobile"), blank=True)
     proposer_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("proposing staff member"),
@@ -173,7 +174,7 @@ class MicroProject(models.Model):
                 violation_error_message=_("An approved project needs an approved amount, a fund line and a year."),
             ),
             models.CheckConstraint(
-                condition=~Q(proposer_kind=ProposerKind.RESIDENT) | ~Q(proposer_mobile=""),
+                condition=~Q(proposer_kind=ProposerKind.RESIDENT) | ~Q(proposer_mobile_hash=""),
                 name="microproject_resident_has_mobile",
                 violation_error_message=_("A resident's proposal needs a mobile number."),
             ),

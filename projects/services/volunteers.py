@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from portal.core import exports
-from portal.core.personal import mask_mobile
 
 from ..models.volunteers import Certificate
 
@@ -72,7 +71,7 @@ def hours_workbook(*, volunteers, start, end):
             sheet,
             [
                 volunteer.name,
-                mask_mobile(volunteer.mobile),
+                volunteer.mobile_masked,
                 volunteer.unit.name,
                 volunteer.n_records,
                 volunteer.total_hours,

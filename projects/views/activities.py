@@ -183,13 +183,13 @@ def staff_attendance(request, activity_pk):
         scope.filter(Volunteer.objects.all(), "unit", EDIT)
         .select_related("unit")
         .exclude(pk__in=signed_up | set(existing))
-        .exclude(mobile__in=[s.mobile for s in signups])
+        .exclude(mobile_hash__in=[s.mobile_hash for s in signups])
     )
     # A street may hold thousands of volunteers: the list offers those of the project's unit,
     # or those matching a search, never more than WALK_IN_CHOICES; any candidate validates.
     find = request.GET.get("find", "").strip()[:50]
     if find:
-        by_mobile = Q(mobile__endswith=find) if find.isdigit() and len(find) <= 4 else Q(pk__in=[])
+        by_mobile = Q(mobile_masked__endswith=find) if find.isdigit() and len(find) <= 4 else Q(pk__in=[])
         shown = candidates.filter(Q(name__icontains=find) | by_mobile)
     else:
         shown = candidates.filter(unit__path__startswith=activity.project.unit.path)

@@ -16,7 +16,6 @@ from django.views.decorators.http import require_safe
 
 from grids.scope import EDIT, VIEW, scope_for
 from portal.core.exports import rows_to_xlsx
-from portal.core.personal import mask_mobile
 
 from ..forms import micro as forms
 from ..models.micro import MicroProject, MicroStatus, ProposerKind
@@ -192,7 +191,7 @@ def _detail(request, project, bound=None, status=200):
     project.spent = project.spent_total()
     context = {
         "project": project,
-        "masked_mobile": mask_mobile(project.proposer_mobile),
+        "masked_mobile": project.proposer_mobile_masked,
         "timeline": timeline(project),
         "actions": actions,
         "can_edit": can_edit,

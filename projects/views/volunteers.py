@@ -46,7 +46,7 @@ def staff_volunteers(request):
     query = request.GET.get("q", "").strip()
     if query:
         # Digits search the last digits of the mobile (what a masked number shows), never more.
-        by_mobile = Q(mobile__endswith=query) if query.isdigit() and len(query) <= 4 else Q(pk__in=[])
+        by_mobile = Q(mobile_masked__endswith=query) if query.isdigit() and len(query) <= 4 else Q(pk__in=[])
         volunteers = volunteers.filter(Q(name__icontains=query) | by_mobile)
     page = Paginator(volunteers.order_by("unit__path", "name", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('projects', '0003_volunteer_links'),
+        ('projects', '0006_drop_plain_mobiles'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
