@@ -234,3 +234,28 @@ def test_email_url_configures_the_mail_server(tmp_path):
     del env["EMAIL_URL"]
     result = _settings_in_subprocess(env, "settings.MAIL_CONFIGURED")
     assert result.stdout.strip() == "False", result.stderr
+
+
+def test_the_user_admin_follows_the_same_rules(people):
+    root = Client()
+    root.force_login(people.superuser)
+    url = reverse("admin:auth_user_password_change", args=[people.meigang.pk])
+    data = {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "usable_password": "true"}
+    assert root.post(url, data).status_code == 302
+    assert StaffProfile.objects.get(user=people.meigang).must_change_password
+    # A deactivation in the admin ends the open sessions like one on the staff pages.
+    old = Client()
+    old.force_login(people.huafu)
+    change = reverse("admin:auth_user_change", args=[people.huafu.pk])
+    form = root.get(change).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value not in (None, [])}
+    data |= {"username": "huafu", "is_staff": "on", "date_joined_0": "2026-01-01", "date_joined_1": "08:00:00"}
+    data.pop("is_active", None)
+    data.pop("password", None)
+    data.pop("last_login", None)
+    data.pop("date_joined", None)
+    response = root.post(change, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert not User.objects.get(pk=people.huafu.pk).is_active
+    User.objects.filter(pk=people.huafu.pk).update(is_active=True)
+    assert _logged_out(old, old.get(reverse("staff_home")))
