@@ -226,3 +226,16 @@ def test_a_password_reset_by_a_manager_must_be_changed_again(people, client, str
 def test_demo_and_own_accounts_are_not_asked(people, client):
     assert sign_in(client, "huafu", PASSWORD)
     assert client.get(reverse("staff_home")).status_code == 200
+
+
+def test_the_unlock_service_checks_the_manager_itself(people, street_admin):
+    from django.core.exceptions import ValidationError
+
+    _lock("lianhua")
+    with pytest.raises(ValidationError):
+        account_services.unlock(by=street_admin, account=people.lianhua)  # another street
+    with pytest.raises(ValidationError):
+        account_services.unlock(by=people.huafu, account=people.meigang)  # a 工作人员, not a 管理员
+    assert account_services.is_locked(people.lianhua)
+    assert account_services.unlock(by=people.district_admin, account=people.lianhua)
+    assert not account_services.is_locked(people.lianhua)
