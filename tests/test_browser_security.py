@@ -85,12 +85,16 @@ def test_staff_and_admin_pages_work_under_the_policy(live_server, watched):
     assert people.superuser.is_superuser
 
 
-def test_the_sixth_attempt_meets_the_lock_in_chinese(live_server, page):
+def test_the_sixth_attempt_meets_the_lock_in_chinese(live_server, page, axe):
     from tests.factory import PASSWORD, make_people, make_tree
 
     make_people(make_tree())
     for _attempt in range(5):
         _login(page, live_server, "huafu", "wrong-password")
     assert "登录失败次数过多" in page.content()
+    assert axe(page) == []
     _login(page, live_server, "huafu", PASSWORD)
     assert "登录失败次数过多" in page.content() and page.url.endswith(reverse("login"))
+    # The way out when no mail server is configured: the page says so, accessibly.
+    page.goto(live_server.url + reverse("password_reset"))
+    assert "没有配置邮件服务器" in page.content() and axe(page) == []
