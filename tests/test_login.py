@@ -160,7 +160,7 @@ def test_the_locked_list_makes_a_constant_number_of_queries(tree, people, client
         ("Ab1!xyz", "密码太短，至少需要 8 个字符。"),
         ("abcdefgh1", "至少包含以下四类字符中的 3 类：大写字母、小写字母、数字、符号。"),
         ("ABCDEFGH!", "至少包含以下四类字符中的 3 类：大写字母、小写字母、数字、符号。"),
-        ("Meigang2026", "密码跟 用户名 太相似了。"),
+        ("Meigang2026", "密码与用户名太相似。"),
         ("Password123", "这个密码太常见，请换一个。"),
         (PASSWORD, "新密码不能与当前密码相同。"),
     ],
