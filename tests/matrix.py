@@ -110,6 +110,7 @@ MANAGE_ONLY_URLS = {
     "account_password",
     "account_deactivate",
     "account_reactivate",
+    "account_unlock",
     "assignment_add",
     "assignment_remove",
 }

@@ -48,12 +48,20 @@ class Assignment(models.Model):
 
 
 class StaffProfile(models.Model):
-    """The staff member's mobile number: encrypted like a Party member's, shown masked."""
+    """The staff member's mobile number (encrypted like a Party member's, shown masked) and the
+    state of their sign-in: a password to change at the next login, and the generation of their
+    sessions (portal.middleware.StaffSessionMiddleware ends every session of an older one)."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="staff_profile"
     )
     mobile = PersonalNumber(MOBILE, _("mobile number"), blank=True)
+    must_change_password = models.BooleanField(
+        _("must change the password"),
+        default=False,
+        help_text=_("Set when an administrator created the account or reset its password."),
+    )
+    session_generation = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("staff profile")
@@ -74,6 +82,7 @@ class AccountAction(models.TextChoices):
     DEACTIVATED = "deactivated", pgettext_lazy("account event", "Deactivated")
     REACTIVATED = "reactivated", pgettext_lazy("account event", "Reactivated")
     PASSWORD_RESET = "password_reset", pgettext_lazy("account event", "Password reset")
+    UNLOCKED = "unlocked", pgettext_lazy("account event", "Unlocked after failed logins")
 
 
 class AccountEvent(models.Model):
