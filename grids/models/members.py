@@ -18,6 +18,7 @@ from django.utils.translation import pgettext_lazy
 from portal.core import personal_store
 from portal.core.personal import mask_id_card, mask_mobile
 
+from .scoped import ScopedQuerySet
 from .tree import Unit
 
 
@@ -73,7 +74,7 @@ def _years_before(day, years):
         return day.replace(year=day.year - years, day=28)
 
 
-class MemberQuerySet(models.QuerySet):
+class MemberQuerySet(ScopedQuerySet):
     def under(self, unit):
         return self.filter(unit__path__startswith=unit.path)
 
@@ -101,6 +102,8 @@ class Member(models.Model):
     """A Party member. `unit` is where the member is managed in this portal: the grid branch or
     building group holding the organisational relation, or, for an in-service member whose
     relation is outside the district (`outside_org` set), the building group they live in."""
+
+    scope_via = "unit"
 
     name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
@@ -225,6 +228,9 @@ class Member(models.Model):
 class MemberMove(models.Model):
     """Membership history: a member moved from one unit (or outside organisation) to another."""
 
+    # Where the member is managed now: the history moves with the member.
+    scope_via = "member__unit"
+
     member = models.ForeignKey(Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="moves")
     from_unit = models.ForeignKey(
         Unit,
@@ -246,6 +252,8 @@ class MemberMove(models.Model):
     note = models.CharField(_("note"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("membership move")
         verbose_name_plural = _("membership history")
@@ -263,12 +271,16 @@ class RevealKind(models.TextChoices):
 class PersonalDataReveal(models.Model):
     """Audit trail: who saw a member's full ID-card and mobile numbers, when, and how."""
 
+    scope_via = "member__unit"
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="+"
     )
     member = models.ForeignKey(Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="reveals")
     kind = models.CharField(_("how"), max_length=10, choices=RevealKind.choices)
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("personal-data reveal")

@@ -35,7 +35,6 @@ class FundLineAdminForm(forms.ModelForm):
 @admin.register(FundLine)
 class FundLineAdmin(ScopedAdmin):
     form = FundLineAdminForm
-    scope_via = "unit"
     edit_need = MANAGE  # budgets are set by 管理员
     list_display = ["year", "unit", "category", "amount", "left"]
     list_filter = ["year", "category"]
@@ -62,7 +61,6 @@ class FundLineAdmin(ScopedAdmin):
 
 @admin.register(ProjectCap)
 class ProjectCapAdmin(ScopedAdmin):
-    scope_via = "district"
     edit_need = MANAGE
     list_display = ["year", "district", "category", "max_amount"]
     list_filter = ["year", "category"]

@@ -15,7 +15,7 @@ from django.db import models
 from django.db.models import DecimalField, F, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
-from grids.models import Level, Unit
+from grids.models import Level, ScopedQuerySet, Unit
 from portal.core.money import MONEY, ZERO, MoneySum, coalesce_money, money_field
 
 from .micro import MicroCategory, MicroProject
@@ -32,7 +32,7 @@ class FundCategory(models.TextChoices):
     MICRO = "micro", _("Livelihood micro-projects fund")
 
 
-class FundLineQuerySet(models.QuerySet):
+class FundLineQuerySet(ScopedQuerySet):
     def with_left(self):
         """Annotate `reserved` (held by projects) and `left`, both computed by the database."""
         held = (
@@ -52,6 +52,8 @@ class FundLineQuerySet(models.QuerySet):
 
 
 class FundLine(models.Model):
+    scope_via = "unit"
+
     category = models.CharField(_("fund category"), max_length=32, choices=FundCategory.choices)
     unit = models.ForeignKey(
         Unit,
@@ -96,6 +98,9 @@ class FundLine(models.Model):
 class ProjectCap(models.Model):
     """The most one project of a category may be approved for, per district and year (Futian 2016: 服务类 ≤ 20万, 工程类 ≤ 40万)."""
 
+    # Set by a district: inside the scope of its district's staff only.
+    scope_via = "district"
+
     district = models.ForeignKey(
         Unit,
         verbose_name=_("district"),
@@ -106,6 +111,8 @@ class ProjectCap(models.Model):
     year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
     category = models.CharField(_("project category"), max_length=16, choices=MicroCategory.choices)
     max_amount = money_field(_("maximum per project (yuan)"), validators=[MinValueValidator(Decimal("0.01"))])
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("per-project cap")
@@ -151,6 +158,8 @@ def social_subquery():
 
 
 class Expenditure(models.Model):
+    scope_via = "project__community"
+
     project = models.ForeignKey(
         MicroProject, verbose_name=_("micro-project"), on_delete=models.PROTECT, related_name="expenditures"
     )
@@ -165,6 +174,8 @@ class Expenditure(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("expenditure")
@@ -185,6 +196,8 @@ class Expenditure(models.Model):
 class SocialInvestment(models.Model):
     """社会投入: money from outside the public budget, kept apart from public spending."""
 
+    scope_via = "project__community"
+
     project = models.ForeignKey(
         MicroProject, verbose_name=_("micro-project"), on_delete=models.PROTECT, related_name="social_investments"
     )
@@ -195,6 +208,8 @@ class SocialInvestment(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("social investment")

@@ -77,7 +77,7 @@ def _visible_lines(scope):
     above = set()
     for root in scope.roots(VIEW):
         above.update(root.ancestor_ids())
-    return qs.filter(scope.q("unit") | Q(unit_id__in=above))
+    return qs.filter(scope.q(FundLine) | Q(unit_id__in=above))
 
 
 @require_safe
