@@ -4,7 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 from projects.models.funds import FundCategory, FundLine, ProjectCap
-from projects.models.micro import MicroCategory, MicroProject
+from projects.models.micro import MicroCategory
 from projects.services import micro as services
 
 
@@ -55,20 +55,3 @@ def in_progress(project, line, actor=None):
 def accepted(project, line, actor=None):
     in_progress(project, line, actor)
     return services.accept(project=project, actor=actor, accepted_date=date(2026, 6, 1), result="验收合格")
-
-
-def admin_outside():
-    """ADMIN_OUTSIDE makers for tests/matrix.py: records under 莲花街道."""
-
-    def line(tree):
-        return make_line(tree.community2)
-
-    def cap(tree):
-        # A cap belongs to the district, above (so outside) every street's scope.
-        return make_cap(tree.district)
-
-    return {
-        FundLine: line,
-        ProjectCap: cap,
-        MicroProject: lambda tree: make_project(tree.community2),
-    }
