@@ -112,6 +112,9 @@ class Scope:
     def get_object_or_404(self, queryset, need=VIEW, **lookup):
         """404 for a record outside the scope, 403 for one inside it without the role."""
         _rank(need)
+        if "via" in lookup:
+            # The path is the model's scope_via now: a `via` here would be read as a field lookup.
+            raise TypeError("get_object_or_404() takes no via: the model declares scope_via")
         scoped = self.filter(queryset, VIEW)
         try:
             obj = scoped.get(**lookup)

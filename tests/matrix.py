@@ -42,6 +42,7 @@ from grids.scope import EDIT, MANAGE, VIEW
 from projects.models import (
     Activity,
     Certificate,
+    Expenditure,
     FundCategory,
     FundLine,
     MicroCategory,
@@ -111,6 +112,7 @@ KEYWORDS = {
     "certificate_pk": rec(Certificate),
     "activity_pk": rec(Activity),
     "micro_pk": lambda world, side: side.running_project,
+    "expenditure_pk": rec(Expenditure),
     "center_pk": rec(Center),
 }
 

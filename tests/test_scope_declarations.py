@@ -117,6 +117,12 @@ def test_an_old_style_path_argument_is_refused(tree, people):
         scope.filter(Member.objects.all(), "unit")
     with pytest.raises(ValueError):
         scope.get_object_or_404(Member.objects.all(), "unit", pk=1)
+    with pytest.raises(TypeError, match="declares scope_via"):
+        scope.get_object_or_404(Member.objects.all(), via="unit", pk=1)
+    with pytest.raises(TypeError):
+        scope.filter(Member.objects.all(), via="unit")
+    with pytest.raises(TypeError, match="not a lookup path"):
+        scope.q("unit")
 
 
 def test_visible_to_reads_the_declaration(tree, people):

@@ -41,6 +41,8 @@ class ScopedQuerySet(models.QuerySet):
 
 def scope_via(model):
     """The model's declared path to its Unit; ImproperlyConfigured if it declares none."""
+    if isinstance(model, str):
+        raise TypeError(f"pass the model, not a lookup path ({model!r}): the model declares scope_via")
     via = getattr(model, "scope_via", None)
     if via is None:
         raise ImproperlyConfigured(
