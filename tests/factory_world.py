@@ -163,8 +163,10 @@ def _build(side, tree):
     r[StarRating] = project.ratings.create(stars=4, reason=mark(StarRating))
     r[VolunteerTeam] = fv.make_team(side.community, mark(VolunteerTeam))
     volunteer = r[Volunteer] = fv.make_volunteer(side.community, mark(Volunteer))
-    # Under way: started, so hours may be recorded, and still in the list of current activities.
-    starts = now - timedelta(hours=1)
+    # Under way: started, so hours may be recorded, and still in the list of current activities;
+    # started today (Asia/Shanghai), so its hours count in this year's certificate.
+    midnight = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    starts = max(now - timedelta(hours=1), midnight)
     activity = r[Activity] = Activity.objects.create(
         project=project,
         title=mark(Activity),
