@@ -8,6 +8,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 import pytest
 
 from tests.factory import make_people, make_tree
+from tests.factory_world import make_world
 
 
 @pytest.fixture(autouse=True)
@@ -35,6 +36,12 @@ def tree(db):
 @pytest.fixture
 def people(tree):
     return make_people(tree)
+
+
+@pytest.fixture
+def world(tree, people):
+    """For every scoped model, a marked record inside and one outside 华富街道 (tests/factory_world.py)."""
+    return make_world(tree)
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from projects.models.funds import Expenditure, FundCategory, FundLine, ProjectCap
-from projects.models.micro import MicroCategory, MicroProject
+from projects.models.funds import FundCategory, FundLine, ProjectCap
+from projects.models.micro import MicroCategory
 from projects.services import funds as fund_services
 from projects.services import micro as services
 
@@ -76,20 +76,3 @@ def expenditure_in(community):
     line = make_line(community.parent.parent)
     return spent(in_progress(make_project(community), line))
 
-
-def admin_outside():
-    """ADMIN_OUTSIDE makers for tests/matrix.py: records under 莲花街道."""
-
-    def line(tree):
-        return make_line(tree.community2)
-
-    def cap(tree):
-        # A cap belongs to the district, above (so outside) every street's scope.
-        return make_cap(tree.district)
-
-    return {
-        FundLine: line,
-        ProjectCap: cap,
-        MicroProject: lambda tree: make_project(tree.community2),
-        Expenditure: lambda tree: expenditure_in(tree.community2),
-    }

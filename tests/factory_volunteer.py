@@ -72,11 +72,3 @@ def make_certificate(volunteer, hours="2.00"):
         hours=Decimal(hours),
         code=f"TESTCODE{next(_seq):04d}"[:12],
     )
-
-
-def project_in(unit):
-    return make_project(unit)
-
-
-def activity_in(unit):
-    return make_activity(make_project(unit))

@@ -1,165 +1,551 @@
-"""The permission matrix: every staff URL and every admin page, tried by an outsider.
+"""The permission matrix as data: what every staff route and every scoped admin model must answer.
 
-Staff URLs are read from the URL conf (every route under staff/), so a new page joins the
-matrix by itself. What it needs from here is a way to make a record for each URL keyword:
-OUTSIDE_RECORD maps a URL keyword to a function (tree -> a record under 莲花街道, i.e.
-outside 华富街道) and INSIDE_RECORD to one under 华富街道. A page with a keyword missing here
-fails the matrix test until a maker is added.
+tests/test_permissions.py reads the routes from the URL conf (every named route under staff/)
+and the admin models from the admin site, and runs them against the world of
+tests/factory_world.py (a marked record inside and one outside 华富街道 for every scoped
+model). What it needs from here:
 
-ADMIN_OUTSIDE does the same for each model registered in the admin.
+- ROUTES: one entry per route name. `get` and `post` are the role each method needs (VIEW,
+  EDIT or MANAGE; `post=None`: the route answers POST with 405). `shows`: the models whose
+  INSIDE marker the insider's page must show (a list that shows nothing of its own proves
+  nothing by not showing an outside record); `more`: further query strings to try, with what
+  they show (filters, the .xlsx export on a list URL). `unassigned`: what a user without any
+  assignment gets on a route without a record. `get_to`: where a GET that redirects must go.
+  `form`: how to submit the route's form (a Post), and where a successful submission leads.
+- KEYWORDS: for each URL keyword, the record of one side of the world it names.
+- ADMIN_NEEDS: the role a scoped admin model needs to be listed (default VIEW).
+
+A route or an admin model without an entry, or a keyword without a maker, fails the matrix
+with a message naming it.
 """
 
+from dataclasses import dataclass
+from datetime import timedelta
+
 from django.contrib import admin
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
-from centers.models import Center
-from grids import models as member_models
-from grids.models import Assignment, Unit
+from centers.models import Center, Kind, Photo
+from grids.models import (
+    Assignment,
+    Member,
+    PersonalDataReveal,
+    PostClaim,
+    PostKind,
+    RefusedRegistration,
+    Role,
+    ServicePost,
+    Unit,
+)
+from grids.scope import EDIT, MANAGE, VIEW
+from projects.models import (
+    Activity,
+    Certificate,
+    Expenditure,
+    FundCategory,
+    FundLine,
+    MicroCategory,
+    MicroProject,
+    ProjectCategory,
+    ServiceProject,
+    Volunteer,
+    VolunteerTeam,
+)
+from tests import factory_members as fm
+
+# Outside names that are not markers but must not appear to 华富's staff either.
+OUTSIDE_WORDS = ("莲花街道", "狮岭社区")
 
 
-def _assignment_outside(tree):
-    from tests.factory import make_user
+@dataclass(frozen=True)
+class Post:
+    """How to submit a route's form, as its page offers it, and where a success leads.
 
-    user = make_user("outside_staff", tree.community2)
-    return Assignment.objects.get(user=user)
+    change(world, side, record, data) -> fields set on top of what the page's form holds;
+    done(world, side, record) -> the expected Location after a successful POST (None: the
+    response itself is the result, status 200); source: the route whose page holds the form
+    (default: the route itself); pick(world, side, record) -> {name: value} choosing among
+    several forms; from_page=False posts `change` alone; outside(world) -> the fields of a create
+    form pointing outside the scope, refused with status `refused` and nothing written;
+    prepare(world, side, record) runs first, on either side (a deactivated account to reactivate).
+    """
+
+    done: object
+    change: object = None
+    source: str = None
+    pick: object = None
+    from_page: bool = True
+    outside: object = None
+    refused: int = 200
+    prepare: object = None  # (world, side, record): put the record in the state the form acts on
 
 
-def _volunteering(kind, unit):
-    from tests import factory_volunteer as fv
+@dataclass(frozen=True)
+class Route:
+    get: str = VIEW
+    post: str = None
+    shows: tuple = ()
+    more: tuple = ()  # ((query, shows), ...)
+    unassigned: int = 403
+    get_to: object = None  # (world, side, record) -> Location of a GET that redirects
+    form: Post = None
 
-    volunteer = fv.make_volunteer
-    makers = {
-        "project_pk": fv.project_in,
-        "activity_pk": fv.activity_in,
-        "team_pk": fv.make_team,
-        "volunteer_pk": volunteer,
-        "certificate_pk": lambda unit: fv.make_certificate(volunteer(unit)),
-        "StarRating": lambda unit: fv.project_in(unit).ratings.create(stars=3, reason="试评"),
-        "Signup": lambda unit: fv.make_signup(fv.activity_in(unit)),
-        "ServiceRecord": lambda unit: fv.make_record(fv.activity_in(unit), volunteer(unit)),
+
+def rec(model):
+    return lambda world, side: side.records[model]
+
+
+# URL keyword -> the record of a side it names. Unit keywords name the tree's community
+# (梅岗社区 inside, 狮岭社区 outside), under which the marked records hang.
+KEYWORDS = {
+    "unit_pk": lambda world, side: side.community,
+    "parent_pk": lambda world, side: side.community,
+    "member_pk": rec(Member),
+    "post_pk": rec(ServicePost),
+    "claim_pk": rec(PostClaim),
+    "account_pk": lambda world, side: side.records[Assignment].user,
+    "assignment_pk": rec(Assignment),
+    "project_pk": rec(ServiceProject),
+    "team_pk": rec(VolunteerTeam),
+    "volunteer_pk": rec(Volunteer),
+    "certificate_pk": rec(Certificate),
+    "activity_pk": rec(Activity),
+    "micro_pk": lambda world, side: side.running_project,
+    "expenditure_pk": rec(Expenditure),
+    "center_pk": rec(Center),
+}
+
+# A scoped admin model whose list needs more than VIEW.
+ADMIN_NEEDS = {PersonalDataReveal: MANAGE, RefusedRegistration: MANAGE}
+
+
+def _today():
+    return timezone.localdate()
+
+
+def _local(moment):
+    return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
+
+
+def _to(name, *args):
+    return lambda world, side, record: reverse(name, args=[arg(world, side, record) for arg in args])
+
+
+def _lock(account):
+    """Five failed logins for the account's username: django-axes has locked it."""
+    from axes.models import AccessAttempt
+
+    AccessAttempt.objects.create(
+        username=account.username,
+        ip_address="10.0.0.9",
+        user_agent="matrix",
+        http_accept="*/*",
+        path_info="/accounts/login/",
+        get_data="",
+        post_data="",
+        failures_since_start=5,
+    )
+
+
+def _pk(world, side, record):
+    return record.pk
+
+
+def _new(model, **lookup):
+    """The pk of the record a create form just made (looked up by the values the form sent)."""
+    return lambda world, side, record: model.objects.get(**lookup).pk
+
+
+def _extra_row(prefix, **fields):
+    """Fill the first empty form of a formset (the page renders INITIAL_FORMS rows, then extras)."""
+
+    def change(world, side, record, data):
+        index = int(data[f"{prefix}-INITIAL_FORMS"][0])
+        return {f"{prefix}-{index}-{name}": value(world, side) for name, value in fields.items()}
+
+    return change
+
+
+def _import_file(unit_path):
+    def change(world, side, record, data):
+        row = fm.member_row(7, unit=unit_path, name="导入党员")
+        return {"workbook": SimpleUploadedFile("members.xlsx", fm.workbook([row]))}
+
+    return change
+
+
+def _member_fields(world, side, record, data):
+    id_card, mobile = fm.next_identity()
+    return {
+        "name": "新登记党员",
+        "id_card": id_card,
+        "mobile": mobile,
+        "joined_on": "2005-07-01",
+        "full_member_on": "2006-07-01",
+        "status": "full",
+        "category": "registered",
+        "unit": side.grid.pk,
     }
-    return makers[kind](unit)
 
 
-def _volunteering_models():
-    from projects import models as m
-
-    kinds = {m.ServiceProject: "project_pk", m.Activity: "activity_pk", m.VolunteerTeam: "team_pk"}
-    kinds |= {m.Volunteer: "volunteer_pk", m.Certificate: "certificate_pk"}
-    kinds |= {m.StarRating: "StarRating", m.Signup: "Signup", m.ServiceRecord: "ServiceRecord"}
-    return {model: (lambda tree, kind=kind: _volunteering(kind, tree.community2)) for model, kind in kinds.items()}
+def _attend(world, side, record, data):
+    signup = record.signups.get()
+    return {f"s{signup.pk}-attended": "on", f"s{signup.pk}-hours": "2"}
 
 
-_VOLUNTEER_KEYS = ["project_pk", "activity_pk", "team_pk", "volunteer_pk", "certificate_pk"]
+def _activity_fields(world, side, record, data):
+    starts = timezone.now() + timedelta(days=5)
+    return {
+        "title": "新活动",
+        "address": "荔枝公园",
+        "starts_at": _local(starts),
+        "ends_at": _local(starts + timedelta(hours=2)),
+        "signup_deadline": _local(starts - timedelta(days=1)),
+        "capacity": "10",
+    }
 
 
-def _micro_project(community):
-    from tests.factory_micro import make_project
-
-    return make_project(community)
-
-
-def _expenditure(community):
-    from tests.factory_micro import expenditure_in
-
-    return expenditure_in(community)
-
-
-def _micro_admin_outside():
-    from tests.factory_micro import admin_outside
-
-    return admin_outside()
-
-
-def _members():
-    from tests import factory_members
-
-    return factory_members
-
-
-def _member_outside(tree):
-    return _members().make_member(tree.grid2, "外街党员")
-
-
-def _member_inside(tree):
-    return _members().make_member(tree.grid1, "本街党员")
-
-
-def _claim(tree, unit):
-    fm = _members()
-    return fm.make_claim(fm.make_post(unit), fm.make_member(unit, "认领党员"))
-
-
-def _center(unit):
-    from tests.factory_centers import make_center
-
-    return Center.objects.filter(owner=unit).first() or make_center(unit)
-
-
-def _accounts():
-    from tests import factory_accounts
-
-    return factory_accounts
-
-
-# Pages that need the 管理员 role (staff accounts): the insider test tries them as the district
-# 管理员, since the 工作人员 huafu rightly gets 403 there.
-MANAGE_ONLY_URLS = {
-    "account_detail",
-    "account_edit",
-    "account_password",
-    "account_deactivate",
-    "account_reactivate",
-    "account_unlock",
-    "assignment_add",
-    "assignment_remove",
-}
-
-
-# URL keyword -> record outside 华富街道 (under 莲花街道).
-OUTSIDE_RECORD = {
-    "member_pk": _member_outside,
-    "post_pk": lambda tree: _members().make_post(tree.building2),
-    "claim_pk": lambda tree: _claim(tree, tree.building2),
-    "unit_pk": lambda tree: tree.community2,
-    "parent_pk": lambda tree: tree.community2,
-    **{key: (lambda tree, key=key: _volunteering(key, tree.community2)) for key in _VOLUNTEER_KEYS},
-    "micro_pk": lambda tree: _micro_project(tree.community2),
-    "expenditure_pk": lambda tree: _expenditure(tree.community2),
-    "center_pk": lambda tree: _center(tree.community2),
-    "account_pk": lambda tree: _accounts().account_in(tree.community2),
-    "assignment_pk": lambda tree: _accounts().assignment_in(tree.community2),
-}
-
-# URL keyword -> record inside 华富街道.
-INSIDE_RECORD = {
-    "member_pk": _member_inside,
-    "post_pk": lambda tree: _members().make_post(tree.building1),
-    "claim_pk": lambda tree: _claim(tree, tree.building1),
-    "unit_pk": lambda tree: tree.community1,
-    "parent_pk": lambda tree: tree.community1,
-    **{key: (lambda tree, key=key: _volunteering(key, tree.community1)) for key in _VOLUNTEER_KEYS},
-    "micro_pk": lambda tree: _micro_project(tree.community1),
-    "expenditure_pk": lambda tree: _expenditure(tree.community1),
-    "center_pk": lambda tree: _center(tree.community1),
-    "account_pk": lambda tree: _accounts().account_in(tree.community1),
-    "assignment_pk": lambda tree: _accounts().assignment_in(tree.community1),
-}
-
-# Admin model -> record outside 华富街道.
-ADMIN_OUTSIDE = {
-    Unit: lambda tree: tree.community2,
-    Assignment: _assignment_outside,
-    **_volunteering_models(),
-    **_micro_admin_outside(),
-    member_models.Member: _member_outside,
-    member_models.ServicePost: lambda tree: _members().make_post(tree.building2),
-    member_models.PostClaim: lambda tree: _claim(tree, tree.building2),
-    member_models.Report: lambda tree: _members().make_report(_member_outside(tree), tree.building2),
-    member_models.MemberMove: lambda tree: _members().make_move(_member_outside(tree), tree.building2),
-    member_models.PersonalDataReveal: lambda tree: _members().make_reveal(_member_outside(tree)),
-    member_models.RefusedRegistration: lambda tree: _members().make_refusal(tree.grid2),
-    Center: lambda tree: _center(tree.community2),
+ROUTES = {
+    "staff_home": Route(unassigned=200),
+    # --- the tree
+    "unit_list": Route(shows=(Unit,), unassigned=200),
+    "unit_detail": Route(),
+    "unit_edit": Route(
+        get=EDIT, post=EDIT, form=Post(change=lambda w, s, r, d: {"name": "改名社区"}, done=_to("unit_detail", _pk))
+    ),
+    "unit_create": Route(
+        get=EDIT,
+        post=EDIT,
+        form=Post(
+            change=lambda w, s, r, d: {"name": "新网格"},
+            done=lambda w, s, r: reverse("unit_detail", args=[Unit.objects.get(parent=r, name="新网格").pk]),
+        ),
+    ),
+    # --- members
+    "member_list": Route(shows=(Member,)),
+    "member_create": Route(
+        get=EDIT,
+        post=EDIT,
+        form=Post(
+            change=_member_fields,
+            done=_to("member_detail", _new(Member, name="新登记党员")),
+            outside=lambda w: {"unit": w.outside.grid.pk},
+        ),
+    ),
+    "member_import": Route(
+        get=EDIT,
+        post=EDIT,
+        form=Post(
+            change=_import_file("福田区/华富街道/梅岗社区/第1网格"),
+            done=lambda w, s, r: reverse("member_list"),
+            outside=lambda w: _import_file("福田区/莲花街道/狮岭社区/第1网格")(w, w.inside, None, {}),
+            refused=400,
+        ),
+    ),
+    "member_import_template": Route(),
+    "member_export": Route(post=MANAGE, shows=(Member,), form=Post(from_page=False, done=None)),
+    "member_detail": Route(),
+    "member_edit": Route(
+        get=EDIT, post=EDIT, form=Post(change=lambda w, s, r, d: {"name": "改名党员"}, done=_to("member_detail", _pk))
+    ),
+    "member_move": Route(
+        get=EDIT,
+        post=EDIT,
+        form=Post(change=lambda w, s, r, d: {"to_unit": s.building.pk, "note": "调动"}, done=_to("member_detail", _pk)),
+    ),
+    "member_reveal": Route(post=MANAGE, form=Post(from_page=False, done=None)),
+    # --- reporting and service posts
+    "member_reporting": Route(shows=(Unit,)),
+    "post_list": Route(shows=(ServicePost,)),
+    "post_create": Route(
+        get=EDIT,
+        post=EDIT,
+        form=Post(
+            change=lambda w, s, r, d: {"unit": s.building.pk, "kind": PostKind.CARE, "name": "新岗位", "capacity": "2"},
+            done=_to("post_detail", _new(ServicePost, name="新岗位")),
+            outside=lambda w: {"unit": w.outside.building.pk},
+        ),
+    ),
+    "post_detail": Route(),
+    "claim_release": Route(post=EDIT, form=Post(done=_to("post_detail", lambda w, s, r: r.post_id))),
+    "member_report": Route(
+        get=EDIT,
+        post=EDIT,
+        form=Post(change=lambda w, s, r, d: {"building": s.building.pk}, done=_to("member_detail", _pk)),
+    ),
+    "member_claim": Route(
+        get=EDIT,
+        post=EDIT,
+        form=Post(change=lambda w, s, r, d: {"post": s.records[ServicePost].pk}, done=_to("member_detail", _pk)),
+    ),
+    # --- staff accounts (管理员 only)
+    "account_list": Route(get=MANAGE, shows=(Assignment,)),
+    "account_create": Route(
+        get=MANAGE,
+        post=MANAGE,
+        form=Post(
+            change=lambda w, s, r, d: {
+                "username": "new_staff",
+                "full_name": "新同事",
+                "unit": s.records[Unit].pk,
+                "role": Role.STAFF,
+                "password1": "Kq7#mZ2!pL9x",
+                "password2": "Kq7#mZ2!pL9x",
+            },
+            done=lambda w, s, r: reverse(
+                "account_detail", args=[Assignment.objects.get(user__username="new_staff").user_id]
+            ),
+            outside=lambda w: {"unit": w.outside.records[Unit].pk},
+        ),
+    ),
+    "account_detail": Route(get=MANAGE),
+    "account_edit": Route(
+        get=MANAGE,
+        post=MANAGE,
+        form=Post(change=lambda w, s, r, d: {"full_name": "改名同事"}, done=_to("account_detail", _pk)),
+    ),
+    "account_password": Route(
+        get=MANAGE,
+        post=MANAGE,
+        form=Post(
+            change=lambda w, s, r, d: {"password1": "Vb4!tR8#nW2q", "password2": "Vb4!tR8#nW2q"},
+            done=_to("account_detail", _pk),
+        ),
+    ),
+    "account_deactivate": Route(get=MANAGE, post=MANAGE, form=Post(done=_to("account_detail", _pk))),
+    "account_locked_list": Route(get=MANAGE),
+    "account_unlock": Route(
+        get=MANAGE,
+        post=MANAGE,
+        form=Post(done=lambda w, s, r: reverse("account_locked_list"), prepare=lambda w, s, r: _lock(r)),
+    ),
+    "account_reactivate": Route(
+        get=MANAGE,
+        post=MANAGE,
+        form=Post(
+            done=_to("account_detail", _pk),
+            prepare=lambda w, s, r: type(r).objects.filter(pk=r.pk).update(is_active=False),
+        ),
+    ),
+    "assignment_add": Route(
+        get=MANAGE,
+        post=MANAGE,
+        form=Post(
+            change=lambda w, s, r, d: {"unit": s.records[Unit].pk, "role": Role.VIEWER},
+            done=_to("account_detail", _pk),
+        ),
+    ),
+    "assignment_remove": Route(
+        get=MANAGE, post=MANAGE, form=Post(done=_to("account_detail", lambda w, s, r: s.records[Assignment].user_id))
+    ),
+    # --- service projects, teams, volunteers, activities
+    "volunteer_staff_projects": Route(shows=(ServiceProject,), unassigned=200),
+    "volunteer_staff_project_new": Route(
+        get=EDIT,
+        post=EDIT,
+        form=Post(
+            change=lambda w, s, r, d: {"unit": s.community.pk, "title": "新项目", "category": ProjectCategory.CULTURE},
+            done=_to("volunteer_staff_project", _new(ServiceProject, title="新项目")),
+            outside=lambda w: {"unit": w.outside.community.pk},
+        ),
+    ),
+    "volunteer_staff_project": Route(),
+    "volunteer_staff_project_edit": Route(
+        get=EDIT,
+        post=EDIT,
+        form=Post(change=lambda w, s, r, d: {"title": "改名项目"}, done=_to("volunteer_staff_project", _pk)),
+    ),
+    "volunteer_staff_project_rate": Route(
+        get=EDIT,
+        post=EDIT,
+        form=Post(
+            change=lambda w, s, r, d: {"stars": "5", "reason": "服务优秀"}, done=_to("volunteer_staff_project", _pk)
+        ),
+    ),
+    "volunteer_staff_activity_new": Route(
+        get=EDIT,
+        post=EDIT,
+        form=Post(
+            change=_activity_fields,
+            done=_to("volunteer_staff_activity", lambda w, s, r: r.activities.get(title="新活动").pk),
+        ),
+    ),
+    "volunteer_staff_teams": Route(shows=(VolunteerTeam,), unassigned=200),
+    "volunteer_staff_team_new": Route(
+        get=EDIT,
+        post=EDIT,
+        form=Post(
+            change=lambda w, s, r, d: {"unit": s.community.pk, "name": "新服务队"},
+            done=lambda w, s, r: reverse("volunteer_staff_teams"),
+            outside=lambda w: {"unit": w.outside.community.pk},
+        ),
+    ),
+    "volunteer_staff_team_edit": Route(
+        get=EDIT,
+        post=EDIT,
+        form=Post(
+            change=lambda w, s, r, d: {"name": "改名服务队"}, done=lambda w, s, r: reverse("volunteer_staff_teams")
+        ),
+    ),
+    "volunteer_staff_volunteers": Route(shows=(Volunteer,), unassigned=200),
+    "volunteer_staff_volunteer_new": Route(
+        get=EDIT,
+        post=EDIT,
+        form=Post(
+            change=lambda w, s, r, d: {"unit": s.community.pk, "name": "新志愿者", "mobile": "13700137000"},
+            done=_to("volunteer_staff_volunteer", _new(Volunteer, name="新志愿者")),
+            outside=lambda w: {"unit": w.outside.community.pk},
+        ),
+    ),
+    "volunteer_staff_volunteer": Route(),
+    "volunteer_staff_volunteer_edit": Route(
+        get=EDIT,
+        post=EDIT,
+        form=Post(change=lambda w, s, r, d: {"name": "改名志愿者"}, done=_to("volunteer_staff_volunteer", _pk)),
+    ),
+    "volunteer_staff_certificate_new": Route(
+        get=EDIT,
+        post=EDIT,
+        form=Post(done=_to("volunteer_staff_certificate", lambda w, s, r: r.certificates.latest("pk").pk)),
+    ),
+    "volunteer_staff_certificate": Route(),
+    "volunteer_staff_hours_export": Route(
+        more=(({"start": lambda: _today().replace(month=1, day=1), "end": _today}, (Volunteer,)),)
+    ),
+    "volunteer_staff_activities": Route(shows=(Activity,), unassigned=200, more=(({"when": "past"}, ()),)),
+    "volunteer_staff_activity": Route(),
+    "volunteer_staff_activity_edit": Route(
+        get=EDIT,
+        post=EDIT,
+        form=Post(change=lambda w, s, r, d: {"title": "改名活动"}, done=_to("volunteer_staff_activity", _pk)),
+    ),
+    "volunteer_staff_attendance": Route(
+        get=EDIT, post=EDIT, form=Post(change=_attend, done=_to("volunteer_staff_activity", _pk))
+    ),
+    # --- 民生微实事
+    "micro_staff_queue": Route(shows=(MicroProject,), unassigned=200),
+    "micro_staff_list": Route(shows=(MicroProject,), unassigned=200, more=(({"export": "xlsx"}, (MicroProject,)),)),
+    "micro_staff_new": Route(
+        get=EDIT,
+        post=EDIT,
+        form=Post(
+            change=lambda w, s, r, d: {
+                "community": s.community.pk,
+                "title": "新提案",
+                "description": "小区门口路灯不亮。",
+                "category": MicroCategory.WORKS,
+                "requested_amount": "30000",
+                "proposer_kind": "staff",
+            },
+            done=_to("micro_staff_detail", _new(MicroProject, title="新提案")),
+            outside=lambda w: {"community": w.outside.community.pk},
+        ),
+    ),
+    "micro_staff_detail": Route(),
+    "micro_staff_transition": Route(
+        get=EDIT,
+        post=EDIT,
+        get_to=_to("micro_staff_detail", _pk),
+        form=Post(
+            source="micro_staff_detail",
+            pick=lambda w, s, r: {"action": "milestone"},
+            change=lambda w, s, r, d: {
+                "milestone-date": _today().isoformat(),
+                "milestone-title": "完成一半",
+                "milestone-progress": "50",
+            },
+            done=_to("micro_staff_detail", _pk),
+        ),
+    ),
+    "micro_staff_funnel": Route(unassigned=200, more=(({"by": "community"}, ()), ({"export": "xlsx"}, ()))),
+    "micro_staff_reverse": Route(
+        get=EDIT,
+        post=EDIT,
+        form=Post(
+            change=lambda w, s, r, d: {"reason": "金额录错"},
+            done=_to("micro_staff_spending", lambda w, s, r: r.project_id),
+        ),
+    ),
+    "micro_staff_spending": Route(
+        post=EDIT,
+        form=Post(
+            pick=lambda w, s, r: {"kind": "spend"},
+            change=lambda w, s, r, d: {
+                "spend-amount": "100",
+                "spend-date": _today().isoformat(),
+                "spend-payee": "某某五金店",
+            },
+            done=_to("micro_staff_spending", _pk),
+        ),
+    ),
+    "micro_staff_funds": Route(shows=(FundLine,), unassigned=200),
+    "micro_staff_fund_new": Route(
+        get=MANAGE,
+        post=MANAGE,
+        form=Post(
+            change=lambda w, s, r, d: {
+                "unit": s.community.pk,
+                "category": FundCategory.PARTY_CARE,
+                "year": str(_today().year),
+                "amount": "20000",
+            },
+            done=lambda w, s, r: reverse("micro_staff_funds"),
+            outside=lambda w: {"unit": w.outside.community.pk},
+        ),
+    ),
+    # --- service centers
+    "staff_center_list": Route(shows=(Center,)),
+    "staff_center_create": Route(
+        get=EDIT,
+        post=EDIT,
+        form=Post(
+            change=lambda w, s, r, d: {
+                "name": "新中心",
+                "kind": Kind.COMMUNITY,
+                "owner": s.community.pk,
+                "address": "深圳市福田区新路1号",
+                "latitude": "22.55",
+                "longitude": "114.08",
+            },
+            done=_to("staff_center_edit", _new(Center, name="新中心")),
+            outside=lambda w: {"owner": w.outside.community.pk},
+        ),
+    ),
+    "staff_center_detail": Route(),
+    "staff_center_edit": Route(
+        get=EDIT,
+        post=EDIT,
+        form=Post(change=lambda w, s, r, d: {"name": "改名中心"}, done=_to("staff_center_detail", _pk)),
+    ),
+    "staff_center_photos": Route(
+        get=EDIT,
+        post=EDIT,
+        form=Post(pick=lambda w, s, r: {"delete": s.records[Photo].pk}, done=_to("staff_center_photos", _pk)),
+    ),
+    "staff_center_closures": Route(
+        get=EDIT,
+        post=EDIT,
+        form=Post(
+            change=_extra_row(
+                "closures",
+                date=lambda w, s: (_today() + timedelta(days=60)).isoformat(),
+                reason=lambda w, s: "消防检查",
+            ),
+            done=_to("staff_center_detail", _pk),
+        ),
+    ),
+    "staff_center_rooms": Route(
+        get=EDIT,
+        post=EDIT,
+        form=Post(
+            change=_extra_row("rooms", kind=lambda w, s: "reading", name=lambda w, s: "阅览室", area=lambda w, s: "30"),
+            done=_to("staff_center_detail", _pk),
+        ),
+    ),
+    "staff_center_office_rule": Route(shows=(Center,)),
+    "staff_center_coverage": Route(),
 }
 
 
@@ -183,3 +569,8 @@ def scoped_admin_models():
     from grids.admin.base import ScopedAdmin
 
     return [model for model, model_admin in admin.site._registry.items() if isinstance(model_admin, ScopedAdmin)]
+
+
+def query(params):
+    """A `more` query with its date values computed now (so the matrix holds no stale dates)."""
+    return {key: (value() if callable(value) else value) for key, value in params.items()}

@@ -7,6 +7,7 @@ from django.urls import reverse
 from grids.models import AccountAction, AccountEvent, Assignment, Role, StaffProfile
 from grids.scope import MANAGE, scope_for
 from grids.services import accounts as account_services
+from tests.asserts import assert_redirects_to
 from tests.factory import PASSWORD, make_user
 from tests.factory_accounts import account_in, choose_own_password, sign_in
 
@@ -44,8 +45,8 @@ def _snapshot():
 
 def test_district_admin_creates_a_huafu_account_that_signs_in_and_sees_only_huafu(tree, people, client_for, client):
     response = client_for(people.district_admin).post(reverse("account_create"), _new(tree.street1))
-    assert response.status_code == 302
     account = User.objects.get(username="zhangsan")
+    assert_redirects_to(response, reverse("account_detail", args=[account.pk]))
     assert account.is_staff and account.is_active and not account.is_superuser
     assert account.first_name == "张三"
     assert account.staff_profile.mobile_masked == "138****8000"
@@ -173,9 +174,11 @@ def test_no_peer_administrators(tree, people, client_for, street_admin):
     assert "只能授予" in response.content.decode()
     assert _snapshot() == before
     # Strictly inside: yes; on the own unit as 工作人员: yes.
-    assert client.post(reverse("account_create"), _new(tree.community1, Role.ADMIN)).status_code == 302
+    response = client.post(reverse("account_create"), _new(tree.community1, Role.ADMIN))
+    assert_redirects_to(response, reverse("account_detail", args=[User.objects.get(username="zhangsan").pk]))
     data = _new(tree.street1, Role.STAFF, username="lisi")
-    assert client.post(reverse("account_create"), data).status_code == 302
+    response = client.post(reverse("account_create"), data)
+    assert_redirects_to(response, reverse("account_detail", args=[User.objects.get(username="lisi").pk]))
     # A 管理员 of the same street created by the level above is a peer: 403, not managed.
     peer = make_user("peer_admin", tree.street1, Role.ADMIN)
     assert client.get(reverse("account_detail", args=[peer.pk])).status_code == 403
@@ -209,12 +212,13 @@ def test_deactivated_account_cannot_sign_in_and_can_be_reactivated(tree, people,
     meigang = people.meigang
     admin_client = client_for(street_admin)
     assert admin_client.get(reverse("account_deactivate", args=[meigang.pk])).status_code == 200
-    assert admin_client.post(reverse("account_deactivate", args=[meigang.pk])).status_code == 302
+    page = reverse("account_detail", args=[meigang.pk])
+    assert_redirects_to(admin_client.post(reverse("account_deactivate", args=[meigang.pk])), page)
     assert not User.objects.get(pk=meigang.pk).is_active
     client.logout()
     assert not sign_in(client, "meigang", PASSWORD)
     client.force_login(street_admin)
-    assert client.post(reverse("account_reactivate", args=[meigang.pk])).status_code == 302
+    assert_redirects_to(client.post(reverse("account_reactivate", args=[meigang.pk])), page)
     client.logout()
     assert sign_in(client, "meigang", PASSWORD)
     actions = list(AccountEvent.objects.filter(account=meigang).order_by("pk").values_list("action", "actor"))
@@ -225,20 +229,22 @@ def test_deactivation_ends_an_open_session(tree, people, client, street_admin):
     client.force_login(people.meigang)
     assert client.get(reverse("staff_home")).status_code == 200
     account_services.set_active(by=street_admin, account=people.meigang, active=False)
-    assert client.get(reverse("staff_home")).status_code == 302
+    response = client.get(reverse("staff_home"))
+    assert_redirects_to(response, f"{reverse('login')}?next={reverse('staff_home')}")
 
 
 def test_assignments_added_and_removed_with_audit(tree, people, client_for, street_admin):
     client = client_for(street_admin)
     meigang = people.meigang
     url = reverse("assignment_add", args=[meigang.pk])
-    assert client.post(url, {"unit": tree.grid1.pk, "role": Role.VIEWER}).status_code == 302
+    page = reverse("account_detail", args=[meigang.pk])
+    assert_redirects_to(client.post(url, {"unit": tree.grid1.pk, "role": Role.VIEWER}), page)
     # The same unit twice: a Chinese message, nothing changed.
     response = client.post(url, {"unit": tree.grid1.pk, "role": Role.STAFF})
     assert response.status_code == 200 and "已分配到这个单位" in response.content.decode()
     added = meigang.assignments.get(unit=tree.grid1)
     assert added.role == Role.VIEWER
-    assert client.post(reverse("assignment_remove", args=[meigang.pk, added.pk])).status_code == 302
+    assert_redirects_to(client.post(reverse("assignment_remove", args=[meigang.pk, added.pk])), page)
     last = meigang.assignments.get()
     response = client.post(reverse("assignment_remove", args=[meigang.pk, last.pk]), follow=True)
     assert "至少保留一个分配" in response.content.decode()
@@ -260,7 +266,7 @@ def test_password_reset(tree, people, client_for, street_admin, client):
     assert response.status_code == 200 and response.context["form"].errors["password1"]
     assert "密码" in response.content.decode()
     response = admin_client.post(url, {"password1": STRONG, "password2": STRONG})
-    assert response.status_code == 302
+    assert_redirects_to(response, reverse("account_detail", args=[people.meigang.pk]))
     response = admin_client.post(url, {"password1": "", "password2": ""})
     generated = response.context["password"]
     client.logout()
@@ -273,13 +279,14 @@ def test_password_reset(tree, people, client_for, street_admin, client):
 def test_edit_name_and_mobile(tree, people, client_for, street_admin):
     client = client_for(street_admin)
     url = reverse("account_edit", args=[people.meigang.pk])
-    assert client.post(url, {"full_name": "梅岗小王", "mobile": "13912345678"}).status_code == 302
+    page = reverse("account_detail", args=[people.meigang.pk])
+    assert_redirects_to(client.post(url, {"full_name": "梅岗小王", "mobile": "13912345678"}), page)
     meigang = User.objects.get(pk=people.meigang.pk)
     assert meigang.first_name == "梅岗小王" and meigang.staff_profile.mobile_masked == "139****5678"
     html = client.get(url).content.decode()
     assert "139****5678" in html and "13912345678" not in html
     # Empty keeps the number.
-    assert client.post(url, {"full_name": "梅岗小王", "mobile": ""}).status_code == 302
+    assert_redirects_to(client.post(url, {"full_name": "梅岗小王", "mobile": ""}), page)
     assert StaffProfile.objects.get(user=meigang).mobile_masked == "139****5678"
     event = AccountEvent.objects.get(account=meigang)
     assert event.action == AccountAction.UPDATED and "13912345678" not in event.detail
@@ -366,7 +373,7 @@ def test_the_admin_keeps_the_same_rules(tree, people, client_for, street_admin):
         assert response.status_code == 200 and response.context["adminform"].form.errors["user"]
     assert _snapshot() == before
     response = client.post(add, {"user": people.meigang.pk, "unit": tree.grid1.pk, "role": Role.VIEWER})
-    assert response.status_code == 302
+    assert_redirects_to(response, reverse("admin:grids_assignment_changelist"))
     event = AccountEvent.objects.get()
     assert (event.actor, event.account, event.action, event.unit) == (
         street_admin,
@@ -379,7 +386,8 @@ def test_the_admin_keeps_the_same_rules(tree, people, client_for, street_admin):
     delete = reverse("admin:grids_assignment_delete", args=[last.pk])
     assert client.post(delete, {"post": "yes"}).status_code == 403
     extra = people.meigang.assignments.get(unit=tree.grid1)
-    assert client.post(reverse("admin:grids_assignment_delete", args=[extra.pk]), {"post": "yes"}).status_code == 302
+    response = client.post(reverse("admin:grids_assignment_delete", args=[extra.pk]), {"post": "yes"})
+    assert_redirects_to(response, reverse("admin:grids_assignment_changelist"))
     assert AccountEvent.objects.filter(action=AccountAction.UNASSIGNED, account=people.meigang).exists()
     # Their own assignment: view only.
     own = street_admin.assignments.get()

@@ -15,6 +15,7 @@ from PIL import Image
 
 from centers.models import Center, Closure, OpeningInterval, Photo, RoomKind, validate_phone
 from portal.core.images import MAX_UPLOAD_BYTES
+from tests.asserts import assert_redirects_to
 from tests.factory_centers import add_rooms, make_center
 
 
@@ -51,7 +52,7 @@ def test_staff_creates_a_center_in_their_scope(tree, people, client_for):
     client = client_for(people.huafu)
     response = client.post(reverse("staff_center_create"), _center_data(tree.community1))
     center = Center.objects.get()
-    assert response.status_code == 302
+    assert_redirects_to(response, reverse("staff_center_edit", args=[center.pk]))
     assert center.owner == tree.community1
     assert center.latitude == pytest.approx(22.550123)  # stored rounded to 6 places (~0.1 m)
 
@@ -77,7 +78,7 @@ def test_new_domain_center_needs_its_type(tree, people, client_for):
     response = client.post(
         reverse("staff_center_create"), _center_data(tree.street1, kind="new_domain", sub_kind="office_building")
     )
-    assert response.status_code == 302
+    assert_redirects_to(response, reverse("staff_center_edit", args=[Center.objects.get().pk]))
 
 
 def test_edit_saves_several_intervals_per_weekday(tree, people, client_for):
@@ -85,6 +86,7 @@ def test_edit_saves_several_intervals_per_weekday(tree, people, client_for):
     data = _center_data(tree.community1, name="新名字") | _hours([(2, "08:30", "12:00"), (2, "14:00", "21:00")])
     response = client_for(people.meigang).post(reverse("staff_center_edit", args=[center.pk]), data)
     assert response.status_code == 302, response.context and response.context["formset"].errors
+    assert response["Location"] == reverse("staff_center_detail", args=[center.pk])
     assert list(center.intervals.values_list("weekday", "opens", "closes")) == [
         (2, dt.time(8, 30), dt.time(12)),
         (2, dt.time(14), dt.time(21)),
@@ -116,7 +118,7 @@ def test_closures_page_adds_a_date_and_refuses_a_duplicate(tree, people, client_
     url = reverse("staff_center_closures", args=[center.pk])
     base = {"closures-INITIAL_FORMS": "0", "closures-MIN_NUM_FORMS": "0", "closures-MAX_NUM_FORMS": "1000"}
     one = base | {"closures-TOTAL_FORMS": "1", "closures-0-date": "2026-12-01", "closures-0-reason": "消防检查"}
-    assert client_for(people.huafu).post(url, one).status_code == 302
+    assert_redirects_to(client_for(people.huafu).post(url, one), reverse("staff_center_detail", args=[center.pk]))
     two = base | {
         "closures-TOTAL_FORMS": "2",
         "closures-0-date": "2026-12-02",
@@ -140,7 +142,7 @@ def test_rooms_page_and_the_office_rule(tree, people, client_for):
         "rooms-1-area": "10",
     }
     client = client_for(people.huafu)
-    assert client.post(url, data).status_code == 302
+    assert_redirects_to(client.post(url, data), reverse("staff_center_detail", args=[center.pk]))
     # 10 m² of 100 m²: exactly 10% complies.
     detail = client.get(reverse("staff_center_detail", args=[center.pk]))
     assert detail.context["office_ok"] is True
@@ -200,7 +202,7 @@ def test_a_photo_is_stored_as_display_and_thumbnail(tree, people, client_for, dj
     upload = SimpleUploadedFile("a.jpg", _jpeg((3000, 2000)), content_type="image/jpeg")
     url = reverse("staff_center_photos", args=[center.pk])
     response = client_for(people.huafu).post(url, {"image": upload, "caption": "活动室"})
-    assert response.status_code == 302
+    assert_redirects_to(response, url)
     photo = Photo.objects.get()
     with Image.open(photo.image.path) as display, Image.open(photo.thumbnail.path) as thumb:
         assert max(display.size) == 1600 and max(thumb.size) == 400

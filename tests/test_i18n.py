@@ -53,6 +53,7 @@ def test_an_english_browser_still_gets_chinese(client, db):
 def test_english_is_selectable(client, db):
     response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert response.status_code == 302
+    assert response["Location"] == "/"
     body = client.get(reverse("home")).content.decode()
     assert 'lang="en"' in body
     assert "Party-Masses Service Centers, near you" in body

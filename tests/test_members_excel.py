@@ -42,6 +42,7 @@ def test_import_good_rows(tree, people, client_for):
     rows.append(member_row(4, category="在职报到", outside_org="深圳市某局机关党委", unit="梅岗社区/第1网格/11栋"))
     response = client_for(people.huafu).post(reverse("member_import"), {"workbook": _upload(workbook(rows))})
     assert response.status_code == 302, response.context["result"].errors
+    assert response["Location"] == reverse("member_list")
     assert Member.objects.count() == 4
     member = Member.objects.get(name="党员2")
     assert member.unit == tree.building1 and member.reveal_id_card() == rows[1]["id_card"]

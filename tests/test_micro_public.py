@@ -169,7 +169,8 @@ def test_resident_proposes_and_follows_the_code_to_approval(client, tree, people
     staff = client_for(people.huafu)
     line = make_line(tree.district, year=project.funding_year())  # proposed today
     url = reverse("micro_staff_transition", args=[project.pk])
-    assert staff.post(url, {"action": "review", "review-note": "提交议事会"}).status_code == 302
+    response = staff.post(url, {"action": "review", "review-note": "提交议事会"})
+    assert (response.status_code, response["Location"]) == (302, reverse("micro_staff_detail", args=[project.pk]))
     client.logout()
     assert (
         "评议"
@@ -183,6 +184,7 @@ def test_resident_proposes_and_follows_the_code_to_approval(client, tree, people
          "approve-resolution_date": timezone.localdate().isoformat()},
     )  # fmt: skip
     assert response.status_code == 302, response.content.decode()
+    assert response["Location"] == reverse("micro_staff_detail", args=[project.pk])
     client.logout()
     page = client.get(reverse("micro_track_code", args=[project.tracking_code])).content.decode()
     assert "立项" in page and "表决通过" in page
@@ -244,14 +246,17 @@ def test_proposal_form_needs_csrf(tree):
 
 def test_proposals_are_rate_limited_per_client(client, tree, settings):
     for i in range(5):
-        assert client.post(reverse("micro_propose"), _proposal(tree, title=f"提议{i}")).status_code == 302
+        response = client.post(reverse("micro_propose"), _proposal(tree, title=f"提议{i}"))
+        code = MicroProject.objects.get(title=f"提议{i}").tracking_code
+        assert (response.status_code, response["Location"]) == (302, reverse("micro_track_code", args=[code]))
     response = client.post(reverse("micro_propose"), _proposal(tree, title="第六个"))
     assert response.status_code == 429
     assert "每小时最多 5 个" in response.content.decode()
     assert MicroProject.objects.count() == 5
     # Another address is not affected.
     other = client.post(reverse("micro_propose"), _proposal(tree, title="别处"), REMOTE_ADDR="10.0.0.9")
-    assert other.status_code == 302
+    code = MicroProject.objects.get(title="别处").tracking_code
+    assert (other.status_code, other["Location"]) == (302, reverse("micro_track_code", args=[code]))
 
 
 def test_a_nearby_similar_open_project_is_shown_before_submitting(client, tree):
@@ -268,6 +273,7 @@ def test_a_nearby_similar_open_project_is_shown_before_submitting(client, tree):
         reverse("micro_propose"), _proposal(tree, title="门口加装路灯", confirm_duplicate="on", **near)
     )
     assert response.status_code == 302
+    assert response["Location"] == reverse("micro_track_code", args=[MicroProject.objects.latest("pk").tracking_code])
     assert MicroProject.objects.count() == 2
 
 

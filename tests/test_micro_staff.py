@@ -115,6 +115,7 @@ def test_spending_entry_with_voucher_and_overrun_rules(tree, people, client_for)
         },
     )
     assert response.status_code == 302
+    assert response["Location"] == url
     assert Expenditure.objects.get().voucher.name.endswith(".pdf")
     fake = SimpleUploadedFile("fapiao.pdf", b"<html>", content_type="application/pdf")
     response = staff.post(
@@ -151,11 +152,13 @@ def test_spending_entry_with_voucher_and_overrun_rules(tree, people, client_for)
         },
     )
     assert response.status_code == 302
+    assert response["Location"] == url
     assert Expenditure.objects.count() == 2
     response = admin.post(
         url, {"kind": "social", "social-amount": "300.00", "social-date": "2026-04-02", "social-source": "爱心企业"}
     )
     assert response.status_code == 302
+    assert response["Location"] == url
     assert SocialInvestment.objects.get().amount == Decimal("300.00")
 
 
@@ -167,6 +170,7 @@ def test_staff_proposal_for_an_organisation(tree, people, client_for):
     )  # fmt: skip
     assert response.status_code == 302
     project = MicroProject.objects.get()
+    assert response["Location"] == reverse("micro_staff_detail", args=[project.pk])
     assert project.proposer_organisation == "梅岗社区党委" and project.transitions.get().actor == people.meigang
 
 
@@ -183,7 +187,8 @@ def test_staff_cannot_propose_outside_their_scope(tree, people, client_for):
 def test_only_administrators_create_fund_lines(tree, people, client_for):
     data = {"unit": tree.street1.pk, "category": "micro", "year": 2026, "amount": "100000.00"}
     assert client_for(people.huafu).post(reverse("micro_staff_fund_new"), data).status_code == 403
-    assert client_for(people.district_admin).post(reverse("micro_staff_fund_new"), data).status_code == 302
+    response = client_for(people.district_admin).post(reverse("micro_staff_fund_new"), data)
+    assert (response.status_code, response["Location"]) == (302, reverse("micro_staff_funds"))
     assert FundLine.objects.get().unit == tree.street1
 
 

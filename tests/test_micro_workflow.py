@@ -164,7 +164,19 @@ def test_cap_by_category_district_and_year(tree):
 def test_cap_of_another_year_does_not_apply(tree):
     make_cap(tree.district, 2016, MicroCategory.SERVICES, "200000.00")
     line = make_line(tree.district, amount="5000000.00", year=2026)
-    approved(make_project(tree.community1, category=MicroCategory.SERVICES), line, amount="300000.00")
+    project = approved(make_project(tree.community1, category=MicroCategory.SERVICES), line, amount="300000.00")
+    project.refresh_from_db()
+    assert (project.status, project.approved_amount, project.budget_year) == (
+        MicroStatus.APPROVED,
+        Decimal("300000.00"),
+        2026,
+    )
+    # The same amount against a cap of the line's own year is refused: the year is what let it pass.
+    make_cap(tree.district, 2026, MicroCategory.SERVICES, "200000.00")
+    capped = reviewing(make_project(tree.community1, category=MicroCategory.SERVICES))
+    with pytest.raises(ValidationError):
+        approved(capped, line, amount="300000.00")
+    assert MicroProject.objects.get(pk=capped.pk).status == MicroStatus.REVIEWING
 
 
 def test_a_fund_line_of_another_street_cannot_pay(tree):

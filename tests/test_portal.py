@@ -40,6 +40,7 @@ def test_unassigned_staff_home_says_so(people, client_for):
 def test_large_text_mode_is_remembered(client, db):
     response = client.post(reverse("text_size"), {"large": "1", "next": "/"})
     assert response.status_code == 302
+    assert response["Location"] == "/"
     assert response.cookies[settings.LARGE_TEXT_COOKIE].value == "1"
     assert 'class="large-text' in client.get(reverse("home")).content.decode()
     client.post(reverse("text_size"), {"large": "0", "next": "/"})

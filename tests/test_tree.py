@@ -3,7 +3,6 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
 from grids.models import Level, Unit
-from tests.factory import make_unit
 
 
 def test_subtree_is_one_query(tree, django_assert_num_queries):
@@ -72,9 +71,20 @@ def test_moving_a_unit_moves_its_subtree(tree):
 
 
 def test_a_unit_cannot_move_under_itself(tree):
-    community = make_unit(Level.COMMUNITY, "另一社区", tree.street1)
-    community.parent = tree.street1
-    community.full_clean()  # a no-op move is fine
+    community = tree.community1
+    community.full_clean()  # staying where it is is fine
+    for below in (community, tree.grid1, tree.building1):
+        community.parent = below
+        with pytest.raises(ValidationError) as refused:
+            community.full_clean()
+        assert list(refused.value.message_dict) == ["parent"], below
+        with pytest.raises(ValidationError):
+            community.save()
+    community.refresh_from_db()
+    assert community.parent == tree.street1
+    assert community.path == f"{tree.street1.path}{community.pk}/"
+    tree.building1.refresh_from_db()
+    assert tree.building1.path.startswith(community.path)
 
 
 def test_names_are_unique_among_siblings_only(tree):

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from centers.models import Status as CenterStatus
 from projects.models import Activity, ServiceProject, Volunteer
+from tests.asserts import assert_redirects_to
 from tests.factory_centers import make_center
 from tests.factory_members import make_member
 from tests.factory_volunteer import make_activity, make_project, make_signup, make_volunteer
@@ -108,7 +109,7 @@ def test_project_form_offers_only_centers_in_scope(tree, people, client_for, cen
     assert response.status_code == 200 and not ServiceProject.objects.exists()
     assert "center" in response.context["form"].errors
     response = client.post(reverse("volunteer_staff_project_new"), _project_post(tree.community1, center=inside.pk))
-    assert response.status_code == 302
+    assert_redirects_to(response, reverse("volunteer_staff_project", args=[ServiceProject.objects.get().pk]))
     assert ServiceProject.objects.get().center == inside
 
 
@@ -118,7 +119,7 @@ def test_a_center_linked_by_a_wider_scope_survives_a_street_edit(tree, people, c
     client = client_for(people.huafu)
     url = reverse("volunteer_staff_project_edit", args=[project.pk])
     response = client.post(url, _project_post(tree.community1, title="跨街道项目", center=outside.pk))
-    assert response.status_code == 302
+    assert_redirects_to(response, reverse("volunteer_staff_project", args=[project.pk]))
     project.refresh_from_db()
     assert project.center == outside
 
@@ -136,8 +137,10 @@ def test_activity_form_center_or_address_and_scope(tree, people, client_for, cen
     response = client.post(url, _activity_post(center=outside.pk))
     assert response.status_code == 200 and "center" in response.context["form"].errors
     assert not Activity.objects.exists()
-    assert client.post(url, _activity_post(center=inside.pk)).status_code == 302
-    assert client.post(url, _activity_post(title="公园捡拾", address="香蜜公园南门")).status_code == 302
+    for data in (_activity_post(center=inside.pk), _activity_post(title="公园捡拾", address="香蜜公园南门")):
+        response = client.post(url, data)
+        created = Activity.objects.get(title=data["title"])
+        assert_redirects_to(response, reverse("volunteer_staff_activity", args=[created.pk]))
     assert set(Activity.objects.values_list("center__name", "address")) == {
         (inside.name, ""),
         (None, "香蜜公园南门"),
@@ -156,7 +159,8 @@ def test_activity_edit_keeps_its_out_of_scope_center(tree, people, client_for, c
         ends_at=(starts + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
         signup_deadline=(starts - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
     )
-    assert client_for(people.huafu).post(url, data).status_code == 302
+    response = client_for(people.huafu).post(url, data)
+    assert_redirects_to(response, reverse("volunteer_staff_activity", args=[activity.pk]))
     activity.refresh_from_db()
     assert activity.center == outside
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from grids.models import Member
 from projects.models import Volunteer
+from tests.asserts import assert_redirects_to
 from tests.factory_members import make_member
 from tests.factory_volunteer import make_volunteer
 
@@ -42,7 +43,7 @@ def test_volunteer_form_offers_only_members_in_scope_masked(tree, people, client
     assert response.status_code == 200 and "member" in response.context["form"].errors
     assert not Volunteer.objects.exists()
     response = client.post(url, _volunteer_post(tree.community1, mobile="13912345678", member=inside.pk))
-    assert response.status_code == 302
+    assert_redirects_to(response, reverse("volunteer_staff_volunteer", args=[Volunteer.objects.get().pk]))
     assert Volunteer.objects.get().member == inside
 
 
@@ -80,12 +81,13 @@ def test_a_member_moved_out_of_scope_stays_linked(tree, people, client_for):
     assert BADGE in html and "狮岭社区 / 第1网格" in html
     assert reverse("member_detail", args=[member.pk]) not in html  # no link into another street
     edit = reverse("volunteer_staff_volunteer_edit", args=[volunteer.pk])
-    assert client.post(edit, _volunteer_post(tree.community1, name="张建国", member=member.pk)).status_code == 302
+    page = reverse("volunteer_staff_volunteer", args=[volunteer.pk])
+    assert_redirects_to(client.post(edit, _volunteer_post(tree.community1, name="张建国", member=member.pk)), page)
     volunteer.refresh_from_db()
     assert volunteer.member == member  # saving other fields keeps the link
     other = make_member(tree.grid2, "外街党员")
     response = client.post(edit, _volunteer_post(tree.community1, name="张建国", member=other.pk))
     assert response.status_code == 200 and "member" in response.context["form"].errors
-    assert client.post(edit, _volunteer_post(tree.community1, name="张建国")).status_code == 302
+    assert_redirects_to(client.post(edit, _volunteer_post(tree.community1, name="张建国")), page)
     volunteer.refresh_from_db()
     assert volunteer.member is None  # the staffer may remove it

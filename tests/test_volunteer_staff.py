@@ -20,6 +20,7 @@ from projects.models import (
     VolunteerTeam,
 )
 from projects.services import volunteers as services
+from tests.asserts import assert_redirects_to
 from tests.factory_volunteer import (
     make_activity,
     make_project,
@@ -59,7 +60,7 @@ def test_staff_record_attendance_and_hours(past_activity, people, client_for):
     assert "139****5678" in html and "13912345678" not in html
     assert "取消者" not in html
     response = client.post(url, _attendance_post(past_activity, {"王芳": (True, "3"), "李强": (False, "")}))
-    assert response.status_code == 302
+    assert_redirects_to(response, reverse("volunteer_staff_activity", args=[past_activity.pk]))
     record = ServiceRecord.objects.get()
     assert record.hours == Decimal("3.00") and record.recorded_by == people.huafu
     volunteer = Volunteer.objects.get(Volunteer.mobile.q("13912345678"))
@@ -132,8 +133,9 @@ def test_star_rating_keeps_its_history(tree, people, client_for):
     project = make_project(tree.community1)
     client = client_for(people.huafu)
     url = reverse("volunteer_staff_project_rate", args=[project.pk])
-    assert client.post(url, {"stars": "4", "reason": "年度评定"}).status_code == 302
-    assert client.post(url, {"stars": "5", "reason": "服务人次翻番"}).status_code == 302
+    page = reverse("volunteer_staff_project", args=[project.pk])
+    assert_redirects_to(client.post(url, {"stars": "4", "reason": "年度评定"}), page)
+    assert_redirects_to(client.post(url, {"stars": "5", "reason": "服务人次翻番"}), page)
     assert client.post(url, {"stars": "9", "reason": "x"}).status_code == 200
     assert client.post(url, {"stars": "3", "reason": ""}).status_code == 200
     project.refresh_from_db()
@@ -231,7 +233,9 @@ def test_volunteer_edit_keeps_the_mobile_when_left_empty(tree, people, client_fo
     volunteer = make_volunteer(tree.community1, "王芳", "13912345678")
     url = reverse("volunteer_staff_volunteer_edit", args=[volunteer.pk])
     data = {"unit": tree.community1.pk, "name": "王芳芳", "mobile": "", "registered_on": "2025-03-01"}
-    assert client_for(people.huafu).post(url, data).status_code == 302
+    assert_redirects_to(
+        client_for(people.huafu).post(url, data), reverse("volunteer_staff_volunteer", args=[volunteer.pk])
+    )
     volunteer.refresh_from_db()
     assert volunteer.name == "王芳芳" and volunteer.mobile.reveal() == "13912345678"
     data["mobile"] = "12345"
@@ -251,8 +255,9 @@ def test_staff_create_pages_offer_only_units_in_scope(tree, people, client_for):
     assert client.post(reverse("volunteer_staff_project_new"), data).status_code == 200
     assert not ServiceProject.objects.filter(title="越界").exists()
     data["unit"] = tree.community1.pk
-    assert client.post(reverse("volunteer_staff_project_new"), data).status_code == 302
-    assert ServiceProject.objects.filter(title="越界", unit=tree.community1).exists()
+    response = client.post(reverse("volunteer_staff_project_new"), data)
+    created = ServiceProject.objects.get(title="越界", unit=tree.community1)
+    assert_redirects_to(response, reverse("volunteer_staff_project", args=[created.pk]))
     assert client_for(people.viewer).post(reverse("volunteer_staff_project_new"), data).status_code == 403
 
 
@@ -271,8 +276,9 @@ def test_activity_form_rules(tree, people, client_for):
     response = client.post(url, data)
     assert response.status_code == 200 and "活动结束时间须晚于开始时间" in response.content.decode()
     data["ends_at"] = "2030-05-01T12:00"
-    assert client.post(url, data).status_code == 302
+    response = client.post(url, data)
     activity = project.activities.get()
+    assert_redirects_to(response, reverse("volunteer_staff_activity", args=[activity.pk]))
     # Entered as Beijing time, stored as the same instant.
     assert activity.starts_at.astimezone(timezone.get_default_timezone()).hour == 10
     make_signup(activity)

@@ -37,6 +37,7 @@ def test_staff_add_hours_for_a_volunteer_without_sign_up(tree, people, client_fo
     assert walk_in.pk in choices and signed.pk not in choices and outsider.pk not in choices
     response = client.post(url, _attendance(past, {"add-volunteer": walk_in.pk, "add-hours": "1.5"}))
     assert response.status_code == 302
+    assert response["Location"] == reverse("volunteer_staff_activity", args=[past.pk])
     assert list(ServiceRecord.objects.values_list("volunteer__name", "hours")) == [("临时来的", Decimal("1.50"))]
     # The walk-in is now a row of the page, to correct or remove like any other.
     page = client.get(url)
@@ -66,6 +67,7 @@ def test_walk_in_list_is_capped_and_searchable(tree, people, client_for, past, m
     # Any volunteer in scope validates, listed or not.
     response = client.post(url, _attendance(past, {"add-volunteer": elsewhere.pk, "add-hours": "1"}))
     assert response.status_code == 302 and ServiceRecord.objects.get().volunteer == elsewhere
+    assert response["Location"] == reverse("volunteer_staff_activity", args=[past.pk])
 
 
 def test_a_tampered_walk_in_from_another_street_is_refused(tree, people, client_for, past):

@@ -29,7 +29,6 @@ class PhotoInline(ScopedInline):
 
 @admin.register(Center)
 class CenterAdmin(ScopedAdmin):
-    scope_via = "owner"
     list_display = ["name", "kind", "status", "owner", "phone"]
     list_filter = ["kind", "status", "sub_kind"]
     search_fields = ["name", "address"]

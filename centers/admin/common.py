@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from grids.scope import EDIT, VIEW, scope_for
+from grids.scope import EDIT, VIEW, scope_for, unit_of
 
 
 class ScopedInline(admin.TabularInline):
@@ -12,7 +12,7 @@ class ScopedInline(admin.TabularInline):
 
     def _allowed(self, request, obj, need):
         scope = scope_for(request.user)
-        return scope.allows(obj.owner, need) if obj is not None else scope.can(need)
+        return scope.allows(unit_of(obj), need) if obj is not None else scope.can(need)
 
     def has_view_permission(self, request, obj=None):
         return self._allowed(request, obj, VIEW)

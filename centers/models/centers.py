@@ -15,7 +15,7 @@ from django.db.models import Exists, F, OuterRef, Q, Sum, Value
 from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt
 from django.utils.translation import gettext_lazy as _
 
-from grids.models import Unit
+from grids.models import ScopedQuerySet, Unit
 from portal.core import geo
 from portal.core.personal import normalize_mobile, validate_mobile
 
@@ -88,7 +88,7 @@ def distance_expression(lat, lng):
     return Value(2 * geo.EARTH_RADIUS_M) * ASin(Sqrt(h))
 
 
-class CenterQuerySet(models.QuerySet):
+class CenterQuerySet(ScopedQuerySet):
     def public(self):
         """Shown to residents: operating or temporarily closed (so the closure is visible)."""
         return self.filter(status__in=[Status.OPERATING, Status.SUSPENDED])
@@ -147,6 +147,8 @@ class CenterQuerySet(models.QuerySet):
 
 
 class Center(models.Model):
+    scope_via = "owner"
+
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     sub_kind = models.CharField(
@@ -262,11 +264,15 @@ def _photo_path(instance, filename):
 class Photo(models.Model):
     """A verified, re-encoded photo (portal.core.images): a display copy and a thumbnail."""
 
+    scope_via = "center__owner"
+
     center = models.ForeignKey(Center, verbose_name=_("center"), on_delete=models.CASCADE, related_name="photos")
     image = models.ImageField(_("image"), upload_to=_photo_path)
     thumbnail = models.ImageField(_("thumbnail"), upload_to=_photo_path)
     caption = models.CharField(_("caption"), max_length=100, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("photo")

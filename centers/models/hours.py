@@ -7,11 +7,15 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from grids.models import ScopedQuerySet
+
 from ..services import hours
 
 
 class OpeningInterval(models.Model):
     """One opening interval on one weekday; several per day for staggered service (错时服务)."""
+
+    scope_via = "center__owner"
 
     center = models.ForeignKey(
         "centers.Center", verbose_name=_("center"), on_delete=models.CASCADE, related_name="intervals"
@@ -19,6 +23,8 @@ class OpeningInterval(models.Model):
     weekday = models.PositiveSmallIntegerField(_("weekday"), choices=hours.WEEKDAYS)
     opens = models.TimeField(_("opens"))
     closes = models.TimeField(_("closes"))
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("opening interval")
@@ -42,11 +48,15 @@ class OpeningInterval(models.Model):
 
 
 class Closure(models.Model):
+    scope_via = "center__owner"
+
     center = models.ForeignKey(
         "centers.Center", verbose_name=_("center"), on_delete=models.CASCADE, related_name="closures"
     )
     date = models.DateField(_("date"))
     reason = models.CharField(_("reason"), max_length=100, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("closure date")

@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from grids.models import ScopedQuerySet
+
 
 class RoomKind(models.TextChoices):
     OFFICE = "office", _("Office space")
@@ -24,6 +26,8 @@ OFFICE_SHARE_DIVISOR = 10  # the same rule in integer form for SQL: room_area â‰
 
 
 class Room(models.Model):
+    scope_via = "center__owner"
+
     center = models.ForeignKey(
         "centers.Center", verbose_name=_("center"), on_delete=models.CASCADE, related_name="rooms"
     )
@@ -31,6 +35,8 @@ class Room(models.Model):
     name = models.CharField(_("name"), max_length=60, blank=True)
     area = models.DecimalField(_("area (mÂ²)"), max_digits=8, decimal_places=1, validators=[MinValueValidator(0.1)])
     capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("function room")

@@ -60,13 +60,11 @@ def pick(units, raw):
 
 def get_center_for_user(request, center_pk, need=VIEW):
     """The one access helper for a staff center page."""
-    return scope_for(request.user).get_object_or_404(
-        Center.objects.select_related("owner"), via="owner", need=need, pk=center_pk
-    )
+    return scope_for(request.user).get_object_or_404(Center.objects.select_related("owner"), need=need, pk=center_pk)
 
 
 def scoped_centers(request):
-    return scope_for(request.user).filter(Center.objects.all(), via="owner")
+    return Center.objects.visible_to(request.user)
 
 
 def formset_page(request, center_pk, formset_class, prefix, title, template="centers/centers/staff_formset.html"):

@@ -1,8 +1,9 @@
 """The Django admin, scoped through the same helper as the staff pages.
 
 Every ModelAdmin of the portal derives from ScopedAdmin: its change list, its foreign-key
-choices, its change/delete URLs and its saves all go through grids.scope. ReadOnlyAdmin is the
-same for audit records, which are never changed by hand.
+choices, its change/delete URLs and its saves all go through grids.scope, which reads the
+model's own `scope_via` declaration (an admin never names a path of its own). ReadOnlyAdmin is
+the same for audit records, which are never changed by hand.
 """
 
 from django.contrib import admin
@@ -15,15 +16,14 @@ from ..scope import EDIT, VIEW, scope_for, unit_of
 
 
 class ScopedAdmin(admin.ModelAdmin):
-    scope_via = "unit"  # lookup from the model to its owning Unit
     edit_need = EDIT  # role needed to add, change or delete
 
     def scope_unit(self, obj):
         """The unit that must be in scope for obj to be saved where it now points."""
-        return unit_of(obj, self.scope_via)
+        return unit_of(obj)
 
     def get_queryset(self, request):
-        return scope_for(request.user).filter(super().get_queryset(request), self.scope_via, VIEW)
+        return scope_for(request.user).filter(super().get_queryset(request), VIEW)
 
     def get_object(self, request, object_id, from_field=None):
         # Outside the scope is "no such record": 404, not the admin's redirect with a message.
@@ -37,7 +37,7 @@ class ScopedAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         scope = scope_for(request.user)
-        return scope.allows(unit_of(obj, self.scope_via), VIEW) if obj is not None else scope.can(VIEW)
+        return scope.allows(unit_of(obj), VIEW) if obj is not None else scope.can(VIEW)
 
     def has_add_permission(self, request):
         return scope_for(request.user).can(self.edit_need)
@@ -46,7 +46,7 @@ class ScopedAdmin(admin.ModelAdmin):
         scope = scope_for(request.user)
         if obj is None:
             return scope.can(self.edit_need)
-        return scope.allows(unit_of(obj, self.scope_via), self.edit_need)
+        return scope.allows(unit_of(obj), self.edit_need)
 
     def has_delete_permission(self, request, obj=None):
         return self.has_change_permission(request, obj)
@@ -56,11 +56,14 @@ class ScopedAdmin(admin.ModelAdmin):
         scope = scope_for(request.user)
         if related is Unit:
             kwargs["queryset"] = scope.units(self.edit_need)
-        else:
-            related_admin = self.admin_site._registry.get(related)
-            if isinstance(related_admin, ScopedAdmin):
-                kwargs["queryset"] = scope.filter(related._default_manager.all(), related_admin.scope_via, EDIT)
+        elif _is_scoped(related):
+            kwargs["queryset"] = scope.filter(related._default_manager.all(), EDIT)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if _is_scoped(db_field.related_model):
+            kwargs["queryset"] = scope_for(request.user).filter(db_field.related_model._default_manager.all(), EDIT)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         # A record may only be placed where the user may edit; the change view already
@@ -70,8 +73,13 @@ class ScopedAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
     def delete_queryset(self, request, queryset):
-        queryset = scope_for(request.user).filter(queryset, self.scope_via, self.edit_need)
+        queryset = scope_for(request.user).filter(queryset, self.edit_need)
         super().delete_queryset(request, queryset)
+
+
+def _is_scoped(model):
+    """Whether choices of `model` are narrowed to the scope: it declares its path to the tree."""
+    return getattr(model, "scope_via", None) is not None
 
 
 class ReadOnlyAdmin(ScopedAdmin):

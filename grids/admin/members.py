@@ -9,7 +9,7 @@ from portal.core.personal import ID_PATTERN, normalize_id_card
 
 from ..forms.members import MemberForm
 from ..models import Member, MemberMove, PersonalDataReveal, RefusedRegistration
-from ..scope import MANAGE, scope_for
+from ..scope import MANAGE, scope_for, unit_of
 from .base import ReadOnlyAdmin, ScopedAdmin
 
 
@@ -32,7 +32,6 @@ class MemberAdmin(ScopedAdmin):
 
 @admin.register(MemberMove)
 class MemberMoveAdmin(ReadOnlyAdmin):
-    scope_via = "member__unit"
     list_display = ["member", "from_unit", "to_unit", "moved_on", "moved_by"]
     search_fields = ["member__name"]
     list_select_related = ["member", "from_unit", "to_unit", "moved_by"]
@@ -40,7 +39,6 @@ class MemberMoveAdmin(ReadOnlyAdmin):
 
 @admin.register(PersonalDataReveal)
 class PersonalDataRevealAdmin(ReadOnlyAdmin):
-    scope_via = "member__unit"
     list_display = ["at", "user", "member", "kind"]
     list_filter = ["kind"]
     search_fields = ["member__name", "user__username"]
@@ -48,14 +46,14 @@ class PersonalDataRevealAdmin(ReadOnlyAdmin):
 
     # The audit trail is for administrators (管理员) of the members' units only.
     def get_queryset(self, request):
-        return scope_for(request.user).filter(admin.ModelAdmin.get_queryset(self, request), self.scope_via, MANAGE)
+        return scope_for(request.user).filter(admin.ModelAdmin.get_queryset(self, request), MANAGE)
 
     def has_module_permission(self, request):
         return scope_for(request.user).can(MANAGE)
 
     def has_view_permission(self, request, obj=None):
         scope = scope_for(request.user)
-        return scope.allows(obj.member.unit, MANAGE) if obj is not None else scope.can(MANAGE)
+        return scope.allows(unit_of(obj), MANAGE) if obj is not None else scope.can(MANAGE)
 
 
 @admin.register(RefusedRegistration)
@@ -63,7 +61,6 @@ class RefusedRegistrationAdmin(PersonalDataRevealAdmin):
     """ID-card numbers held elsewhere that someone tried to register, for the 管理员 of the unit
     they tried (and superusers): masked number and its fingerprint, never the member it matched."""
 
-    scope_via = "unit"
     list_display = ["at", "user", "kind", "unit", "id_card_masked"]
     list_filter = ["kind"]
     search_fields = ["user__username"]

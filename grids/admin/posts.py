@@ -31,7 +31,6 @@ class PostClaimAdminForm(forms.ModelForm):
 
 @admin.register(PostClaim)
 class PostClaimAdmin(ScopedAdmin):
-    scope_via = "post__unit"
     form = PostClaimAdminForm
     list_display = ["member", "post", "claimed_on"]
     search_fields = ["member__name", "post__name"]
@@ -61,7 +60,6 @@ class ReportAdminForm(forms.ModelForm):
 
 @admin.register(Report)
 class ReportAdmin(ScopedAdmin):
-    scope_via = "building"
     form = ReportAdminForm
     list_display = ["member", "building", "reported_on"]
     search_fields = ["member__name", "building__name"]

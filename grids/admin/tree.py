@@ -18,7 +18,6 @@ class UnitChangeList(ChangeList):
 
 @admin.register(Unit)
 class UnitAdmin(ScopedAdmin):
-    scope_via = ""
     list_display = ["name", "level", "org_name", "code", "path_display"]
     list_filter = ["level", "org_kind"]
     search_fields = ["name", "org_name", "code"]

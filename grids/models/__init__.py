@@ -17,6 +17,7 @@ from .members import (
     RevealKind,
 )
 from .posts import PostClaim, PostKind, Report, ServicePost
+from .scoped import ScopedQuerySet
 from .tree import Level, OrgKind, Unit, UnitQuerySet
 
 __all__ = [
@@ -42,6 +43,7 @@ __all__ = [
     "Report",
     "RevealKind",
     "Role",
+    "ScopedQuerySet",
     "ServicePost",
     "Unit",
     "UnitQuerySet",

@@ -14,6 +14,7 @@ from django.utils.translation import pgettext_lazy
 
 from portal.core.personal_fields import MOBILE, PersonalNumber
 
+from .scoped import ScopedQuerySet
 from .tree import Unit
 
 
@@ -26,11 +27,15 @@ class Role(models.TextChoices):
 class Assignment(models.Model):
     """A staff user's role over one unit's subtree."""
 
+    scope_via = "unit"
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="assignments"
     )
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="assignments")
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.STAFF)
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("staff assignment")

@@ -17,6 +17,7 @@ from django.utils.translation import pgettext_lazy
 
 from portal.core.personal_fields import ID_CARD, MOBILE, PersonalNumber
 
+from .scoped import ScopedQuerySet
 from .tree import Unit
 
 
@@ -72,7 +73,7 @@ def _years_before(day, years):
         return day.replace(year=day.year - years, day=28)
 
 
-class MemberQuerySet(models.QuerySet):
+class MemberQuerySet(ScopedQuerySet):
     def under(self, unit):
         return self.filter(unit__path__startswith=unit.path)
 
@@ -100,6 +101,8 @@ class Member(models.Model):
     """A Party member. `unit` is where the member is managed in this portal: the grid branch or
     building group holding the organisational relation, or, for an in-service member whose
     relation is outside the district (`outside_org` set), the building group they live in."""
+
+    scope_via = "unit"
 
     name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
@@ -209,6 +212,9 @@ class Member(models.Model):
 class MemberMove(models.Model):
     """Membership history: a member moved from one unit (or outside organisation) to another."""
 
+    # Where the member is managed now: the history moves with the member.
+    scope_via = "member__unit"
+
     member = models.ForeignKey(Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="moves")
     from_unit = models.ForeignKey(
         Unit,
@@ -230,6 +236,8 @@ class MemberMove(models.Model):
     note = models.CharField(_("note"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("membership move")
         verbose_name_plural = _("membership history")
@@ -247,12 +255,16 @@ class RevealKind(models.TextChoices):
 class PersonalDataReveal(models.Model):
     """Audit trail: who saw a member's full ID-card and mobile numbers, when, and how."""
 
+    scope_via = "member__unit"
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="+"
     )
     member = models.ForeignKey(Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="reveals")
     kind = models.CharField(_("how"), max_length=10, choices=RevealKind.choices)
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("personal-data reveal")
@@ -276,6 +288,8 @@ class RefusedRegistration(models.Model):
     masked like every stored number), so probing the registry for who is a Party member leaves
     a trace. It names no member: that would tell whoever reads the log what the page did not."""
 
+    scope_via = "unit"
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="+"
     )
@@ -290,6 +304,8 @@ class RefusedRegistration(models.Model):
         related_name="+",
     )
     id_card = PersonalNumber(ID_CARD, _("ID-card number"), db_index=True)
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("refused registration")

@@ -10,10 +10,11 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from .members import Member
+from .scoped import ScopedQuerySet
 from .tree import Level, Unit
 
 
-class ReportQuerySet(models.QuerySet):
+class ReportQuerySet(ScopedQuerySet):
     def under(self, unit):
         return self.filter(building__path__startswith=unit.path)
 
@@ -34,6 +35,9 @@ class ReportQuerySet(models.QuerySet):
 
 class Report(models.Model):
     """在职党员进社区报到: an in-service member reports to the building group where they live."""
+
+    # The building group reported to sees the report, wherever the member is managed.
+    scope_via = "building"
 
     member = models.OneToOneField(Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="report")
     building = models.ForeignKey(
@@ -64,13 +68,15 @@ class PostKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class ServicePostQuerySet(models.QuerySet):
+class ServicePostQuerySet(ScopedQuerySet):
     def with_claimed(self):
         return self.annotate(n_claimed=Count("claims"))
 
 
 class ServicePost(models.Model):
     """服务岗位 offered by a building group or community, with a number of places."""
+
+    scope_via = "unit"
 
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="service_posts")
     kind = models.CharField(_("kind"), max_length=30, choices=PostKind.choices)
@@ -110,6 +116,9 @@ class ServicePost(models.Model):
 class PostClaim(models.Model):
     """A member claims (认领) a place on a service post."""
 
+    # The post's unit, which offers the place, whoever claims it.
+    scope_via = "post__unit"
+
     post = models.ForeignKey(
         ServicePost, verbose_name=_("service post"), on_delete=models.CASCADE, related_name="claims"
     )
@@ -118,6 +127,8 @@ class PostClaim(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.SET_NULL, null=True, related_name="+"
     )
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("post claim")

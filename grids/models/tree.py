@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.db.models.functions import Concat, Length, Substr
 from django.utils.translation import gettext_lazy as _
 
+from .scoped import ScopedQuerySet
+
 
 class Level(models.IntegerChoices):
     DISTRICT = 1, _("District")
@@ -32,7 +34,7 @@ class OrgKind(models.TextChoices):
     BUILDING_GROUP = "building_group", _("Building Party group")
 
 
-class UnitQuerySet(models.QuerySet):
+class UnitQuerySet(ScopedQuerySet):
     def under(self, unit, include_self=True):
         qs = self.filter(path__startswith=unit.path)
         return qs if include_self else qs.exclude(pk=unit.pk)
@@ -49,6 +51,8 @@ class UnitQuerySet(models.QuerySet):
 
 
 class Unit(models.Model):
+    scope_via = ""  # a unit is its own place in the tree
+
     level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
     name = models.CharField(_("name"), max_length=100)
     org_name = models.CharField(

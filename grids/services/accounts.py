@@ -45,7 +45,7 @@ def accounts_in(scope, need=MANAGE):
     if not scope.paths(need):
         return User.objects.none()
     assignments = Assignment.objects.filter(user=OuterRef("pk"))
-    outside = assignments.exclude(scope.q("unit", need))
+    outside = assignments.exclude(scope.q(Assignment, need))
     accounts = (
         User.objects.filter(is_superuser=False)
         .filter(Exists(assignments))

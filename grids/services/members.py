@@ -113,7 +113,7 @@ def holders(digests, *, user):
     """For the import: (fingerprint, created_at, visible to the user) of every member holding
     one of these ID-card fingerprints."""
     found = Member.objects.filter(id_card_hash__in=list(digests))
-    visible = set(scope_for(user).filter(found, "unit", VIEW).values_list("pk", flat=True))
+    visible = set(scope_for(user).filter(found, VIEW).values_list("pk", flat=True))
     return [(digest, at, pk in visible) for pk, digest, at in found.values_list("pk", "id_card_hash", "created_at")]
 
 

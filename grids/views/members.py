@@ -54,7 +54,7 @@ def member_list(request):
     if not scope:
         raise PermissionDenied(_("You are not assigned to any unit."))
     form = _filter_form(scope, request.GET)
-    members = form.filter(scope.filter(Member.objects.all(), "unit", VIEW)).for_list()
+    members = form.filter(Member.objects.visible_to(request.user)).for_list()
     page = Paginator(members, PAGE_SIZE).get_page(request.GET.get("page"))
     attach_full_names([member.unit for member in page.object_list])
     chosen = form.cleaned_data.get("unit") if form.is_valid() else None
@@ -91,7 +91,7 @@ def _detail_context(scope, member):
 @login_required
 def member_detail(request, member_pk):
     scope = scope_for(request.user)
-    member = scope.get_object_or_404(Member.objects.select_related("unit"), "unit", VIEW, pk=member_pk)
+    member = scope.get_object_or_404(Member.objects.select_related("unit"), pk=member_pk)
     return render(request, "grids/members/detail.html", _detail_context(scope, member))
 
 
@@ -104,7 +104,7 @@ def member_reveal(request, member_pk):
     cache), recorded. A GET just goes back to the masked page."""
     scope = scope_for(request.user)
     if request.method != "POST":
-        member = scope.get_object_or_404(Member.objects.all(), "unit", VIEW, pk=member_pk)
+        member = scope.get_object_or_404(Member.objects.all(), pk=member_pk)
         context = {
             "title": _("Show the full numbers of %(name)s?") % {"name": member.name},
             "text": _("Only administrators may see them, and each time is recorded: who, when and which member."),
@@ -113,7 +113,7 @@ def member_reveal(request, member_pk):
             "back": reverse("member_detail", args=[member.pk]),
         }
         return render(request, "grids/members/confirm.html", context)
-    member = scope.get_object_or_404(Member.objects.select_related("unit"), "unit", MANAGE, pk=member_pk)
+    member = scope.get_object_or_404(Member.objects.select_related("unit"), need=MANAGE, pk=member_pk)
     context = _detail_context(scope, member)
     id_card, mobile = member_services.reveal(user=request.user, members=[member], kind=RevealKind.PAGE)[member.pk]
     context["revealed"] = {"id_card": id_card, "mobile": mobile}
@@ -139,7 +139,7 @@ def member_create(request):
 @login_required
 def member_edit(request, member_pk):
     scope = scope_for(request.user)
-    member = scope.get_object_or_404(Member.objects.select_related("unit"), "unit", EDIT, pk=member_pk)
+    member = scope.get_object_or_404(Member.objects.select_related("unit"), need=EDIT, pk=member_pk)
     # The unit is changed by a move (which keeps the history), not here.
     form = MemberForm(
         request.POST or None, instance=member, unit_choices=Unit.objects.filter(pk=member.unit_id), user=request.user
@@ -159,7 +159,7 @@ def member_edit(request, member_pk):
 @login_required
 def member_move(request, member_pk):
     scope = scope_for(request.user)
-    member = scope.get_object_or_404(Member.objects.select_related("unit"), "unit", EDIT, pk=member_pk)
+    member = scope.get_object_or_404(Member.objects.select_related("unit"), need=EDIT, pk=member_pk)
     form = MoveForm(request.POST or None, unit_choices=_member_units(scope))
     if request.method == "POST" and form.is_valid():
         scope.check(form.cleaned_data["to_unit"], EDIT)
@@ -188,10 +188,11 @@ def member_export(request, unit_pk):
     管理员 who asks (POST), each member's reveal recorded."""
     scope = scope_for(request.user)
     full = request.method == "POST"
-    unit = scope.get_object_or_404(Unit.objects.all(), "", MANAGE if full else VIEW, pk=unit_pk)
+    need = MANAGE if full else VIEW
+    unit = scope.get_object_or_404(Unit.objects.all(), need=need, pk=unit_pk)
     params = request.POST if full else request.GET
     form = _filter_form(scope, params)
-    members = form.filter(scope.filter(Member.objects.under(unit), "unit", MANAGE if full else VIEW))
+    members = form.filter(Member.objects.under(unit).visible_to(request.user, need))
     content = export_workbook(members, user=request.user, full=full)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return xlsx_response(f"members-{unit.pk}-{stamp}{'-full' if full else ''}.xlsx", content)
@@ -220,7 +221,7 @@ def member_import(request):
 def member_import_template(request, unit_pk):
     """The import template, with the paths of the units under `unit` one may import into."""
     scope = scope_for(request.user)
-    unit = scope.get_object_or_404(Unit.objects.all(), "", VIEW, pk=unit_pk)
+    unit = scope.get_object_or_404(Unit.objects.all(), pk=unit_pk)
     units = attach_full_names(
         _member_units(scope).filter(path__startswith=unit.path).only("pk", "name", "code", "path", "level")
     )

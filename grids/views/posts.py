@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from portal.core.forms import add_service_errors
 
 from ..forms.posts import POST_LEVELS, ClaimForm, ReportForm, ServicePostForm
-from ..models import Category, Level, Member, PostClaim, Report, ServicePost, Unit
+from ..models import Category, Level, Member, PostClaim, Report, ServicePost
 from ..scope import EDIT, VIEW, scope_for
 from ..services import posts as post_services
 from ..services.tree import attach_full_names
@@ -27,7 +27,7 @@ from .members import PAGE_SIZE, default_root
 def member_report(request, member_pk):
     """在职党员进社区报到: record the building group the member reports to."""
     scope = scope_for(request.user)
-    member = scope.get_object_or_404(Member.objects.select_related("unit"), "unit", EDIT, pk=member_pk)
+    member = scope.get_object_or_404(Member.objects.select_related("unit"), need=EDIT, pk=member_pk)
     buildings = scope.units(EDIT).filter(level=Level.BUILDING).order_by("path")
     form = ReportForm(request.POST or None, building_choices=buildings)
     if request.method == "POST" and form.is_valid():
@@ -48,15 +48,13 @@ def member_report(request, member_pk):
 
 
 def _open_posts(scope):
-    return scope.filter(ServicePost.objects.with_claimed().select_related("unit"), "unit", EDIT).order_by(
-        "unit__path", "name"
-    )
+    return scope.filter(ServicePost.objects.with_claimed().select_related("unit"), EDIT).order_by("unit__path", "name")
 
 
 @login_required
 def member_claim(request, member_pk):
     scope = scope_for(request.user)
-    member = scope.get_object_or_404(Member.objects.select_related("unit"), "unit", EDIT, pk=member_pk)
+    member = scope.get_object_or_404(Member.objects.select_related("unit"), need=EDIT, pk=member_pk)
     form = ClaimForm(request.POST or None, post_choices=_open_posts(scope))
     if request.method == "POST" and form.is_valid():
         try:
@@ -85,13 +83,13 @@ def reporting(request):
     unit = None
     ref = request.GET.get("unit", "")
     if ref.isdigit():
-        unit = scope.filter(Unit.objects.all(), "", VIEW).filter(pk=int(ref)).first()
+        unit = scope.units(VIEW).filter(pk=int(ref)).first()
     unit = unit or default_root(scope)
     attach_full_names([unit])
     children = list(unit.children.order_by("name")) if unit.level < Level.BUILDING else []
-    reports = scope.filter(Report.objects.under(unit), "building", VIEW)
+    reports = Report.objects.under(unit).visible_to(request.user)
     counts = reports.counts_by(unit.level + 1) if children else {}
-    in_service = scope.filter(Member.objects.under(unit), "unit", VIEW).filter(category=Category.IN_SERVICE)
+    in_service = Member.objects.under(unit).visible_to(request.user).filter(category=Category.IN_SERVICE)
     context = {
         "unit": unit,
         "rows": [(child, counts.get(child.pk, 0)) for child in children],
@@ -108,8 +106,11 @@ def post_list(request):
     scope = scope_for(request.user)
     if not scope:
         raise PermissionDenied(_("You are not assigned to any unit."))
-    posts = scope.filter(ServicePost.objects.with_claimed().select_related("unit"), "unit", VIEW).order_by(
-        "unit__path", "name"
+    posts = (
+        ServicePost.objects.visible_to(request.user)
+        .with_claimed()
+        .select_related("unit")
+        .order_by("unit__path", "name")
     )
     page = Paginator(posts, PAGE_SIZE).get_page(request.GET.get("page"))
     attach_full_names([post.unit for post in page.object_list])
@@ -135,7 +136,7 @@ def post_create(request):
 @login_required
 def post_detail(request, post_pk):
     scope = scope_for(request.user)
-    post = scope.get_object_or_404(ServicePost.objects.select_related("unit"), "unit", VIEW, pk=post_pk)
+    post = scope.get_object_or_404(ServicePost.objects.select_related("unit"), pk=post_pk)
     attach_full_names([post.unit])
     claims = list(post.claims.select_related("member"))
     context = {
@@ -152,9 +153,7 @@ def post_detail(request, post_pk):
 def claim_release(request, claim_pk):
     scope = scope_for(request.user)
     if request.method != "POST":
-        claim = scope.get_object_or_404(
-            PostClaim.objects.select_related("post", "post__unit", "member"), "post__unit", VIEW, pk=claim_pk
-        )
+        claim = scope.get_object_or_404(PostClaim.objects.select_related("post", "post__unit", "member"), pk=claim_pk)
         context = {
             "title": _("Free the place of %(name)s on %(post)s?")
             % {"name": claim.member.name, "post": claim.post.name},
@@ -164,9 +163,7 @@ def claim_release(request, claim_pk):
             "back": reverse("post_detail", args=[claim.post_id]),
         }
         return render(request, "grids/members/confirm.html", context)
-    claim = scope.get_object_or_404(
-        PostClaim.objects.select_related("post", "post__unit"), "post__unit", EDIT, pk=claim_pk
-    )
+    claim = scope.get_object_or_404(PostClaim.objects.select_related("post", "post__unit"), need=EDIT, pk=claim_pk)
     post_services.release_claim(claim=claim)
     messages.success(request, _("The place is free again."))
     return redirect("post_detail", post_pk=claim.post_id)

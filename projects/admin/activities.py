@@ -17,7 +17,6 @@ class ActivityAdminForm(KeepLinkedForm):
 
 @admin.register(Activity)
 class ActivityAdmin(ScopedAdmin):
-    scope_via = "project__unit"
     form = ActivityAdminForm
     list_display = ["title", "project", "center", "starts_at", "capacity", "signup_deadline"]
     list_select_related = ["project", "center"]
@@ -27,7 +26,6 @@ class ActivityAdmin(ScopedAdmin):
 
 @admin.register(Signup)
 class SignupAdmin(ScopedAdmin):
-    scope_via = "activity__project__unit"
     list_display = ["name", masked_mobile, "activity", "created_at", "cancelled_at"]
     list_select_related = ["activity"]
     fields = ["activity", "name", "mobile_masked", "volunteer", "created_at", "cancelled_at"]
@@ -60,7 +58,6 @@ class ServiceRecordAdminForm(forms.ModelForm):
 
 @admin.register(ServiceRecord)
 class ServiceRecordAdmin(ScopedAdmin):
-    scope_via = "activity__project__unit"
     form = ServiceRecordAdminForm
     list_display = ["volunteer", "activity", "hours", "recorded_by", "recorded_at"]
     list_select_related = ["volunteer", "activity", "recorded_by"]

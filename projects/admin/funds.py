@@ -36,7 +36,6 @@ class FundLineAdminForm(forms.ModelForm):
 @admin.register(FundLine)
 class FundLineAdmin(ScopedAdmin):
     form = FundLineAdminForm
-    scope_via = "unit"
     edit_need = MANAGE  # budgets are set by 管理员
     list_display = ["year", "unit", "category", "amount_yuan", "left"]
     list_filter = ["year", "category"]
@@ -67,7 +66,6 @@ class FundLineAdmin(ScopedAdmin):
 
 @admin.register(ProjectCap)
 class ProjectCapAdmin(ScopedAdmin):
-    scope_via = "district"
     edit_need = MANAGE
     list_display = ["year", "district", "category", "max_yuan"]
     list_filter = ["year", "category"]
@@ -83,7 +81,6 @@ class ExpenditureAdmin(ReadOnlyAdmin):
     too (ReadOnlyAdmin answers False whoever asks). A mistake is corrected by a reversing entry
     on the staff spending page, which keeps both."""
 
-    scope_via = "project__community"
     list_display = ["date", "project", "payee", "amount_yuan", "reverses", "recorded_by", "recorded_at"]
     list_select_related = ["project", "reverses", "recorded_by"]
     list_filter = ["date"]

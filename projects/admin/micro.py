@@ -68,7 +68,6 @@ class SocialInvestmentInline(ReadOnlyInline):
 
 @admin.register(MicroProject)
 class MicroProjectAdmin(ScopedAdmin):
-    scope_via = "community"
     list_display = ["title", "community", "category", "status", "approved_yuan", "proposed_at"]
     list_filter = ["status", "category", "budget_year"]
     search_fields = ["title", "tracking_code"]

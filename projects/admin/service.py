@@ -25,7 +25,6 @@ class StarRatingInline(admin.TabularInline):
 
 @admin.register(ServiceProject)
 class ServiceProjectAdmin(ScopedAdmin):
-    scope_via = "unit"
     form = ServiceProjectAdminForm
     list_display = ["title", "unit", "center", "category", "status", "star_rating", "beneficiary_visits"]
     list_filter = ["category", "status", "star_rating"]
@@ -34,7 +33,7 @@ class ServiceProjectAdmin(ScopedAdmin):
     autocomplete_fields = ["unit"]
     readonly_fields = ["star_rating", "cover"]
     # `center` is a plain select: ScopedAdmin.formfield_for_foreignkey limits it to the centers
-    # the user may edit (CenterAdmin is scoped via "owner").
+    # the user may edit (Center declares scope_via = "owner").
     fields = [
         "unit",
         "center",
@@ -51,7 +50,6 @@ class ServiceProjectAdmin(ScopedAdmin):
 
 @admin.register(StarRating)
 class StarRatingAdmin(ScopedAdmin):
-    scope_via = "project__unit"
     list_display = ["project", "stars", "rated_by", "rated_at"]
     list_select_related = ["project", "rated_by"]
     readonly_fields = ["project", "stars", "reason", "rated_by", "rated_at"]
@@ -65,7 +63,6 @@ class StarRatingAdmin(ScopedAdmin):
 
 @admin.register(VolunteerTeam)
 class VolunteerTeamAdmin(ScopedAdmin):
-    scope_via = "unit"
     list_display = ["name", "unit", "speciality", "leader"]
     search_fields = ["name"]
     list_select_related = ["unit", "leader"]

@@ -5,10 +5,8 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from grids.admin.base import ScopedAdmin
-from grids.scope import EDIT, scope_for
 
 from ..forms.volunteers import VolunteerMobileMixin
-from ..models.service import VolunteerTeam
 from ..models.volunteers import Certificate, Volunteer
 from .common import KeepLinkedForm, masked_mobile
 
@@ -29,22 +27,15 @@ class VolunteerAdminForm(VolunteerMobileMixin, KeepLinkedForm):
 
 @admin.register(Volunteer)
 class VolunteerAdmin(ScopedAdmin):
-    scope_via = "unit"
     form = VolunteerAdminForm
     list_display = ["name", masked_mobile, "unit", "member", "registered_on"]
     search_fields = ["name"]
     list_select_related = ["unit", "member"]
     autocomplete_fields = ["unit"]
 
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if db_field.name == "teams":
-            kwargs["queryset"] = scope_for(request.user).filter(VolunteerTeam.objects.all(), "unit", EDIT)
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
-
 
 @admin.register(Certificate)
 class CertificateAdmin(ScopedAdmin):
-    scope_via = "unit"
     list_display = ["code", "volunteer", "unit", "period_start", "period_end", "hours", "issued_at"]
     list_select_related = ["volunteer", "unit"]
     search_fields = ["code"]

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from grids.models import ScopedQuerySet
 from portal.core.personal_fields import MOBILE, PersonalNumber
 
 from .common import ZERO_HOURS, center_has_public_page, count_rows
@@ -23,7 +24,7 @@ from .volunteers import Volunteer
 __all__ = ["Activity", "ServiceRecord", "Signup"]
 
 
-class ActivityQuerySet(models.QuerySet):
+class ActivityQuerySet(ScopedQuerySet):
     def upcoming(self, now=None):
         return self.filter(starts_at__gte=now or timezone.now())
 
@@ -39,6 +40,8 @@ class ActivityQuerySet(models.QuerySet):
 
 
 class Activity(models.Model):
+    scope_via = "project__unit"
+
     project = models.ForeignKey(
         ServiceProject, verbose_name=_("project"), on_delete=models.CASCADE, related_name="activities"
     )
@@ -165,7 +168,7 @@ class Activity(models.Model):
         return (now or timezone.now()) <= self.signup_deadline
 
 
-class SignupQuerySet(models.QuerySet):
+class SignupQuerySet(ScopedQuerySet):
     def active(self):
         return self.filter(cancelled_at__isnull=True)
 
@@ -176,6 +179,8 @@ def hash_token(token):
 
 class Signup(models.Model):
     """A resident's sign-up from the public page: no account, a name and a mobile."""
+
+    scope_via = "activity__project__unit"
 
     activity = models.ForeignKey(Activity, verbose_name=_("activity"), on_delete=models.CASCADE, related_name="signups")
     name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
@@ -219,7 +224,7 @@ class Signup(models.Model):
         return self.mobile_masked
 
 
-class ServiceRecordQuerySet(models.QuerySet):
+class ServiceRecordQuerySet(ScopedQuerySet):
     def in_period(self, start=None, end=None):
         """Records of activities starting on a day in [start, end] (Asia/Shanghai dates)."""
         qs = self
@@ -235,6 +240,8 @@ class ServiceRecordQuerySet(models.QuerySet):
 
 class ServiceRecord(models.Model):
     """Attendance and hours of one volunteer at one activity, entered by staff afterwards."""
+
+    scope_via = "activity__project__unit"
 
     activity = models.ForeignKey(
         Activity, verbose_name=_("activity"), on_delete=models.CASCADE, related_name="service_records"

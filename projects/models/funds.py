@@ -15,7 +15,7 @@ from django.db import models
 from django.db.models import DecimalField, F, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
-from grids.models import Level, Unit
+from grids.models import Level, ScopedQuerySet, Unit
 from portal.core.money import MONEY, ZERO, MoneySum, coalesce_money, format_yuan, money_field
 
 from .micro import MicroCategory, MicroProject
@@ -32,7 +32,7 @@ class FundCategory(models.TextChoices):
     MICRO = "micro", _("Livelihood micro-projects fund")
 
 
-class FundLineQuerySet(models.QuerySet):
+class FundLineQuerySet(ScopedQuerySet):
     def with_left(self):
         """Annotate `reserved` (held by projects) and `left`, both computed by the database."""
         held = (
@@ -57,6 +57,8 @@ class FundLineQuerySet(models.QuerySet):
 
 
 class FundLine(models.Model):
+    scope_via = "unit"
+
     category = models.CharField(_("fund category"), max_length=32, choices=FundCategory.choices)
     unit = models.ForeignKey(
         Unit,
@@ -101,6 +103,9 @@ class FundLine(models.Model):
 class ProjectCap(models.Model):
     """The most one project of a category may be approved for, per district and year (Futian 2016: 服务类 ≤ 20万, 工程类 ≤ 40万)."""
 
+    # Set by a district: inside the scope of its district's staff only.
+    scope_via = "district"
+
     district = models.ForeignKey(
         Unit,
         verbose_name=_("district"),
@@ -111,6 +116,8 @@ class ProjectCap(models.Model):
     year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
     category = models.CharField(_("project category"), max_length=16, choices=MicroCategory.choices)
     max_amount = money_field(_("maximum per project (yuan)"), validators=[MinValueValidator(Decimal("0.01"))])
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("per-project cap")
@@ -160,6 +167,8 @@ class Expenditure(models.Model):
     reversing entry (冲正) with the opposite amount, which names the original and a reason, so
     the public list keeps both and every total (database sums) comes out right."""
 
+    scope_via = "project__community"
+
     project = models.ForeignKey(
         MicroProject, verbose_name=_("micro-project"), on_delete=models.PROTECT, related_name="expenditures"
     )
@@ -185,6 +194,8 @@ class Expenditure(models.Model):
         related_name="reversal",
     )
     reversal_reason = models.TextField(_("reason for the reversal"), blank=True)
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("expenditure")
@@ -222,6 +233,8 @@ class Expenditure(models.Model):
 class SocialInvestment(models.Model):
     """社会投入: money from outside the public budget, kept apart from public spending."""
 
+    scope_via = "project__community"
+
     project = models.ForeignKey(
         MicroProject, verbose_name=_("micro-project"), on_delete=models.PROTECT, related_name="social_investments"
     )
@@ -232,6 +245,8 @@ class SocialInvestment(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("social investment")

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from grids.models import Unit
+from grids.models import ScopedQuerySet, Unit
 from portal.core.money import ZERO, MoneySum, coalesce_money, money_field
 from portal.core.personal_fields import MOBILE, PersonalNumber
 
@@ -48,7 +48,7 @@ class ProposerKind(models.TextChoices):
     ORGANISATION = "organisation", _("Organisation")
 
 
-class MicroProjectQuerySet(models.QuerySet):
+class MicroProjectQuerySet(ScopedQuerySet):
     def public(self):
         """公示: every project that reached 立项, whatever came after (public money was committed)."""
         return self.filter(approved_amount__isnull=False)
@@ -72,6 +72,8 @@ class MicroProjectQuerySet(models.QuerySet):
 
 
 class MicroProject(models.Model):
+    scope_via = "community"
+
     community = models.ForeignKey(
         Unit,
         verbose_name=_("community"),
@@ -224,6 +226,8 @@ class MicroProject(models.Model):
 class MicroTransition(models.Model):
     """One step of a project's lifecycle: who, when, from, to, note (an append-only log)."""
 
+    scope_via = "project__community"
+
     project = models.ForeignKey(
         MicroProject, verbose_name=_("micro-project"), on_delete=models.CASCADE, related_name="transitions"
     )
@@ -242,6 +246,8 @@ class MicroTransition(models.Model):
     at = models.DateTimeField(_("at"))
     note = models.TextField(_("note"), blank=True)
 
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("transition")
         verbose_name_plural = _("transitions")
@@ -252,6 +258,8 @@ class MicroTransition(models.Model):
 
 
 class Milestone(models.Model):
+    scope_via = "project__community"
+
     project = models.ForeignKey(
         MicroProject, verbose_name=_("micro-project"), on_delete=models.CASCADE, related_name="milestones"
     )
@@ -263,6 +271,8 @@ class Milestone(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("milestone")

@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from grids.models import ScopedQuerySet
+
 from .common import ZERO_HOURS, center_has_public_page, count_rows, sum_hours
 
 __all__ = ["ProjectCategory", "ProjectStatus", "ServiceProject", "StarRating", "VolunteerTeam"]
@@ -39,7 +41,7 @@ class ProjectStatus(models.TextChoices):
     ENDED = "ended", _("Ended")
 
 
-class ServiceProjectQuerySet(models.QuerySet):
+class ServiceProjectQuerySet(ScopedQuerySet):
     def public(self):
         """What residents see: everything but projects still in preparation."""
         return self.exclude(status=ProjectStatus.PLANNING)
@@ -60,6 +62,8 @@ class ServiceProjectQuerySet(models.QuerySet):
 
 
 class ServiceProject(models.Model):
+    scope_via = "unit"
+
     unit = models.ForeignKey(
         "grids.Unit", verbose_name=_("owning unit"), on_delete=models.PROTECT, related_name="service_projects"
     )
@@ -124,6 +128,8 @@ class ServiceProject(models.Model):
 class StarRating(models.Model):
     """One rating decision: who rated, when, why. The project's star_rating is the latest."""
 
+    scope_via = "project__unit"
+
     project = models.ForeignKey(
         ServiceProject, verbose_name=_("project"), on_delete=models.CASCADE, related_name="ratings"
     )
@@ -133,6 +139,8 @@ class StarRating(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("rated by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
     rated_at = models.DateTimeField(_("rated at"), default=timezone.now)
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("star rating")
@@ -150,7 +158,7 @@ class StarRating(models.Model):
         return f"{self.project} · {self.stars}★"
 
 
-class VolunteerTeamQuerySet(models.QuerySet):
+class VolunteerTeamQuerySet(ScopedQuerySet):
     def with_hours(self):
         from .activities import ServiceRecord  # activities.py imports this module
 
@@ -169,6 +177,8 @@ class VolunteerTeamQuerySet(models.QuerySet):
 
 
 class VolunteerTeam(models.Model):
+    scope_via = "unit"
+
     unit = models.ForeignKey(
         "grids.Unit", verbose_name=_("owning unit"), on_delete=models.PROTECT, related_name="volunteer_teams"
     )

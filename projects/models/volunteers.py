@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from grids.models import ScopedQuerySet
 from portal.core.personal_fields import MOBILE, PersonalNumber
 
 from .common import ZERO_HOURS, count_rows, sum_hours
@@ -17,7 +18,7 @@ from .service import VolunteerTeam
 __all__ = ["Certificate", "Volunteer"]
 
 
-class VolunteerQuerySet(models.QuerySet):
+class VolunteerQuerySet(ScopedQuerySet):
     def with_hours(self, start=None, end=None):
         """Annotate total_hours (and n_records), optionally for activities starting in [start, end]."""
         from .activities import ServiceRecord  # activities.py imports this module
@@ -40,6 +41,8 @@ class VolunteerQuerySet(models.QuerySet):
 
 
 class Volunteer(models.Model):
+    scope_via = "unit"
+
     # Registered by a unit (for scoping); a person is one volunteer portal-wide, found by mobile.
     unit = models.ForeignKey(
         "grids.Unit", verbose_name=_("registering unit"), on_delete=models.PROTECT, related_name="volunteers"
@@ -97,6 +100,9 @@ class Volunteer(models.Model):
 class Certificate(models.Model):
     """A volunteer-service certificate (志愿服务证明): a snapshot of hours over a period."""
 
+    # The issuing unit: a certificate stays with it if the volunteer moves.
+    scope_via = "unit"
+
     volunteer = models.ForeignKey(
         Volunteer, verbose_name=_("volunteer"), on_delete=models.PROTECT, related_name="certificates"
     )
@@ -112,6 +118,8 @@ class Certificate(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("issued by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
     issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("certificate")

@@ -7,15 +7,12 @@ from ..models.volunteers import Volunteer
 
 
 def volunteering_section(unit=None, **params):
-    def under(queryset, via):
-        return queryset.filter(**{f"{via}__path__startswith": unit.path}) if unit else queryset
-
-    hours = under(ServiceRecord.objects.all(), "activity__project__unit").total_hours()
+    hours = ServiceRecord.objects.within(unit).total_hours()
     return {
-        "projects": under(ServiceProject.objects.all(), "unit").count(),
-        "teams": under(VolunteerTeam.objects.all(), "unit").count(),
-        "volunteers": under(Volunteer.objects.all(), "unit").count(),
-        "activities": under(Activity.objects.all(), "project__unit").count(),
+        "projects": ServiceProject.objects.within(unit).count(),
+        "teams": VolunteerTeam.objects.within(unit).count(),
+        "volunteers": Volunteer.objects.within(unit).count(),
+        "activities": Activity.objects.within(unit).count(),
         # A string, so JSON readers keep the exact decimal (money-style rule, DESIGN.md).
         "hours": f"{hours:.2f}",
     }

@@ -84,8 +84,7 @@ def cancel(request, token):
 @require_safe
 @login_required
 def staff_activities(request):
-    scope = scope_for(request.user)
-    activities = scope.filter(Activity.objects.all(), "project__unit").select_related("project__unit", "center")
+    activities = Activity.objects.visible_to(request.user).select_related("project__unit", "center")
     activities = activities.with_signup_counts()
     when = request.GET.get("when", "upcoming")
     now = timezone.now()
@@ -101,7 +100,7 @@ def staff_activities(request):
 @login_required
 def staff_activity_new(request, project_pk):
     scope = scope_for(request.user)
-    project = scope.get_object_or_404(ServiceProject.objects.all(), "unit", need=EDIT, pk=project_pk)
+    project = scope.get_object_or_404(ServiceProject.objects.all(), need=EDIT, pk=project_pk)
     # A new activity is at the project's center unless staff choose another place.
     form = ActivityForm(
         request.POST or None,
@@ -121,7 +120,7 @@ def staff_activity_new(request, project_pk):
 def staff_activity(request, activity_pk):
     scope = scope_for(request.user)
     activity = scope.get_object_or_404(
-        Activity.objects.select_related("project__unit", "center").with_signup_counts(), "project__unit", pk=activity_pk
+        Activity.objects.select_related("project__unit", "center").with_signup_counts(), pk=activity_pk
     )
     signups = activity.signups.order_by("cancelled_at", "created_at", "pk")
     context = {
@@ -136,9 +135,7 @@ def staff_activity(request, activity_pk):
 @login_required
 def staff_activity_edit(request, activity_pk):
     scope = scope_for(request.user)
-    activity = scope.get_object_or_404(
-        Activity.objects.select_related("project"), "project__unit", need=EDIT, pk=activity_pk
-    )
+    activity = scope.get_object_or_404(Activity.objects.select_related("project__unit"), need=EDIT, pk=activity_pk)
     form = ActivityForm(request.POST or None, instance=activity, centers=editable_centers(scope, activity.center_id))
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -153,9 +150,7 @@ def staff_attendance(request, activity_pk):
     """Attendance and hours of every live sign-up, of volunteers who came without signing up,
     and one more such volunteer to add: one form, saved all or nothing by one service call."""
     scope = scope_for(request.user)
-    activity = scope.get_object_or_404(
-        Activity.objects.select_related("project__unit"), "project__unit", need=EDIT, pk=activity_pk
-    )
+    activity = scope.get_object_or_404(Activity.objects.select_related("project__unit"), need=EDIT, pk=activity_pk)
     data = request.POST or None
     signups = list(activity.signups.active().select_related("volunteer").order_by("created_at", "pk"))
     records = list(activity.service_records.select_related("volunteer__unit").order_by("volunteer__name", "pk"))
@@ -180,7 +175,7 @@ def staff_attendance(request, activity_pk):
     # A walk-in is chosen among the volunteers in scope who have no row yet (by volunteer or by
     # mobile: a resident may have signed up before registering as a volunteer).
     candidates = (
-        scope.filter(Volunteer.objects.all(), "unit", EDIT)
+        scope.filter(Volunteer.objects.all(), EDIT)
         .select_related("unit")
         .exclude(pk__in=signed_up | set(existing))
         .exclude(mobile_hash__in=[s.mobile_hash for s in signups])

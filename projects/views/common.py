@@ -21,7 +21,7 @@ def need_edit_somewhere(scope):
 def editable_centers(scope, current=None):
     """Centers a form may offer: those the user may edit (a center's unit is its `owner`), plus
     the one already linked, so a record linked by a wider scope can still be saved as it is."""
-    centers = scope.filter(Center.objects.all(), "owner", EDIT)
+    centers = scope.filter(Center.objects.all(), EDIT)
     if current is not None:
         centers = centers | Center.objects.filter(pk=current)
     return centers

@@ -75,7 +75,7 @@ def staff_spending(request, micro_pk):
 def staff_reverse(request, expenditure_pk):
     """冲正: a mistaken expenditure is corrected by a reversing entry with a reason, never edited."""
     qs = Expenditure.objects.select_related("project__community", "reverses")
-    expenditure = scope_for(request.user).get_object_or_404(qs, via="project__community", need=EDIT, pk=expenditure_pk)
+    expenditure = scope_for(request.user).get_object_or_404(qs, need=EDIT, pk=expenditure_pk)
     project = expenditure.project
     form = forms.ReversalForm(request.POST or None)
     status = 200
@@ -104,7 +104,7 @@ def _visible_lines(scope):
     above = set()
     for root in scope.roots(VIEW):
         above.update(root.ancestor_ids())
-    return qs.filter(scope.q("unit") | Q(unit_id__in=above))
+    return qs.filter(scope.q(FundLine) | Q(unit_id__in=above))
 
 
 @require_safe

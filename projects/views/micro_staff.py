@@ -2,7 +2,7 @@
 new proposal, a project's page with its workflow steps, and the funnel figures.
 
 Staff pages go through grids.scope: lists are filtered by it, records are fetched with
-scope.get_object_or_404.
+scope.get_object_or_404, both reading the models' scope_via.
 """
 
 from django.contrib import messages
@@ -35,8 +35,7 @@ STAFF_STATUSES = list(MicroStatus)
 
 
 def _staff_projects(request):
-    scope = scope_for(request.user)
-    qs = scope.filter(MicroProject.objects.for_listing(), via="community")
+    qs = MicroProject.objects.visible_to(request.user).for_listing()
     return filter_projects(request, qs.order_by("-proposed_at", "-pk"), [s.value for s in STAFF_STATUSES])
 
 
@@ -44,8 +43,7 @@ def _staff_projects(request):
 @login_required
 def staff_queue(request):
     """评议 queue: proposals waiting for the council, oldest first."""
-    scope = scope_for(request.user)
-    qs = scope.filter(MicroProject.objects.for_listing(), via="community")
+    qs = MicroProject.objects.visible_to(request.user).for_listing()
     qs = qs.filter(status__in=[MicroStatus.PROPOSED, MicroStatus.REVIEWING]).order_by("proposed_at", "pk")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "projects/micro/staff_queue.html", {"page": page})
@@ -203,7 +201,7 @@ def _detail(request, project, bound=None, status=200):
 
 def get_project(request, micro_pk, need=VIEW):
     qs = MicroProject.objects.select_related("community__parent", "fund_line__unit", "proposer_user")
-    return scope_for(request.user).get_object_or_404(qs, via="community", need=need, pk=micro_pk)
+    return scope_for(request.user).get_object_or_404(qs, need=need, pk=micro_pk)
 
 
 @require_safe
@@ -262,10 +260,9 @@ def _funnel_sheet(rows, by):
 @login_required
 def staff_funnel(request):
     """Funnel figures (proposed → approved → accepted) per street or community and year."""
-    scope = scope_for(request.user)
     by = "community" if request.GET.get("by") == "community" else "street"
     year = int_param(request.GET.get("year"))
-    projects = scope.filter(MicroProject.objects.all(), via="community")
+    projects = MicroProject.objects.visible_to(request.user)
     if year:
         projects = projects.proposed_in(year)
     rows = funnel_rows(projects, by=by)

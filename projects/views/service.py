@@ -66,7 +66,7 @@ def team_ranking(request):
 
 
 def _staff_projects(scope, need=VIEW):
-    return scope.filter(ServiceProject.objects.all(), "unit", need)
+    return scope.filter(ServiceProject.objects.all(), need)
 
 
 @require_safe
@@ -135,7 +135,7 @@ def _save_project(form, *, old_cover):
 @login_required
 def staff_project(request, project_pk):
     scope = scope_for(request.user)
-    project = scope.get_object_or_404(ServiceProject.objects.select_related("unit", "center"), "unit", pk=project_pk)
+    project = scope.get_object_or_404(ServiceProject.objects.select_related("unit", "center"), pk=project_pk)
     activities = project.activities.with_signup_counts().order_by("-starts_at", "pk")
     context = {
         "project": project,
@@ -150,7 +150,7 @@ def staff_project(request, project_pk):
 @login_required
 def staff_project_edit(request, project_pk):
     scope = scope_for(request.user)
-    project = scope.get_object_or_404(ServiceProject.objects.all(), "unit", need=EDIT, pk=project_pk)
+    project = scope.get_object_or_404(ServiceProject.objects.all(), need=EDIT, pk=project_pk)
     old_cover = project.cover.name
     units = scope.units(EDIT) | type(project.unit).objects.filter(pk=project.unit_id)
     centers = editable_centers(scope, project.center_id)
@@ -167,7 +167,7 @@ def staff_project_edit(request, project_pk):
 @login_required
 def staff_project_rate(request, project_pk):
     scope = scope_for(request.user)
-    project = scope.get_object_or_404(ServiceProject.objects.all(), "unit", need=EDIT, pk=project_pk)
+    project = scope.get_object_or_404(ServiceProject.objects.all(), need=EDIT, pk=project_pk)
     form = RatingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.rate_project(project=project, user=request.user, **form.cleaned_data)
@@ -181,7 +181,7 @@ def staff_project_rate(request, project_pk):
 @login_required
 def staff_teams(request):
     scope = scope_for(request.user)
-    teams = scope.filter(VolunteerTeam.objects.all(), "unit").select_related("unit", "leader").with_hours()
+    teams = VolunteerTeam.objects.visible_to(request.user).select_related("unit", "leader").with_hours()
     teams = teams.with_member_counts()
     page = Paginator(teams.order_by("unit__path", "name", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "projects/service/staff/teams.html", {"page": page, "can_edit": scope.can(EDIT)})
@@ -191,7 +191,7 @@ def _team_form(request, scope, team=None):
     units = scope.units(EDIT)
     if team is not None:
         units = units | type(team.unit).objects.filter(pk=team.unit_id)
-    volunteers = scope.filter(Volunteer.objects.all(), "unit", EDIT)
+    volunteers = scope.filter(Volunteer.objects.all(), EDIT)
     return TeamForm(request.POST or None, instance=team, units=units, volunteers=volunteers)
 
 
@@ -211,7 +211,7 @@ def staff_team_new(request):
 @login_required
 def staff_team_edit(request, team_pk):
     scope = scope_for(request.user)
-    team = scope.get_object_or_404(VolunteerTeam.objects.select_related("unit"), "unit", need=EDIT, pk=team_pk)
+    team = scope.get_object_or_404(VolunteerTeam.objects.select_related("unit"), need=EDIT, pk=team_pk)
     form = _team_form(request, scope, team)
     if request.method == "POST" and form.is_valid():
         scope.check(form.cleaned_data["unit"], EDIT)

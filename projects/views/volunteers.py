@@ -41,7 +41,7 @@ def verify(request):
 @login_required
 def staff_volunteers(request):
     scope = scope_for(request.user)
-    volunteers = scope.filter(Volunteer.objects.all(), "unit").select_related("unit").with_hours()
+    volunteers = Volunteer.objects.visible_to(request.user).select_related("unit").with_hours()
     volunteers = volunteers.prefetch_related("teams")
     query = request.GET.get("q", "").strip()
     if query:
@@ -60,13 +60,13 @@ def _volunteer_form(request, scope, volunteer=None):
     units = scope.units(EDIT)
     if volunteer is not None:
         units = units | type(volunteer.unit).objects.filter(pk=volunteer.unit_id)
-    teams = scope.filter(VolunteerTeam.objects.all(), "unit", EDIT)
+    teams = scope.filter(VolunteerTeam.objects.all(), EDIT)
     if volunteer is not None:
         # Teams outside the user's scope the volunteer already belongs to stay (and stay ticked).
         teams = teams | volunteer.teams.all()
     # Only Party members the user may edit; a member linked before and since moved out of the
     # scope stays a choice, so saving the volunteer keeps the link (removing it is allowed).
-    members = scope.filter(Member.objects.all(), "unit", EDIT)
+    members = scope.filter(Member.objects.all(), EDIT)
     if volunteer is not None and volunteer.member_id:
         members = members | Member.objects.filter(pk=volunteer.member_id)
     return VolunteerForm(request.POST or None, instance=volunteer, units=units, teams=teams.distinct(), members=members)
@@ -90,7 +90,7 @@ def staff_volunteer_new(request):
 def staff_volunteer(request, volunteer_pk):
     scope = scope_for(request.user)
     volunteer = scope.get_object_or_404(
-        Volunteer.objects.select_related("unit", "member__unit").with_hours(), "unit", pk=volunteer_pk
+        Volunteer.objects.select_related("unit", "member__unit").with_hours(), pk=volunteer_pk
     )
     records = volunteer.service_records.select_related("activity__project").order_by("-activity__starts_at")[:100]
     member = volunteer.member
@@ -113,7 +113,7 @@ def staff_volunteer(request, volunteer_pk):
 @login_required
 def staff_volunteer_edit(request, volunteer_pk):
     scope = scope_for(request.user)
-    volunteer = scope.get_object_or_404(Volunteer.objects.select_related("unit"), "unit", need=EDIT, pk=volunteer_pk)
+    volunteer = scope.get_object_or_404(Volunteer.objects.select_related("unit"), need=EDIT, pk=volunteer_pk)
     form = _volunteer_form(request, scope, volunteer)
     if request.method == "POST" and form.is_valid():
         scope.check(form.cleaned_data["unit"], EDIT)
@@ -127,7 +127,7 @@ def staff_volunteer_edit(request, volunteer_pk):
 @login_required
 def staff_certificate_new(request, volunteer_pk):
     scope = scope_for(request.user)
-    volunteer = scope.get_object_or_404(Volunteer.objects.select_related("unit"), "unit", need=EDIT, pk=volunteer_pk)
+    volunteer = scope.get_object_or_404(Volunteer.objects.select_related("unit"), need=EDIT, pk=volunteer_pk)
     form = PeriodForm(request.POST or None, initial=PeriodForm.this_year())
     if request.method == "POST" and form.is_valid():
         try:
@@ -147,7 +147,7 @@ def staff_certificate_new(request, volunteer_pk):
 def staff_certificate(request, certificate_pk):
     scope = scope_for(request.user)
     certificate = scope.get_object_or_404(
-        Certificate.objects.select_related("volunteer", "unit", "issued_by"), "unit", pk=certificate_pk
+        Certificate.objects.select_related("volunteer", "unit", "issued_by"), pk=certificate_pk
     )
     verify_url = request.build_absolute_uri(reverse("volunteer_verify"))
     context = {
@@ -168,7 +168,7 @@ def staff_hours_export(request):
     form = PeriodForm(request.GET or None, initial=PeriodForm.this_year())
     if form.is_valid():
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
-        volunteers = scope.filter(Volunteer.objects.all(), "unit")
+        volunteers = Volunteer.objects.visible_to(request.user)
         data = services.hours_workbook(volunteers=volunteers, start=start, end=end)
         return xlsx_response(f"volunteer-hours-{start}-{end}.xlsx", data)
     return render(request, "projects/volunteers/staff/export.html", {"form": form})
