@@ -2,6 +2,7 @@
 assignments, Party members, and reporting with service posts."""
 
 from .accounts import AccountAction, AccountEvent, Assignment, Role, StaffProfile
+from .jobs import Job, JobStatus
 from .members import (
     AgeBand,
     AttemptKind,
@@ -30,6 +31,8 @@ __all__ = [
     "Category",
     "Education",
     "Gender",
+    "Job",
+    "JobStatus",
     "Level",
     "Member",
     "MemberMove",
