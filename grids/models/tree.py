@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.db.models.functions import Concat, Length, Substr
 from django.utils.translation import gettext_lazy as _
 
+from portal.core import params
+
 
 class Level(models.IntegerChoices):
     DISTRICT = 1, _("District")
@@ -43,7 +45,7 @@ class UnitQuerySet(models.QuerySet):
     def by_ref(self, ref):
         """A unit named by its primary key or its administrative division code."""
         ref = str(ref).strip()
-        if ref.isdigit():
+        if params.is_digits(ref) and len(ref) <= 12:
             return self.filter(Q(pk=int(ref)) | Q(code=ref))
         return self.filter(code=ref) if ref else self.none()
 

@@ -12,11 +12,12 @@ from django.views.decorators.http import require_safe
 
 from grids.models import Level
 from grids.scope import EDIT, MANAGE, VIEW, scope_for
+from portal.core import params
 
 from ..forms import funds as forms
 from ..models.funds import FundLine
 from ..services import funds as services
-from .micro import PAGE_SIZE, int_param, money_context
+from .micro import PAGE_SIZE, money_context
 from .micro_staff import get_project
 
 
@@ -85,10 +86,10 @@ def _visible_lines(scope):
 def staff_funds(request):
     scope = scope_for(request.user)
     lines = _visible_lines(scope).order_by("-year", "unit__level", "unit__name", "category")
-    year = int_param(request.GET.get("year"))
+    year = params.year(request.GET, "year")
     if year:
         lines = lines.filter(year=year)
-    page = Paginator(lines, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(lines, PAGE_SIZE).get_page(params.page(request.GET))
     context = {"page": page, "year": year, "can_manage": scope.can(MANAGE)}
     return render(request, "projects/funds/staff_funds.html", context)
 
