@@ -95,5 +95,5 @@ def unit_edit(request, unit_pk):
         form.save()
         messages.success(request, _("Saved %(name)s.") % {"name": unit.name})
         return redirect("unit_detail", unit_pk=unit.pk)
-    if choices is not None:
-        return render(request, "grids/tree/form.html", {"form": form, "unit": unit, "level": unit.get_level_display()})
+    # The district, the root, has no parent field: it is edited in place, never moved.
+    return render(request, "grids/tree/form.html", {"form": form, "unit": unit, "level": unit.get_level_display()})
