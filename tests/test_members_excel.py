@@ -191,3 +191,14 @@ def test_duplicates_across_batches_are_found(tree, people):
         (8, "该公民身份号码的党员已登记。"),
     ]
     assert Member.objects.count() == 1 and result.created == 0
+
+
+@pytest.mark.parametrize("cell", [0, 0.5, -1, -1_000_000, 1e9, 1e20, True, "零", "2026-02-30"])
+def test_a_non_date_in_a_date_cell_is_a_row_error(tree, people, client_for, cell):
+    # 0 in a date cell was a 500: openpyxl reads serial 0 as a time of day, not a date.
+    rows = [member_row(1), member_row(2, joined_on=cell)]
+    response = client_for(people.huafu).post(reverse("member_import"), {"workbook": _upload(workbook(rows))})
+    assert response.status_code == 400
+    errors = response.context["result"].errors
+    assert [(e.row, e.column, e.message) for e in errors] == [(3, "入党日期", "不是有效日期：请按 2001-07-01 的格式填写。")]
+    assert Member.objects.count() == 0
