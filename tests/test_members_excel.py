@@ -200,5 +200,7 @@ def test_a_non_date_in_a_date_cell_is_a_row_error(tree, people, client_for, cell
     response = client_for(people.huafu).post(reverse("member_import"), {"workbook": _upload(workbook(rows))})
     assert response.status_code == 400
     errors = response.context["result"].errors
-    assert [(e.row, e.column, e.message) for e in errors] == [(3, "入党日期", "不是有效日期：请按 2001-07-01 的格式填写。")]
+    assert [(e.row, e.column, e.message) for e in errors] == [
+        (3, "入党日期", "不是有效日期：请按 2001-07-01 的格式填写。")
+    ]
     assert Member.objects.count() == 0

@@ -7,16 +7,37 @@ same for audit records, which are never changed by hand.
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from portal.core import params
+from portal.core.forms import IdMultipleChoiceField
+
 from ..models import Unit
 from ..scope import EDIT, VIEW, scope_for, unit_of
+
+# The change list's date hierarchy and list filters, read through portal.core.params before
+# Django builds dates and lookups from them: a 20-digit year overflows datetime (a 500), and
+# an id no integer column holds has nothing to match. Other bad values Django's change list
+# handles itself (it reloads with ?e=1).
+DATE_PARTS = {"__year": (1, 9999), "__month": (1, 12), "__day": (1, 31)}
+ID_SUFFIXES = ("__id__exact", "__pk__exact", "__id", "__pk")
+
+
+def check_filter_parameters(query):
+    for key in query:
+        for suffix, (low, high) in DATE_PARTS.items():
+            if key.endswith(suffix):
+                params.integer(query, key, minimum=low, maximum=high)
+        if key.endswith(ID_SUFFIXES):
+            params.pk(query, key)
 
 
 class ScopedAdmin(admin.ModelAdmin):
     scope_via = "unit"  # lookup from the model to its owning Unit
     edit_need = EDIT  # role needed to add, change or delete
+    formfield_overrides = {models.ManyToManyField: {"form_class": IdMultipleChoiceField}}
 
     def scope_unit(self, obj):
         """The unit that must be in scope for obj to be saved where it now points."""
@@ -24,6 +45,10 @@ class ScopedAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return scope_for(request.user).filter(super().get_queryset(request), self.scope_via, VIEW)
+
+    def changelist_view(self, request, extra_context=None):
+        check_filter_parameters(request.GET)
+        return super().changelist_view(request, extra_context)
 
     def get_object(self, request, object_id, from_field=None):
         # Outside the scope is "no such record": 404, not the admin's redirect with a message.
