@@ -15,15 +15,17 @@ of every model of grids, centers and projects unchanged by the bad POSTs.
 
 import logging
 import re
+from html import unescape
 from html.parser import HTMLParser
 from urllib.parse import quote, urljoin, urlsplit
 
 import pytest
 from django.apps import apps
+from django.contrib import admin
 from django.http import QueryDict
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 
-from tests.matrix import INSIDE_RECORD, url_patterns
+from tests.matrix import ADMIN_OUTSIDE, INSIDE_RECORD, url_patterns
 
 UNICODE_DIGITS = ["²", "١٢", "１２"]
 CONTROL = ["\x00", "a\x00b", "\x01\x07\x1b", "\x7f"]
@@ -172,11 +174,16 @@ def row_counts():
     }
 
 
+# Forms of base.html that every page carries: swept once, on their own routes (logging out
+# would end the role's sweep).
+ELSEWHERE = {reverse_lazy("logout"), reverse_lazy("set_language"), reverse_lazy("text_size")}
+
 # --- The sweep -----------------------------------------------------------------------------
 
 ROUTES = url_patterns()
 PUBLIC = [(name, route, keys) for name, route, keys in ROUTES if not route.startswith("staff/")]
 STAFF = [(name, route, keys) for name, route, keys in ROUTES if route.startswith("staff/")]
+ADMIN_MODELS = sorted(admin.site._registry, key=lambda model: model._meta.label)
 
 
 @pytest.fixture
@@ -191,129 +198,194 @@ def recorder(settings):
     logger.disabled = False
 
 
+def _shown(value):
+    return repr(value) if len(value) < 30 else "100,000 characters"
+
+
 class Sweep:
-    def __init__(self, client, name):
+    """Sends requests, collects every 5xx (and every exception the test client re-raises)."""
+
+    def __init__(self, client):
         self.client = client
-        self.name = name
         self.failures = []
+        self.who = ""
+        # What another role already swept: parsing a value does not depend on who sends it, so
+        # each role adds only the keys and forms its page shows that no role before it had.
+        self.swept_keys = set()
+        self.posted = set()
 
     def send(self, method, url, data=None, *, what):
         try:
-            if method == "GET":
-                response = self.client.get(url)
-            else:
-                response = self.client.post(url, data)
+            response = self.client.get(url) if method == "GET" else self.client.post(url, data)
         except Exception as exc:  # the test client re-raises a view's exception
-            self.failures.append(f"{self.name}: {method} {url[:120]} {what}: {type(exc).__name__}: {str(exc)[:200]}")
+            self.failures.append(f"{self.who} {method} {url[:100]} {what}: {type(exc).__name__}: {str(exc)[:160]}")
             return None
         if response.status_code >= 500:
-            self.failures.append(f"{self.name}: {method} {url[:120]} {what}: {response.status_code}")
+            self.failures.append(f"{self.who} {method} {url[:100]} {what}: {response.status_code}")
         return response
 
-    def get(self, path, query, *, what):
+    def get(self, path, query="", *, what):
         return self.send("GET", f"{path}?{query}" if query else path, what=what)
+
+    def page(self, path):
+        """The page with no parameters, and the query keys it reads or offers in GET forms."""
+        READ_KEYS["GET"].clear()
+        response = self.get(path, what="with no parameters")
+        keys = set(READ_KEYS["GET"])
+        for form in page_forms(response) if response is not None else []:
+            if form["method"] == "get":
+                keys |= set(form["fields"]) - {"csrfmiddlewaretoken", ""}
+        return response, keys
+
+    def query(self, path, keys):
+        """Every bad value in every key, one key at a time (so a 400 on one cannot hide another)."""
+        keys = {key for key in keys if (path, key) not in self.swept_keys}
+        self.swept_keys |= {(path, key) for key in keys}
+        for key in sorted(keys):
+            for value in BAD_VALUES:
+                self.get(path, _q(key, value), what=f"?{key}={value!r}")
+            for raw in BAD_ENCODINGS:
+                self.get(path, f"{quote(key)}={raw}", what=f"?{key}={raw} (raw)")
+            self.get(path, f"{_q(key, '1')}&{_q(key, '²')}&{_q(key, '')}", what=f"?{key} repeated")
+        if keys:
+            # The long value once per page, in every key at once.
+            self.get(path, "&".join(_q(key, LONG) for key in sorted(keys)), what="100,000 characters in every key")
+
+    def forms(self, path, response):
+        """Each bad value into every field of every POST form of the page, posted where it posts."""
+        for form in page_forms(response) if response is not None else []:
+            if form["method"] != "post":
+                continue
+            target = urlsplit(urljoin(path, form["action"])).path if form["action"] else path
+            fields = {name: field for name, field in form["fields"].items() if name != "csrfmiddlewaretoken"}
+            typed = [name for name, (kind, _value) in fields.items() if kind not in ("hidden", "submit")]
+            hidden = [name for name, (kind, _value) in fields.items() if kind == "hidden"]
+            if not typed and not hidden:
+                continue  # a bare confirmation button: no field to put a bad value in
+            if target in ELSEWHERE or (target, frozenset(fields)) in self.posted:
+                continue
+            self.posted.add((target, frozenset(fields)))
+            # Any text is a password ("-Infinity" is a good one): a new password typed twice gets
+            # two different texts, so the form cannot save it.
+            confirm = [name for name, (kind, _value) in fields.items() if kind == "password"][1:]
+            for value in [*BAD_VALUES, LONG]:
+                data = {name: value + "≠" if name in confirm else value for name in fields}
+                self.send("POST", target, data, what=f"every field of {sorted(fields)[:8]} = {_shown(value)}")
+            if typed and hidden:
+                # The form as rendered (its step, its row ids) with, in what a person types, values
+                # no field of any kind accepts: this too must write nothing.
+                for value in [*CONTROL, LONG]:
+                    data = {name: (rendered if name not in typed else value) for name, (_k, rendered) in fields.items()}
+                    self.send("POST", target, data, what=f"{sorted(typed)[:8]} as typed = {_shown(value)}")
+
+    def huge_ids(self, name, kwargs, int_keys):
+        """A 20-digit number in an <int:> segment: the URL resolver accepts it, the view says 404."""
+        for key in int_keys:
+            url = reverse(name, kwargs=kwargs | {key: HUGE_PK})
+            response = self.get(url, what=f"<{key}>={HUGE_PK}")
+            if response is not None and response.status_code == 200:
+                self.failures.append(f"{self.who} GET {url}: 200 for a record that cannot exist")
+
+    def path_values(self, name, kwargs, str_keys):
+        for key in str_keys:
+            for value in [*BAD_VALUES, LONG, "%ZZ"]:
+                self.get(reverse(name, kwargs=kwargs | {key: value}), what=f"<{key}>={_shown(value)}")
 
 
 def _q(key, value):
     return f"{quote(key)}={quote(value)}"
 
 
-def sweep_query(sweep, path, keys):
-    """Every bad value in every key, one key at a time (so a 400 on one cannot hide another)."""
-    for key in sorted(keys):
-        for value in BAD_VALUES:
-            sweep.get(path, _q(key, value), what=f"?{key}={value!r}")
-        for raw in BAD_ENCODINGS:
-            sweep.get(path, f"{quote(key)}={raw}", what=f"?{key}={raw} (raw)")
-        sweep.get(path, f"{_q(key, '1')}&{_q(key, '²')}&{_q(key, '')}", what=f"?{key} repeated")
-    if keys:
-        # The long value once per route, in every key at once.
-        sweep.get(path, "&".join(_q(key, LONG) for key in sorted(keys)), what="100,000 characters in every key")
-
-
-def _post_values(fields, value, keep_hidden):
-    data = {}
-    for name, (kind, rendered) in fields.items():
-        if name == "csrfmiddlewaretoken":
-            continue
-        data[name] = rendered if keep_hidden and kind in ("hidden", "submit") else value
-    return data
-
-
-def sweep_forms(sweep, path, response):
-    """Each bad value into every field of every POST form of the page, posted where it posts."""
-    for form in page_forms(response):
-        if form["method"] != "post":
-            continue
-        target = urlsplit(urljoin(path, form["action"])).path if form["action"] else path
-        if target.startswith("/i18n/") or target == reverse("logout"):
-            continue
-        fields = form["fields"]
-        hidden = any(
-            kind in ("hidden", "submit") for name, (kind, _v) in fields.items() if name != "csrfmiddlewaretoken"
-        )
-        for value in [*BAD_VALUES, LONG]:
-            passes = (False, True) if hidden else (False,)
-            for keep_hidden in passes:
-                data = _post_values(fields, value, keep_hidden)
-                shown = value if len(value) < 30 else "100,000 characters"
-                sweep.send("POST", target, data, what=f"form fields {sorted(data)} = {shown!r}")
-
-
-def sweep_route(client, tree, name, route, keys, recorder):
-    sweep = Sweep(client, name)
+def _kwargs(name, route, keys, tree):
     int_keys = _int_keys(route)
-    str_keys = [key for key in keys if key not in int_keys]
-    kwargs = {key: RECORDS[key](tree).pk for key in int_keys if key in RECORDS}
     missing = [key for key in int_keys if key not in RECORDS]
     assert not missing, f"tests/matrix.py has no record maker for URL keyword(s) {missing} of {name}"
-    kwargs |= _tokens(tree, str_keys)
-    path = reverse(name, kwargs=kwargs)
-    before = row_counts()
+    kwargs = {key: RECORDS[key](tree).pk for key in int_keys}
+    str_keys = [key for key in keys if key not in int_keys]
+    return kwargs | _tokens(tree, str_keys), int_keys, str_keys
 
-    first = sweep.get(path, "", what="no parameters")
-    forms = page_forms(first) if first is not None else []
-    query_keys = set(recorder["GET"])
-    for form in forms:
-        if form["method"] == "get":
-            query_keys |= set(form["fields"]) - {"csrfmiddlewaretoken", ""}
-    sweep_query(sweep, path, query_keys)
 
-    for key in str_keys:
-        for value in [*BAD_VALUES, LONG, "%ZZ"]:
-            if "/" in value:
-                continue
-            bad = reverse(name, kwargs=kwargs | {key: value})
-            shown = value if len(value) < 30 else "100,000 characters"
-            sweep.get(bad, "", what=f"<{key}>={shown!r}")
-    for key in int_keys:
-        huge = reverse(name, kwargs=kwargs | {key: HUGE_PK})
-        response = sweep.get(huge, "", what=f"<{key}>={HUGE_PK}")
-        if response is not None and response.status_code not in (302, 403, 404, 405):
-            sweep.failures.append(f"{name}: GET {huge}: {response.status_code}, expected 404")
-
-    if first is not None:
-        sweep_forms(sweep, path, first)
+def _verdict(sweep, before):
     after = row_counts()
-    changed = {label: (before[label], after[label]) for label in before if before[label] != after[label]}
-    return sweep.failures, changed
-
-
-def _report(failures, changed):
-    lines = [*failures]
-    lines += [f"rows written by bad input: {label} {b} -> {a}" for label, (b, a) in changed.items()]
-    return "\n".join(lines)
+    written = [
+        f"rows written by bad input: {label} {count} -> {after[label]}"
+        for label, count in before.items()
+        if after[label] != count
+    ]
+    return "\n".join([*sweep.failures, *written])
 
 
 @pytest.mark.parametrize(("name", "route", "keys"), PUBLIC, ids=[p[0] for p in PUBLIC])
 def test_public_route_survives_bad_input(name, route, keys, tree, client, recorder):
-    failures, changed = sweep_route(client, tree, name, route, keys, recorder)
-    assert not failures and not changed, _report(failures, changed)
+    kwargs, int_keys, str_keys = _kwargs(name, route, keys, tree)
+    path = reverse(name, kwargs=kwargs)
+    sweep = Sweep(client)
+    sweep.who = f"{name} (anonymous)"
+    before = row_counts()
+    response, query_keys = sweep.page(path)
+    sweep.query(path, query_keys)
+    sweep.path_values(name, kwargs, str_keys)
+    sweep.huge_ids(name, kwargs, int_keys)
+    sweep.forms(path, response)
+    report = _verdict(sweep, before)
+    assert not report, report
 
 
-@pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize(("name", "route", "keys"), STAFF, ids=[p[0] for p in STAFF])
-def test_staff_route_survives_bad_input(name, route, keys, role, tree, people, client, recorder):
-    client.force_login(getattr(people, role))
-    failures, changed = sweep_route(client, tree, name, route, keys, recorder)
-    assert not failures and not changed, _report(failures, changed)
+def test_staff_route_survives_bad_input(name, route, keys, tree, people, client, recorder):
+    kwargs, int_keys, _str_keys = _kwargs(name, route, keys, tree)
+    path = reverse(name, kwargs=kwargs)
+    sweep = Sweep(client)
+    before = row_counts()
+    for role in ROLES:
+        client.force_login(getattr(people, role))
+        sweep.who = f"{name} ({role})"
+        response, query_keys = sweep.page(path)
+        sweep.query(path, query_keys)
+        sweep.huge_ids(name, kwargs, int_keys)
+        sweep.forms(path, response)
+    report = _verdict(sweep, before)
+    assert not report, report
+
+
+def _admin_record(model, tree):
+    if model in ADMIN_OUTSIDE:
+        return ADMIN_OUTSIDE[model](tree)  # outside 华富, inside the district: the admins reach it
+    return model._default_manager.order_by("pk").first()
+
+
+def _link_keys(response):
+    """The query keys of the change list's own links (its filters, date hierarchy, sorting)."""
+    if response is None or response.status_code != 200:
+        return set()
+    hrefs = re.findall(r'href="\?([^"#]*)"', response.content.decode(errors="replace"))
+    return {part.split("=", 1)[0] for href in hrefs for part in unescape(href).split("&") if "=" in part}
+
+
+@pytest.mark.parametrize("model", ADMIN_MODELS, ids=lambda model: model._meta.label)
+def test_admin_survives_bad_input(model, tree, people, client, recorder):
+    opts = model._meta
+    record = _admin_record(model, tree)
+    changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+    add = reverse(f"admin:{opts.app_label}_{opts.model_name}_add")
+    change = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[record.pk]) if record else None
+    model_admin = admin.site._registry[model]
+    hierarchy = model_admin.date_hierarchy
+    dates = {f"{hierarchy}__{part}" for part in ("year", "month", "day")} if hierarchy else set()
+    sweep = Sweep(client)
+    before = row_counts()
+    for role in ROLES:
+        client.force_login(getattr(people, role))
+        sweep.who = f"{opts.label} admin ({role})"
+        response, keys = sweep.page(changelist)
+        sweep.query(changelist, keys | _link_keys(response) | dates | {"q", "o", "p", "all", "e"})
+        sweep.forms(changelist, response)
+        sweep.forms(add, sweep.get(add, what="add form"))
+        if change:
+            sweep.forms(change, sweep.get(change, what="change form"))
+            huge = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[HUGE_PK])
+            response = sweep.get(huge, what=f"object id {HUGE_PK}")
+            if response is not None and response.status_code == 200:
+                sweep.failures.append(f"{sweep.who} GET {huge}: 200 for a record that cannot exist")
+    report = _verdict(sweep, before)
+    assert not report, report

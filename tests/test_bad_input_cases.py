@@ -242,3 +242,25 @@ def test_flags_and_points():
     for query in ["lat=22.5", "lng=114", "lat=1e3&lng=1", "lat=91&lng=1", "lat=²&lng=1"]:
         with pytest.raises(params.BadParameter):
             params.point(QueryDict(query))
+
+
+@pytest.mark.parametrize(
+    ("name", "prefix", "limit"), [("staff_center_rooms", "rooms", 100), ("staff_center_edit", "hours", 50)]
+)
+def test_a_forged_form_count_is_capped(tree, people, client_for, name, prefix, limit):
+    # Django believes TOTAL_FORMS up to 2,000 rows by default: one POST, thousands of forms built
+    # and rendered (seconds of CPU). The center's formsets stop at what a center can have.
+    center = make_center(tree.community1)
+    data = {f"{prefix}-TOTAL_FORMS": "99999999", f"{prefix}-INITIAL_FORMS": "0"}
+    response = client_for(people.huafu).post(reverse(name, kwargs={"center_pk": center.pk}), data)
+    assert response.status_code == 200
+    formset = response.context["formset"]
+    assert formset.total_form_count() == limit
+    assert not formset.is_valid()
+
+
+def test_a_query_key_named_like_a_dict_method_leaves_the_member_list_working(people, client_for):
+    # The template iterated request.GET.items: ?items=x made that the string "x" (a 500).
+    response = client_for(people.district_admin).get(reverse("member_list"), {"items": "x", "q": "张"})
+    assert response.status_code == 200
+    assert '<input type="hidden" name="q" value="张"' in response.content.decode()

@@ -29,8 +29,9 @@ class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
 
     def _check_values(self, value):
         if (self.to_field_name or "pk") == "pk":
-            for pk in value:
-                if not params.is_digits(str(pk)) or int(pk) > params.MAX_INT:
+            for raw in value:
+                pk = str(raw)
+                if not params.is_digits(pk) or len(pk) > 12 or int(pk) > params.MAX_INT:
                     raise ValidationError(
                         self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
                     )
