@@ -264,3 +264,25 @@ def test_a_query_key_named_like_a_dict_method_leaves_the_member_list_working(peo
     response = client_for(people.district_admin).get(reverse("member_list"), {"items": "x", "q": "张"})
     assert response.status_code == 200
     assert '<input type="hidden" name="q" value="张"' in response.content.decode()
+
+
+@pytest.mark.parametrize("value", ["²", "99999999999999999999"])
+def test_a_bad_id_in_an_admin_autocomplete_is_a_form_error(tree, people, client_for, value):
+    # Django redisplays the refused choice by looking it up: ValueError for "²", overflow for 20 digits.
+    from grids.models import Assignment
+
+    before = Assignment.objects.count()
+    data = {"unit": value, "user": value, "role": "staff"}
+    response = client_for(people.superuser).post(reverse("admin:grids_assignment_add"), data)
+    assert response.status_code == 200
+    assert set(response.context["adminform"].form.errors) == {"unit", "user"}
+    assert Assignment.objects.count() == before
+
+
+def test_a_huge_group_id_in_the_user_admin_is_a_form_error(people, client_for):
+    user = people.huafu
+    data = {"username": user.username, "groups": "99999999999999999999", "date_joined_0": "2026-01-01"}
+    data |= {"date_joined_1": "08:00:00", "is_staff": "on", "is_active": "on"}
+    response = client_for(people.superuser).post(reverse("admin:auth_user_change", args=[user.pk]), data)
+    assert response.status_code == 200
+    assert "groups" in response.context["adminform"].form.errors

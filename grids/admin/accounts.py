@@ -1,13 +1,21 @@
 """Admin of staff assignments, under the same rules as /staff/accounts/."""
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Assignment
 from ..scope import MANAGE, scope_for
 from ..services import accounts as account_services
-from .base import ScopedAdmin
+from .base import IdChecksMixin, ScopedAdmin
+
+# Django's own admins of users and groups (superusers only), with the same id checks as ours.
+for model, model_admin in [(get_user_model(), UserAdmin), (Group, GroupAdmin)]:
+    admin.site.unregister(model)
+    admin.site.register(model, type(model_admin.__name__, (IdChecksMixin, model_admin), {}))
 
 
 @admin.register(Assignment)

@@ -6,6 +6,7 @@ same for audit records, which are never changed by hand.
 """
 
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
@@ -34,10 +35,48 @@ def check_filter_parameters(query):
             params.pk(query, key)
 
 
-class ScopedAdmin(admin.ModelAdmin):
+def usable_ids(values, field):
+    """The chosen ids an integer key can hold; the rest have no record to show."""
+    remote = field.remote_field.model._meta
+    key = remote.get_field(getattr(field.remote_field, "field_name", None) or remote.pk.name)
+    if not isinstance(key, models.IntegerField):
+        return values
+    return [v for v in values if params.is_digits(str(v)) and len(str(v)) <= 12 and int(v) <= params.MAX_INT]
+
+
+class IdAutocompleteSelect(AutocompleteSelect):
+    """Django redisplays a refused choice by looking it up (`id__in`): "²" raises ValueError,
+    a 20-digit id overflows SQLite. A value no key can hold is simply not shown."""
+
+    def optgroups(self, name, value, attr=None):
+        return super().optgroups(name, usable_ids(value, self.field), attr)
+
+
+class IdAutocompleteSelectMultiple(AutocompleteSelectMultiple):
+    def optgroups(self, name, value, attr=None):
+        return super().optgroups(name, usable_ids(value, self.field), attr)
+
+
+class IdChecksMixin:
+    """Ids posted to an admin form are checked before Django queries with them. Used by every
+    admin of the portal, Django's own user and group admins included (grids/admin/accounts.py)."""
+
+    formfield_overrides = {models.ManyToManyField: {"form_class": IdMultipleChoiceField}}
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request) and "widget" not in kwargs:
+            kwargs["widget"] = IdAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request) and "widget" not in kwargs:
+            kwargs["widget"] = IdAutocompleteSelectMultiple(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class ScopedAdmin(IdChecksMixin, admin.ModelAdmin):
     scope_via = "unit"  # lookup from the model to its owning Unit
     edit_need = EDIT  # role needed to add, change or delete
-    formfield_overrides = {models.ManyToManyField: {"form_class": IdMultipleChoiceField}}
 
     def scope_unit(self, obj):
         """The unit that must be in scope for obj to be saved where it now points."""
