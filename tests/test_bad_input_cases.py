@@ -260,10 +260,15 @@ def test_a_forged_form_count_is_capped(tree, people, client_for, name, prefix, l
 
 
 def test_a_query_key_named_like_a_dict_method_leaves_the_member_list_working(people, client_for):
-    # The template iterated request.GET.items: ?items=x made that the string "x" (a 500).
-    response = client_for(people.district_admin).get(reverse("member_list"), {"items": "x", "q": "张"})
+    # The template iterated request.GET.items: ?items=x made that the string "x" (a 500); and
+    # request.GET.urlencode was ?urlencode=x's value in the export link.
+    query = {"items": "x", "urlencode": "x", "q": "张"}
+    response = client_for(people.district_admin).get(reverse("member_list"), query)
     assert response.status_code == 200
-    assert '<input type="hidden" name="q" value="张"' in response.content.decode()
+    body = response.content.decode()
+    assert '<input type="hidden" name="q" value="张"' in body
+    export = reverse("member_export", args=[people.district_admin.assignments.get().unit_id])
+    assert f'href="{export}?items=x&amp;urlencode=x&amp;q=%E5%BC%A0"' in body
 
 
 @pytest.mark.parametrize("value", ["²", "99999999999999999999"])
