@@ -389,3 +389,11 @@ def test_admin_survives_bad_input(model, tree, people, client, recorder):
                 sweep.failures.append(f"{sweep.who} GET {huge}: 200 for a record that cannot exist")
     report = _verdict(sweep, before)
     assert not report, report
+
+
+def test_the_sweep_learns_the_keys_a_view_reads(db, client, recorder):
+    # Guards the sweep itself: were the recorder to see nothing, every route would pass untried.
+    _response, keys = Sweep(client).page(reverse("center_list"))
+    assert {"street", "community", "kind", "service", "open", "q", "page"} <= keys
+    _response, keys = Sweep(client).page(reverse("open_stats"))
+    assert keys == {"unit", "year"}
