@@ -1,16 +1,16 @@
 """No input breaks a page (issue 9, section 3): every route of the URL conf, every bad value.
 
-Routes come from the URL conf (tests/matrix.py), so a new page joins the sweep by itself.
-Public routes are tried as an anonymous visitor, staff routes as an insider of each role. The
-parameters are not listed by hand: a test-only middleware replaces request.GET and
-request.POST with a QueryDict that records every key the view reads, a first plain GET learns
-them (with the field names of the page's GET forms), then every bad value of the corpus goes
-into every key. Forms: every field of every POST form the page renders gets each bad value (all
-fields at once, so no form can validate), posted where the form posts. Path values: the corpus
-in <str:> segments, a 20-digit number in <int:> ones.
-
-Assertions: no 5xx anywhere (all failures collected and reported together), and the row counts
-of every model of grids, centers and projects unchanged by the bad POSTs.
+Routes come from the URL conf (tests/matrix.py): a new page joins by itself. Public routes run
+as an anonymous visitor, staff routes as each role (superuser, district 管理员, street 工作人员,
+查看): each role loads the page and sweeps what it reads or shows that an earlier role's did
+not (parsing does not depend on who sends a value). Every admin model: its change list (filter
+and date-hierarchy keys from its own links), add and change forms. Keys are not listed by hand:
+a test-only middleware swaps request.GET/POST for a QueryDict that records every key the view
+reads; a plain GET learns them (and the fields of the page's GET forms), then each bad value
+goes into each key. Every field of every POST form gets each bad value (all at once, so no form
+can validate), posted where the form posts. Path values: the corpus in <str:> segments, a
+20-digit number in <int:> ones. Asserted: no 5xx (all failures reported together), and row
+counts of every model of grids, centers and projects unchanged.
 """
 
 import logging
