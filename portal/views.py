@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_POST, require_safe
 from grids.models import Level, Unit
 from grids.scope import EDIT, MANAGE, VIEW, scope_for
 from grids.services.tree import attach_full_names
+from portal.core import params
 
 from . import stats
 
@@ -49,16 +50,13 @@ def _json_error(message):
 @require_GET
 def open_stats(request):
     unit = None
-    ref = request.GET.get("unit", "").strip()
+    ref = params.text(request.GET, "unit", max_length=20, label=_("unit"))
+    year = params.year(request.GET, "year")
     if ref:
         unit = Unit.objects.by_ref(ref).first()
         if unit is None:
             return _json_error(_("No unit with this id or division code."))
-    params = {key: value for key, value in request.GET.items() if key != "unit"}
-    try:
-        document = stats.build(unit, **params)
-    except ValueError as exc:
-        return _json_error(str(exc))
+    document = stats.build(unit, year=year)
     if unit is not None:
         document = {"unit": {"id": unit.pk, "name": unit.name, "level": Level(unit.level).name.lower()}} | document
     response = JsonResponse(document, json_dumps_params={"ensure_ascii": False})

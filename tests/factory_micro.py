@@ -75,4 +75,3 @@ def expenditure_in(community):
     """An expenditure of a project in progress in `community` (one line per district and year)."""
     line = make_line(community.parent.parent)
     return spent(in_progress(make_project(community), line))
-

@@ -72,3 +72,8 @@ def make_certificate(volunteer, hours="2.00"):
         hours=Decimal(hours),
         code=f"TESTCODE{next(_seq):04d}"[:12],
     )
+
+
+def activity_in(unit):
+    """An upcoming activity of a new project of `unit`."""
+    return make_activity(make_project(unit))

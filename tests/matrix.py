@@ -470,7 +470,7 @@ ROUTES = {
         get=EDIT,
         post=EDIT,
         form=Post(
-            change=lambda w, s, r, d: {"reason": "金额录错"},
+            change=lambda w, s, r, d: {"amount": str(r.amount), "reason": "金额录错"},
             done=_to("micro_staff_spending", lambda w, s, r: r.project_id),
         ),
     ),
@@ -559,20 +559,26 @@ ROUTES = {
 }
 
 
-def staff_patterns():
-    """(name, route, keyword names) for every named route under staff/."""
+def url_patterns():
+    """(name, route, keyword names) for every named route of the URL conf, the admin's aside."""
     found = []
 
     def walk(patterns, prefix):
         for pattern in patterns:
             route = prefix + str(pattern.pattern)
             if isinstance(pattern, URLResolver):
-                walk(pattern.url_patterns, route)
-            elif isinstance(pattern, URLPattern) and pattern.name and route.startswith("staff/"):
+                if pattern.namespace != "admin":
+                    walk(pattern.url_patterns, route)
+            elif isinstance(pattern, URLPattern) and pattern.name:
                 found.append((pattern.name, route, sorted(pattern.pattern.converters)))
 
     walk(get_resolver().url_patterns, "")
     return found
+
+
+def staff_patterns():
+    """(name, route, keyword names) for every named route under staff/."""
+    return [(name, route, keys) for name, route, keys in url_patterns() if route.startswith("staff/")]
 
 
 def scoped_admin_models():

@@ -196,3 +196,17 @@ def test_duplicates_across_batches_are_found(tree, people):
         (8, "该公民身份号码的党员已登记。"),
     ]
     assert Member.objects.count() == 1 and result.created == 0
+
+
+@pytest.mark.parametrize("cell", [0, 0.5, -1, -1_000_000, 1e9, 1e20, True, "零", "2026-02-30"])
+def test_a_non_date_in_a_date_cell_is_a_row_error(tree, people, client_for, cell):
+    # 0 in a date cell was a 500: openpyxl reads serial 0 as a time of day, not a date.
+    rows = [member_row(1), member_row(2, joined_on=cell)]
+    client = client_for(people.huafu)
+    response = client.post(reverse("member_import"), {"workbook": _upload(workbook(rows))}, follow=True)
+    job = response.context["job"]
+    assert job.status == JobStatus.FAILED
+    assert [(e["row"], e["column"], e["message"]) for e in job.errors] == [
+        (3, "入党日期", "不是有效日期：请按 2001-07-01 的格式填写。")
+    ]
+    assert Member.objects.count() == 0

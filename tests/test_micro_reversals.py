@@ -185,11 +185,15 @@ def test_staff_reverse_an_expenditure_from_the_spending_page(project, people, cl
     page = client.get(url)
     assert page.status_code == 200 and ">10,000.00<" in page.content.decode()
 
-    response = client.post(url, {"reason": ""})
+    response = client.post(url, {"amount": "10000.00", "reason": ""})
     assert response.status_code == 400 and "reason" in response.context["form"].errors
+    # The amount typed again must be the entry's: guards against reversing the wrong row.
+    response = client.post(url, {"amount": "1000.00", "reason": "重复录入"})
+    assert response.status_code == 400
+    assert response.context["form"].errors["amount"] == [gettext("This is not the amount of the entry shown above.")]
     assert Expenditure.objects.count() == 1
 
-    response = client.post(url, {"reason": "重复录入"})
+    response = client.post(url, {"amount": "10000", "reason": "重复录入"})
     assert response.status_code == 302 and response["Location"] == spending
     reversal = Expenditure.objects.get(reverses=original)
     assert (reversal.amount, reversal.reversal_reason, reversal.recorded_by) == (
@@ -198,7 +202,7 @@ def test_staff_reverse_an_expenditure_from_the_spending_page(project, people, cl
     body = client.get(spending).content.decode()
     assert f'href="{url}"' not in body  # reversed: no second action
     assert reverse("micro_staff_reverse", args=[reversal.pk]) not in body  # nor on the reversal
-    response = client.post(url, {"reason": "再冲一次"})
+    response = client.post(url, {"amount": "10000.00", "reason": "再冲一次"})
     assert response.status_code == 400
     assert response.context["form"].non_field_errors() == [gettext("This expenditure has already been reversed.")]
     assert Expenditure.objects.count() == 2

@@ -129,3 +129,32 @@ def test_admin_staffer_adds_a_community_in_scope(tree, people, client_for):
     assert response.status_code == 302, response.content.decode()[:2000]
     assert response["Location"] == reverse("admin:grids_unit_changelist")
     assert Unit.objects.get(name="后台社区").parent == tree.street1
+
+
+def test_the_district_is_edited_without_a_parent(tree, people, client_for):
+    # Linked from the district's own page; it was a 500 (the view returned None for it).
+    client = client_for(people.district_admin)
+    url = reverse("unit_edit", kwargs={"unit_pk": tree.district.pk})
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "parent" not in page.context["form"].fields  # the root of the tree has nowhere to move
+    response = client.post(url, {"name": "福田区", "org_name": "中共福田区委", "code": "440304"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("unit_detail", kwargs={"unit_pk": tree.district.pk})
+    tree.district.refresh_from_db()
+    assert (tree.district.org_name, tree.district.parent_id) == ("中共福田区委", None)
+
+
+def test_a_bad_district_edit_shows_the_form_again(tree, people, client_for):
+    client = client_for(people.district_admin)
+    url = reverse("unit_edit", kwargs={"unit_pk": tree.district.pk})
+    response = client.post(url, {"name": "", "org_name": "x", "code": "440304"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["name"]
+    tree.district.refresh_from_db()
+    assert tree.district.name == "福田区"
+
+
+def test_a_street_staffer_cannot_edit_the_district(tree, people, client_for):
+    url = reverse("unit_edit", kwargs={"unit_pk": tree.district.pk})
+    assert client_for(people.huafu).get(url).status_code == 404

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from grids.models import Level
 from grids.services.tree import attach_full_names
+from portal.core.forms import IdMultipleChoiceField
 from portal.core.images import validate_image
 
 from ..models import Center, Service, validate_phone
@@ -27,6 +28,7 @@ class CenterForm(forms.ModelForm):
             "follows_holidays",
             "introduction",
         ]
+        field_classes = {"services": IdMultipleChoiceField}
         widgets = {
             "services": forms.CheckboxSelectMultiple,
             "introduction": forms.Textarea(attrs={"rows": 4}),

@@ -30,8 +30,22 @@ class _NoOverlapFormSet(forms.BaseInlineFormSet):
                     raise forms.ValidationError(_("Two intervals on the same weekday overlap."))
 
 
+# A posted TOTAL_FORMS is believed up to absolute_max: Django's default (2,000 forms) lets one
+# request make the server build and render thousands of rows. A week holds a few intervals a
+# day; closures are dates, a few years of them at most.
+MAX_INTERVALS = 50
+MAX_CLOSURES = 500
+
 IntervalFormSet = inlineformset_factory(
-    Center, OpeningInterval, form=IntervalForm, formset=_NoOverlapFormSet, extra=2, can_delete=True
+    Center,
+    OpeningInterval,
+    form=IntervalForm,
+    formset=_NoOverlapFormSet,
+    extra=2,
+    can_delete=True,
+    max_num=MAX_INTERVALS,
+    absolute_max=MAX_INTERVALS,
+    validate_max=True,
 )
 ClosureFormSet = inlineformset_factory(
     Center,
@@ -40,4 +54,7 @@ ClosureFormSet = inlineformset_factory(
     widgets={"date": forms.DateInput(attrs={"type": "date"})},
     extra=2,
     can_delete=True,
+    max_num=MAX_CLOSURES,
+    absolute_max=MAX_CLOSURES,
+    validate_max=True,
 )

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_safe
 from grids.models import Unit
 from grids.scope import EDIT, VIEW, scope_for
 from grids.services.tree import attach_full_names
+from portal.core import params
 
 from ..forms.centers import CenterForm, PhotoForm
 from ..forms.hours import IntervalFormSet
@@ -38,27 +39,26 @@ STAFF_PER_PAGE = 50
 def center_list(request):
     streets, communities = units_for_filters()
     centers = Center.objects.public().select_related("owner").prefetch_related("services").with_hours()
-    street = pick(streets, request.GET.get("street"))
-    community = pick(communities, request.GET.get("community"))
+    street = pick(streets, params.pk(request.GET, "street", label=_("street")))
+    community = pick(communities, params.pk(request.GET, "community", label=_("community")))
     if community:
         centers = centers.under(community)
     elif street:
         centers = centers.under(street)
-    kind = request.GET.get("kind", "")
-    if kind in Kind.values:
+    kind = params.choice(request.GET, "kind", Kind.values, label=_("kind"))
+    if kind:
         centers = centers.filter(kind=kind)
-    service_id = request.GET.get("service", "")
-    if service_id.isdigit() and len(service_id) < 10:  # a huge number would overflow the integer column
-        centers = centers.filter(services=int(service_id))
-    open_now = request.GET.get("open") == "1"
+    service_id = params.pk(request.GET, "service", label=_("service"))
+    if service_id:
+        centers = centers.filter(services=service_id)
+    open_now = params.flag(request.GET, "open", label=_("open now"))
     if open_now:
         centers = centers.open_at()
-    query = request.GET.get("q", "").strip()[:50]
+    query = params.text(request.GET, "q", label=_("search"))
     if query:
         centers = centers.filter(Q(name__icontains=query) | Q(address__icontains=query))
     # Pagination by slicing one row past the page: no COUNT(*) over a national-size table.
-    page_raw = request.GET.get("page", "1")
-    page_number = int(page_raw) if page_raw.isdigit() and 0 < int(page_raw) < 100_000 else 1
+    page_number = params.page(request.GET)
     start = (page_number - 1) * PER_PAGE
     rows = list(centers.order_by("name", "pk")[start : start + PER_PAGE + 1])
     has_next = len(rows) > PER_PAGE
@@ -109,14 +109,13 @@ def staff_center_list(request):
     if not scope.can(VIEW):
         raise PermissionDenied(_("You have no part of the tree assigned."))
     centers = scoped_centers(request).select_related("owner").with_room_areas()
-    query = request.GET.get("q", "").strip()[:50]
+    query = params.text(request.GET, "q", label=_("search"))
     if query:
         centers = centers.filter(name__icontains=query)
-    kind = request.GET.get("kind", "")
-    if kind in Kind.values:
+    kind = params.choice(request.GET, "kind", Kind.values, label=_("kind"))
+    if kind:
         centers = centers.filter(kind=kind)
-    page_raw = request.GET.get("page", "1")
-    page_number = int(page_raw) if page_raw.isdigit() and 0 < int(page_raw) < 100_000 else 1
+    page_number = params.page(request.GET)
     start = (page_number - 1) * STAFF_PER_PAGE
     rows = list(centers.order_by("owner__path", "name", "pk")[start : start + STAFF_PER_PAGE + 1])
     context = {
@@ -199,9 +198,9 @@ def center_photos(request, center_pk):
     center = get_center_for_user(request, center_pk, need=EDIT)
     form = PhotoForm()
     if request.method == "POST":
-        delete_pk = request.POST.get("delete", "")
-        if delete_pk.isdigit() and len(delete_pk) < 10:
-            if services.remove_photo(center=center, photo_pk=int(delete_pk)):
+        delete_pk = params.pk(request.POST, "delete", label=_("photo"))
+        if delete_pk:
+            if services.remove_photo(center=center, photo_pk=delete_pk):
                 messages.success(request, _("Photo removed."))
             return redirect("staff_center_photos", center_pk=center.pk)
         form = PhotoForm(request.POST, request.FILES)

@@ -53,9 +53,9 @@ def units_for_filters():
     return streets, communities
 
 
-def pick(units, raw):
-    raw = (raw or "").strip()
-    return next((u for u in units if str(u.pk) == raw), None)
+def pick(units, pk):
+    """The unit of `units` with this id (read with portal.core.params.pk), or None."""
+    return next((u for u in units if u.pk == pk), None) if pk else None
 
 
 def get_center_for_user(request, center_pk, need=VIEW):

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 from grids.models import Job, JobStatus, Unit
 from grids.scope import VIEW, scope_for
 from grids.services.jobs import start_job
+from portal.core import params
 
 from ..services import coverage as services
 from ..services.coverage_job import KIND
@@ -24,8 +25,9 @@ def coverage(request):
     if not scope.can(VIEW):
         raise PermissionDenied(_("You have no part of the tree assigned."))
     roots = list(scope.roots(VIEW))
-    chosen = request.POST.get("unit") or request.GET.get("unit")
-    unit = scope.get_object_or_404(Unit.objects.all(), pk=int(chosen)) if str(chosen or "").isdigit() else roots[0]
+    data = request.POST if request.method == "POST" else request.GET
+    chosen = params.pk(data, "unit", label=_("unit"))
+    unit = scope.get_object_or_404(Unit.objects.all(), pk=chosen) if chosen else roots[0]
     if request.method == "POST":
         title = _("1 km coverage: %(unit)s") % {"unit": unit.name}
         job = start_job(KIND, user=request.user, unit=unit, title=title)

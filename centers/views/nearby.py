@@ -1,58 +1,16 @@
 """Nearby search (no login): the page for residents, nearby.json, and all centers as GeoJSON."""
 
-import math
-
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from portal.core import geo
+from portal.core import geo, params
 
 from ..models import Center
 from ..services import nearby as services
 from .common import annotate_state, map_config, marker, pick, units_for_filters
-
-LAT_BOUNDS = (-90.0, 90.0)
-LNG_BOUNDS = (-180.0, 180.0)
-
-
-class BadInput(ValueError):
-    """Carries the Chinese (translated) message for a 400 answer."""
-
-
-def parse_float(raw, name, bounds):
-    if raw is None or str(raw).strip() == "":
-        raise BadInput(_("Give %(name)s.") % {"name": name})
-    try:
-        value = float(str(raw).strip())
-    except ValueError:
-        raise BadInput(_("%(name)s must be a number.") % {"name": name}) from None
-    if not math.isfinite(value) or not bounds[0] <= value <= bounds[1]:
-        raise BadInput(
-            _("%(name)s must lie between %(low)s and %(high)s.") % {"name": name, "low": bounds[0], "high": bounds[1]}
-        )
-    return value
-
-
-def parse_int(raw, name, default, maximum):
-    """A positive integer, capped at `maximum` (asking for more silently gets the cap)."""
-    if raw is None or str(raw).strip() == "":
-        return default
-    try:
-        value = int(str(raw).strip())
-    except ValueError:
-        raise BadInput(_("%(name)s must be a whole number.") % {"name": name}) from None
-    if value < 1:
-        raise BadInput(_("%(name)s must be at least 1.") % {"name": name})
-    return min(value, maximum)
-
-
-def parse_point(params):
-    lat = parse_float(params.get("lat"), _("latitude (lat)"), LAT_BOUNDS)
-    lng = parse_float(params.get("lng"), _("longitude (lng)"), LNG_BOUNDS)
-    return lat, lng
 
 
 @require_safe
@@ -60,13 +18,15 @@ def center_nearby(request):
     """Nearest centers to the browser's position (?lat=&lng=) or to a chosen street/community."""
     streets, communities = units_for_filters()
     error, origin, origin_label, results, within = None, None, "", [], True
-    area = pick(communities, request.GET.get("community")) or pick(streets, request.GET.get("street"))
-    if request.GET.get("lat") or request.GET.get("lng"):
+    area = pick(communities, params.pk(request.GET, "community", label=_("community"))) or pick(
+        streets, params.pk(request.GET, "street", label=_("street"))
+    )
+    if params.text(request.GET, "lat") or params.text(request.GET, "lng"):
         try:
-            origin = parse_point(request.GET)
+            origin = params.point(request.GET)
             origin_label = _("your location")
-        except BadInput as exc:
-            error = str(exc)
+        except params.BadParameter as exc:
+            error = exc.message
     elif area is not None:
         origin = services.unit_centroid(area)
         origin_label = area.name
@@ -97,24 +57,22 @@ def center_nearby(request):
     return render(request, "centers/nearby/search.html", context, status=400 if bad_point else 200)
 
 
-def _json_error(message):
-    return JsonResponse({"error": message}, status=400, json_dumps_params={"ensure_ascii": False})
-
-
 @require_safe
 def nearby_json(request):
     """WGS-84 in; centers within radius_m sorted by great-circle distance, with distance_m."""
-    try:
-        lat, lng = parse_point(request.GET)
-        radius_m = parse_int(
-            request.GET.get("radius_m"),
-            _("search radius (radius_m)"),
-            services.COVERAGE_RADIUS_M,
-            services.MAX_RADIUS_M,
-        )
-        limit = parse_int(request.GET.get("limit"), _("number of results (limit)"), 20, services.MAX_LIMIT)
-    except BadInput as exc:
-        return _json_error(str(exc))
+    # Asking for more than the caps is not a mistake: the answer says what was used.
+    lat, lng = params.point(request.GET)
+    radius_m = params.integer(
+        request.GET,
+        "radius_m",
+        default=services.COVERAGE_RADIUS_M,
+        maximum=services.MAX_RADIUS_M,
+        clamp=True,
+        label=_("search radius (radius_m)"),
+    )
+    limit = params.integer(
+        request.GET, "limit", default=20, maximum=services.MAX_LIMIT, clamp=True, label=_("number of results (limit)")
+    )
     centers = Center.objects.public().near(lat, lng, radius_m).with_hours()[:limit]
     results = []
     for center in centers:
@@ -142,9 +100,7 @@ def nearby_json(request):
 @require_safe
 def centers_geojson(request):
     """All public centers as GeoJSON, WGS-84 by default; ?crs=gcj02 for Chinese map tiles."""
-    crs = request.GET.get("crs", "wgs84").lower()
-    if crs not in {"wgs84", "gcj02"}:
-        return _json_error(_("crs must be wgs84 or gcj02."))
+    crs = params.choice(request.GET, "crs", ["wgs84", "gcj02"], default="wgs84", label="crs")
     features = []
     rows = (
         Center.objects.public()

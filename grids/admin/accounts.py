@@ -1,16 +1,25 @@
 """Admin of staff assignments, under the same rules as /staff/accounts/."""
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Assignment
 from ..scope import MANAGE, scope_for
 from ..services import accounts as account_services
-from .base import ScopedAdmin
+from .base import IdChecksMixin, ScopedAdmin
+
+# Django's group admin and django-axes' logs (superusers only), with the same checks of ids
+# and filter values as every admin of ours.
+for model in [Group, AccessAttempt, AccessFailureLog, AccessLog]:
+    model_admin = type(admin.site._registry[model])
+    admin.site.unregister(model)
+    admin.site.register(model, type(model_admin.__name__, (IdChecksMixin, model_admin), {}))
 
 
 @admin.register(Assignment)
@@ -65,9 +74,10 @@ class _ResetPasswordForm(AdminPasswordChangeForm):
         return user
 
 
-class PortalUserAdmin(UserAdmin):
+class PortalUserAdmin(IdChecksMixin, UserAdmin):
     """Django's user admin (superusers only) under the sign-in rules of /staff/accounts/: a
-    password set here is changed at the next login, and a deactivation ends the open sessions."""
+    password set here is changed at the next login, and a deactivation ends the open sessions.
+    Ids posted to it are checked like in every admin of the portal."""
 
     change_password_form = _ResetPasswordForm
 

@@ -7,15 +7,79 @@ the same for audit records, which are never changed by hand.
 """
 
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext as _
+
+from portal.core import params
+from portal.core.forms import IdMultipleChoiceField
 
 from ..models import Unit
 from ..scope import EDIT, VIEW, scope_for, unit_of
 
+# The change list's date hierarchy and list filters, read through portal.core.params before
+# Django builds dates and lookups from them: a 20-digit year overflows datetime (a 500), and
+# an id no integer column holds has nothing to match. Other bad values Django's change list
+# handles itself (it reloads with ?e=1).
+DATE_PARTS = {"__year": (1, 9999), "__month": (1, 12), "__day": (1, 31)}
+ID_SUFFIXES = ("__id__exact", "__pk__exact", "__id", "__pk")
 
-class ScopedAdmin(admin.ModelAdmin):
+
+def check_filter_parameters(query):
+    for key in query:
+        for suffix, (low, high) in DATE_PARTS.items():
+            if key.endswith(suffix):
+                params.integer(query, key, minimum=low, maximum=high)
+        if key.endswith(ID_SUFFIXES):
+            params.pk(query, key)
+
+
+def usable_ids(values, field):
+    """The chosen ids an integer key can hold; the rest have no record to show."""
+    remote = field.remote_field.model._meta
+    key = remote.get_field(getattr(field.remote_field, "field_name", None) or remote.pk.name)
+    if not isinstance(key, models.IntegerField):
+        return values
+    return [v for v in values if params.is_digits(str(v)) and len(str(v)) <= 12 and int(v) <= params.MAX_INT]
+
+
+class IdAutocompleteSelect(AutocompleteSelect):
+    """Django redisplays a refused choice by looking it up (`id__in`): "²" raises ValueError,
+    a 20-digit id overflows SQLite. A value no key can hold is simply not shown."""
+
+    def optgroups(self, name, value, attr=None):
+        return super().optgroups(name, usable_ids(value, self.field), attr)
+
+
+class IdAutocompleteSelectMultiple(AutocompleteSelectMultiple):
+    def optgroups(self, name, value, attr=None):
+        return super().optgroups(name, usable_ids(value, self.field), attr)
+
+
+class IdChecksMixin:
+    """Ids posted to an admin form are checked before Django queries with them. Used by every
+    admin of the portal, Django's own user and group admins included (grids/admin/accounts.py)."""
+
+    formfield_overrides = {models.ManyToManyField: {"form_class": IdMultipleChoiceField}}
+
+    def changelist_view(self, request, extra_context=None):
+        check_filter_parameters(request.GET)
+        return super().changelist_view(request, extra_context)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request) and "widget" not in kwargs:
+            kwargs["widget"] = IdAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request) and "widget" not in kwargs:
+            kwargs["widget"] = IdAutocompleteSelectMultiple(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class ScopedAdmin(IdChecksMixin, admin.ModelAdmin):
     edit_need = EDIT  # role needed to add, change or delete
 
     def scope_unit(self, obj):

@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.db.models.functions import Concat, Length, Substr
 from django.utils.translation import gettext_lazy as _
 
+from portal.core import params
+
 from .scoped import ScopedQuerySet
 
 
@@ -45,7 +47,7 @@ class UnitQuerySet(ScopedQuerySet):
     def by_ref(self, ref):
         """A unit named by its primary key or its administrative division code."""
         ref = str(ref).strip()
-        if ref.isdigit():
+        if params.is_digits(ref) and len(ref) <= 12:
             return self.filter(Q(pk=int(ref)) | Q(code=ref))
         return self.filter(code=ref) if ref else self.none()
 
@@ -156,6 +158,8 @@ class Unit(models.Model):
 
     def clean(self):
         super().clean()
+        if self.level is None:
+            return  # the level itself was refused: its field already says why
         if self.level == Level.DISTRICT:
             if self.parent_id is not None:
                 raise ValidationError({"parent": _("A district has no parent.")})

@@ -12,19 +12,20 @@ grows with the file.
 import csv
 import io
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
-from openpyxl.utils.datetime import from_excel
 
 from portal.core import personal_store
 
 from ..models import AttemptKind, Category, Education, Gender, Member, MemberStatus
 from ..scope import EDIT, scope_for
 from . import members as member_services
+from .members_cells import cell_date as _date
+from .members_cells import cell_text as _text
 from .members_export import COLUMNS, HEADER, TEXT_COLUMNS
 from .tree import attach_full_names
 
@@ -122,32 +123,6 @@ class UnitResolver:
     def find(self, ref):
         key = "/".join(part.strip() for part in ref.replace("／", "/").replace("\\", "/").split("/") if part.strip())
         return self.by_key.get(key), key in self.ambiguous
-
-
-def _text(value):
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
-def _date(value):
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, int | float):
-        return from_excel(value).date()
-    text = str(value).strip()
-    for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日"):
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(text)
 
 
 class _RowReader:

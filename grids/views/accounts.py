@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods, require_safe
 
+from portal.core import params
 from portal.core.forms import add_service_errors
 
 from ..forms.accounts import AccountCreateForm, AccountEditForm, AssignmentForm, PasswordResetForm
@@ -63,14 +64,14 @@ def account_list(request):
     scope = scope_for(request.user)
     _require_manager(scope)
     accounts = account_services.manageable_accounts(scope)
-    query = request.GET.get("q", "").strip()
+    query = params.text(request.GET, "q", label=_("search"))
     if query:
         accounts = accounts.filter(Q(username__icontains=query) | Q(first_name__icontains=query))
-    status = request.GET.get("status", "")
-    if status in ("active", "inactive"):
+    status = params.choice(request.GET, "status", ["active", "inactive"], label=_("status"))
+    if status:
         accounts = accounts.filter(is_active=status == "active")
     accounts = account_services.account_rows(accounts.order_by("username"))
-    page = Paginator(accounts, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(accounts, PAGE_SIZE).get_page(params.page(request.GET))
     attach_full_names([row.unit for account in page.object_list for row in account.rows])
     context = {"page": page, "query": query, "status": status}
     return render(request, "grids/accounts/list.html", context)

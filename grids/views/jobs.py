@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from portal.core import params
+
 from ..models import Job
 from ..scope import VIEW, scope_for
 from ..services.jobs import KINDS, progress_of
@@ -20,7 +22,7 @@ def job_list(request):
     if not scope_for(request.user).can(VIEW):
         raise PermissionDenied(_("You have no part of the tree assigned."))
     jobs = Job.objects.visible_to(request.user).select_related("unit", "started_by")
-    page = Paginator(jobs, 50).get_page(request.GET.get("page"))
+    page = Paginator(jobs, 50).get_page(params.page(request.GET))
     return render(request, "grids/jobs/list.html", {"page": page, "kinds": KINDS})
 
 

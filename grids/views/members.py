@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods, require_safe
 
+from portal.core import params
 from portal.core.exports import xlsx_response
 from portal.core.forms import add_service_errors
 
@@ -56,7 +57,7 @@ def member_list(request):
         raise PermissionDenied(_("You are not assigned to any unit."))
     form = _filter_form(scope, request.GET)
     members = form.filter(Member.objects.visible_to(request.user)).for_list()
-    page = Paginator(members, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(members, PAGE_SIZE).get_page(params.page(request.GET))
     attach_full_names([member.unit for member in page.object_list])
     chosen = form.cleaned_data.get("unit") if form.is_valid() else None
     context = {
@@ -191,8 +192,7 @@ def member_export(request, unit_pk):
     full = request.method == "POST"
     need = MANAGE if full else VIEW
     unit = scope.get_object_or_404(Unit.objects.all(), need=need, pk=unit_pk)
-    params = request.POST if full else request.GET
-    form = _filter_form(scope, params)
+    form = _filter_form(scope, request.POST if full else request.GET)
     members = form.filter(Member.objects.under(unit).visible_to(request.user, need))
     content = export_workbook(members, user=request.user, full=full)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from portal.core import params
 from portal.core.forms import add_service_errors
 
 from ..forms.posts import POST_LEVELS, ClaimForm, ReportForm, ServicePostForm
@@ -81,9 +82,9 @@ def reporting(request):
     if not scope:
         raise PermissionDenied(_("You are not assigned to any unit."))
     unit = None
-    ref = request.GET.get("unit", "")
-    if ref.isdigit():
-        unit = scope.units(VIEW).filter(pk=int(ref)).first()
+    ref = params.pk(request.GET, "unit", label=_("unit"))
+    if ref:
+        unit = scope.units(VIEW).filter(pk=ref).first()
     unit = unit or default_root(scope)
     attach_full_names([unit])
     children = list(unit.children.order_by("name")) if unit.level < Level.BUILDING else []
@@ -112,7 +113,7 @@ def post_list(request):
         .select_related("unit")
         .order_by("unit__path", "name")
     )
-    page = Paginator(posts, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(posts, PAGE_SIZE).get_page(params.page(request.GET))
     attach_full_names([post.unit for post in page.object_list])
     return render(request, "grids/posts/list.html", {"page": page, "can_edit": scope.can(EDIT)})
 

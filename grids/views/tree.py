@@ -8,6 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from portal.core import params
+
 from ..forms.tree import UnitForm
 from ..models import Level, Unit
 from ..scope import EDIT, MANAGE, VIEW, scope_for
@@ -19,13 +21,13 @@ from ..services.tree import attach_full_names
 def unit_list(request):
     scope = scope_for(request.user)
     units = scope.units(VIEW)
-    query = request.GET.get("q", "").strip()
+    query = params.text(request.GET, "q", label=_("search"))
     if query:
         units = units.filter(name__icontains=query)
-    level = request.GET.get("level", "")
-    if level.isdigit() and int(level) in Level.values:
+    level = params.choice(request.GET, "level", Level.values, label=_("level"))
+    if level:
         units = units.filter(level=int(level))
-    page = Paginator(units.order_by("path"), 50).get_page(request.GET.get("page"))
+    page = Paginator(units.order_by("path"), 50).get_page(params.page(request.GET))
     attach_full_names(page.object_list)
     context = {"page": page, "query": query, "level": level, "levels": Level.choices}
     return render(request, "grids/tree/list.html", context)
@@ -93,5 +95,5 @@ def unit_edit(request, unit_pk):
         form.save()
         messages.success(request, _("Saved %(name)s.") % {"name": unit.name})
         return redirect("unit_detail", unit_pk=unit.pk)
-    if choices is not None:
-        return render(request, "grids/tree/form.html", {"form": form, "unit": unit, "level": unit.get_level_display()})
+    # The district, the root, has no parent field: it is edited in place, never moved.
+    return render(request, "grids/tree/form.html", {"form": form, "unit": unit, "level": unit.get_level_display()})

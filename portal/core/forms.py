@@ -1,5 +1,10 @@
 """Form helpers shared by every app. A leaf module: it imports no app."""
 
+from django import forms
+from django.core.exceptions import ValidationError
+
+from . import params
+
 
 def add_service_errors(form, exc, default_field=None):
     """Show a service's ValidationError on the form, field by field where the field exists.
@@ -12,3 +17,22 @@ def add_service_errors(form, exc, default_field=None):
             form.add_error(name if name in form.fields else default_field, errors)
     else:
         form.add_error(default_field if default_field in form.fields else None, exc.messages)
+
+
+class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A many-to-many choice that refuses an id no integer column can hold.
+
+    Django checks each chosen id with an exact lookup (which tolerates 99999999999999999999)
+    and then fetches them all with `pk__in`, which SQLite cannot even bind: a 500. Ids are
+    checked here first, as portal.core.params reads them (ASCII digits, within range).
+    """
+
+    def _check_values(self, value):
+        if (self.to_field_name or "pk") == "pk":
+            for raw in value:
+                pk = str(raw)
+                if not params.is_digits(pk) or len(pk) > 12 or int(pk) > params.MAX_INT:
+                    raise ValidationError(
+                        self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                    )
+        return super()._check_values(value)

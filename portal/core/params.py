@@ -59,11 +59,23 @@ def text(params, name, *, max_length=MAX_TEXT, label=None):
     return value
 
 
-def integer(params, name, *, default=None, minimum=1, maximum=MAX_INT, label=None):
-    """A whole number written in ASCII digits (an optional leading minus where `minimum` < 0)."""
+def is_digits(value):
+    """Whether `value` is ASCII digits only (str.isdigit() also accepts ², ١٢ and １２)."""
+    return isinstance(value, str) and bool(DIGITS.fullmatch(value))
+
+
+def integer(params, name, *, default=None, minimum=1, maximum=MAX_INT, clamp=False, label=None):
+    """A whole number written in ASCII digits (an optional leading minus where `minimum` < 0).
+
+    With `clamp`, a number above `maximum` gets `maximum` instead of a refusal (a search radius
+    or a result count: asking for more than the portal gives is not a mistake).
+    """
     value = _raw(params, name)
     if value == "":
         return default
+    if clamp:
+        number = parse_integer(value, name=name, minimum=minimum, maximum=None, label=label)
+        return min(number, maximum)
     return parse_integer(value, name=name, minimum=minimum, maximum=maximum, label=label)
 
 
@@ -71,15 +83,23 @@ def parse_integer(value, *, name="", minimum=1, maximum=MAX_INT, label=None):
     label = label or name
     digits = value[1:] if value.startswith("-") and minimum is not None and minimum < 0 else value
     if not DIGITS.fullmatch(digits) or len(digits) > 12:
-        raise BadParameter(_("“%(label)s” must be a whole number.") % {"label": label}, name=name)
+        raise BadParameter(_("%(name)s must be a whole number.") % {"name": label}, name=name)
     number = int(value)
-    if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
-        raise BadParameter(
-            _("“%(label)s” must be between %(minimum)s and %(maximum)s.")
-            % {"label": label, "minimum": minimum, "maximum": maximum},
-            name=name,
-        )
+    _check_range(number, minimum, maximum, name=name, label=label)
     return number
+
+
+def _check_range(number, minimum, maximum, *, name, label):
+    if not ((minimum is not None and number < minimum) or (maximum is not None and number > maximum)):
+        return
+    bounds = {"name": label, "low": minimum, "high": maximum}
+    if maximum is None:
+        message = _("%(name)s must be at least %(low)s.") % bounds
+    elif minimum is None:
+        message = _("%(name)s must be at most %(high)s.") % bounds
+    else:
+        message = _("%(name)s must lie between %(low)s and %(high)s.") % bounds
+    raise BadParameter(message, name=name)
 
 
 def pk(params, name, *, label=None):
@@ -92,9 +112,14 @@ def page(params, name="page"):
     return integer(params, name, default=1, minimum=1, maximum=100_000, label=_("page"))
 
 
-def year(params, name="year", *, default=None, label=None):
+def year(params, name="year", *, default=None):
     """A calendar year the portal can hold records for."""
-    return integer(params, name, default=default, minimum=2000, maximum=2100, label=label or _("year"))
+    try:
+        return integer(params, name, default=default, minimum=2000, maximum=2100)
+    except BadParameter:
+        raise BadParameter(
+            _("The year must be a four-digit year between 2000 and 2100, such as 2018."), name=name
+        ) from None
 
 
 def decimal(params, name, *, default=None, minimum=None, maximum=None, places=6, label=None):
@@ -104,18 +129,22 @@ def decimal(params, name, *, default=None, minimum=None, maximum=None, places=6,
         return default
     label = label or name
     if not re.fullmatch(rf"-?[0-9]{{1,12}}(\.[0-9]{{1,{places}}})?", value):
-        raise BadParameter(_("“%(label)s” must be a number.") % {"label": label}, name=name)
+        raise BadParameter(_("%(name)s must be a number.") % {"name": label}, name=name)
     try:
         number = Decimal(value)
     except InvalidOperation as exc:  # cannot happen after the pattern, kept for safety
-        raise BadParameter(_("“%(label)s” must be a number.") % {"label": label}, name=name) from exc
-    if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
-        raise BadParameter(
-            _("“%(label)s” must be between %(minimum)s and %(maximum)s.")
-            % {"label": label, "minimum": minimum, "maximum": maximum},
-            name=name,
-        )
+        raise BadParameter(_("%(name)s must be a number.") % {"name": label}, name=name) from exc
+    _check_range(number, minimum, maximum, name=name, label=label)
     return number
+
+
+def point(params, *, lat="lat", lng="lng"):
+    """A WGS-84 position (?lat=&lng= in degrees, as floats); both are needed."""
+    latitude = decimal(params, lat, minimum=-90, maximum=90, places=15, label=_("latitude (lat)"))
+    longitude = decimal(params, lng, minimum=-180, maximum=180, places=15, label=_("longitude (lng)"))
+    if latitude is None or longitude is None:
+        raise BadParameter(_("Give %(name)s.") % {"name": _("latitude (lat) and longitude (lng)")}, name=lat)
+    return float(latitude), float(longitude)
 
 
 def date(params, name, *, default=None, label=None):
@@ -132,6 +161,11 @@ def date(params, name, *, default=None, label=None):
         if parsed and parsed.year >= 1900:
             return parsed
     raise BadParameter(_("“%(label)s” must be a date such as 2026-11-30.") % {"label": label}, name=name)
+
+
+def flag(params, name, *, label=None):
+    """A checkbox sent as `1`: True when ticked, False when absent or `0`."""
+    return choice(params, name, ["1", "0"], default="0", label=label) == "1"
 
 
 def choice(params, name, choices, *, default="", label=None):

@@ -46,6 +46,14 @@ class ExpenditureForm(forms.Form):
 
 
 class ReversalForm(forms.Form):
+    """The amount is typed again: a reversal of the wrong row is the mistake it would correct."""
+
+    amount = forms.DecimalField(
+        label=_("Amount of the entry reversed (yuan)"),
+        max_digits=14,
+        decimal_places=2,
+        help_text=_("Type the amount of the entry shown above, to confirm it is the one to reverse."),
+    )
     reason = forms.CharField(
         label=_("Reason for the reversal"),
         max_length=1000,
@@ -53,6 +61,16 @@ class ReversalForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         validators=[no_markup],
     )
+
+    def __init__(self, *args, expenditure, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.expenditure = expenditure
+
+    def clean_amount(self):
+        amount = self.cleaned_data["amount"]
+        if amount != self.expenditure.amount:
+            raise forms.ValidationError(_("This is not the amount of the entry shown above."))
+        return amount
 
 
 class SocialInvestmentForm(forms.Form):

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.forms import IdMultipleChoiceField
 from portal.core.personal import validate_mobile
 
 from ..models.volunteers import Volunteer
@@ -54,6 +55,7 @@ class VolunteerForm(VolunteerMobileMixin, forms.ModelForm):
     class Meta:
         model = Volunteer
         fields = ["unit", "name", "mobile", "teams", "registered_on", "member"]
+        field_classes = {"teams": IdMultipleChoiceField}
         widgets = {"teams": forms.CheckboxSelectMultiple, "registered_on": DateInput}
         help_texts = {"member": _("If this volunteer is a Party member in your part of the tree.")}
 

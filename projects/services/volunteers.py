@@ -22,7 +22,7 @@ def new_certificate_code():
 
 
 def normalize_code(code):
-    return "".join(ch for ch in (code or "").upper() if ch.isalnum())[:CODE_LENGTH]
+    return "".join(ch for ch in (code or "").upper() if ch.isascii() and ch.isalnum())[:CODE_LENGTH]
 
 
 def format_code(code):

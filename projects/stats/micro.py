@@ -2,22 +2,11 @@
 
 from django.db.models import Count, Q
 from django.db.models.functions import ExtractYear
-from django.utils.translation import gettext as _
 
 from portal.core.money import ZERO, MoneySum, coalesce_money, yuan
 
 from ..models.funds import Expenditure, SocialInvestment
 from ..models.micro import MicroProject, MicroStatus
-
-
-def parse_year(value):
-    """?year= as an int; a clear (Chinese) ValueError otherwise, which the view turns into a 400."""
-    if value in (None, ""):
-        return None
-    text = str(value).strip()
-    if not text.isdigit() or not 2000 <= int(text) <= 2100:
-        raise ValueError(_("The year must be a four-digit year between 2000 and 2100, such as 2018."))
-    return int(text)
 
 
 def _totals(projects):
@@ -42,7 +31,6 @@ def _totals(projects):
 
 
 def micro_section(unit=None, year=None, **params):
-    year = parse_year(year)
     projects = MicroProject.objects.under(unit)
     if year:
         projects = projects.proposed_in(year)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from grids.scope import EDIT, scope_for
+from portal.core import params
 
 from ..forms.activities import ActivityForm, AttendanceForm, SignupForm, WalkInForm
 from ..models.activities import Activity
@@ -86,14 +87,13 @@ def cancel(request, token):
 def staff_activities(request):
     activities = Activity.objects.visible_to(request.user).select_related("project__unit", "center")
     activities = activities.with_signup_counts()
-    when = request.GET.get("when", "upcoming")
+    when = params.choice(request.GET, "when", ["upcoming", "past"], default="upcoming", label=_("when"))
     now = timezone.now()
     if when == "past":
         activities = activities.past(now).order_by("-starts_at", "pk")
     else:
-        when = "upcoming"
         activities = activities.filter(ends_at__gte=now).order_by("starts_at", "pk")
-    page = Paginator(activities, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(activities, PAGE_SIZE).get_page(params.page(request.GET))
     return render(request, "projects/activities/staff/activities.html", {"page": page, "when": when})
 
 
@@ -182,9 +182,9 @@ def staff_attendance(request, activity_pk):
     )
     # A street may hold thousands of volunteers: the list offers those of the project's unit,
     # or those matching a search, never more than WALK_IN_CHOICES; any candidate validates.
-    find = request.GET.get("find", "").strip()[:50]
+    find = params.text(request.GET, "find", label=_("search"))
     if find:
-        by_mobile = Q(mobile_masked__endswith=find) if find.isdigit() and len(find) <= 4 else Q(pk__in=[])
+        by_mobile = Q(mobile_masked__endswith=find) if params.is_digits(find) and len(find) <= 4 else Q(pk__in=[])
         shown = candidates.filter(Q(name__icontains=find) | by_mobile)
     else:
         shown = candidates.filter(unit__path__startswith=activity.project.unit.path)

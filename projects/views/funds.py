@@ -12,11 +12,12 @@ from django.views.decorators.http import require_safe
 
 from grids.models import Level
 from grids.scope import EDIT, MANAGE, VIEW, scope_for
+from portal.core import params
 
 from ..forms import funds as forms
 from ..models.funds import Expenditure, FundLine
 from ..services import funds as services
-from .micro import PAGE_SIZE, int_param, money_context
+from .micro import PAGE_SIZE, money_context
 from .micro_staff import get_project
 
 
@@ -77,7 +78,7 @@ def staff_reverse(request, expenditure_pk):
     qs = Expenditure.objects.select_related("project__community", "reverses")
     expenditure = scope_for(request.user).get_object_or_404(qs, need=EDIT, pk=expenditure_pk)
     project = expenditure.project
-    form = forms.ReversalForm(request.POST or None)
+    form = forms.ReversalForm(request.POST or None, expenditure=expenditure)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -112,10 +113,10 @@ def _visible_lines(scope):
 def staff_funds(request):
     scope = scope_for(request.user)
     lines = _visible_lines(scope).order_by("-year", "unit__level", "unit__name", "category")
-    year = int_param(request.GET.get("year"))
+    year = params.year(request.GET, "year")
     if year:
         lines = lines.filter(year=year)
-    page = Paginator(lines, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(lines, PAGE_SIZE).get_page(params.page(request.GET))
     context = {"page": page, "year": year, "can_manage": scope.can(MANAGE)}
     return render(request, "projects/funds/staff_funds.html", context)
 

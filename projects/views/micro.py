@@ -19,6 +19,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_safe
 
 from grids.models import Level, Unit
+from portal.core import params
 from portal.core.exports import csv_response, rows_to_xlsx
 
 from ..forms import micro as forms
@@ -32,20 +33,16 @@ PUBLIC_STATUSES = [MicroStatus.APPROVED, MicroStatus.IN_PROGRESS, MicroStatus.AC
 # --- Filters shared by the public list, its downloads and the staff list -----------------
 
 
-def int_param(value):
-    value = (value or "").strip()
-    return int(value) if value.isdigit() and len(value) < 10 else None
-
-
 def filter_projects(request, qs, statuses):
-    """Apply ?street= &community= &year= &status= &category=; return (qs, chosen values)."""
+    """Apply ?street= &community= &year= &status= &category= &q=; return (qs, chosen values)."""
+    query = request.GET
     chosen = {
-        "street": int_param(request.GET.get("street")),
-        "community": int_param(request.GET.get("community")),
-        "year": int_param(request.GET.get("year")),
-        "status": request.GET.get("status", ""),
-        "category": request.GET.get("category", ""),
-        "q": request.GET.get("q", "").strip()[:50],
+        "street": params.pk(query, "street", label=_("street")),
+        "community": params.pk(query, "community", label=_("community")),
+        "year": params.year(query, "year"),
+        "status": params.choice(query, "status", statuses, label=_("status")),
+        "category": params.choice(query, "category", MicroCategory.values, label=_("category")),
+        "q": params.text(query, "q", label=_("search")),
     }
     if chosen["street"]:
         qs = qs.filter(community__parent_id=chosen["street"])
@@ -53,14 +50,10 @@ def filter_projects(request, qs, statuses):
         qs = qs.filter(community_id=chosen["community"])
     if chosen["year"]:
         qs = qs.proposed_in(chosen["year"])
-    if chosen["status"] in statuses:
+    if chosen["status"]:
         qs = qs.filter(status=chosen["status"])
-    else:
-        chosen["status"] = ""
-    if chosen["category"] in MicroCategory.values:
+    if chosen["category"]:
         qs = qs.filter(category=chosen["category"])
-    else:
-        chosen["category"] = ""
     if chosen["q"]:
         qs = qs.filter(Q(title__icontains=chosen["q"]) | Q(tracking_code=chosen["q"].upper()))
     return qs, chosen
@@ -126,7 +119,7 @@ def download_rows(projects):
 @require_safe
 def public_list(request):
     qs, chosen = _public_queryset(request)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(qs, PAGE_SIZE).get_page(params.page(request.GET))
     context = {"page": page, **filter_context(chosen, PUBLIC_STATUSES)}
     context["query"] = request.GET.urlencode()
     return render(request, "projects/micro/public_list.html", context)
@@ -235,17 +228,19 @@ def propose(request):
 
 @require_safe
 def track(request):
-    code = request.GET.get("code", "").strip().upper()
+    code = params.text(request.GET, "code", label=_("tracking code"))
     if code:
-        if len(code) <= 12 and code.isalnum():
-            return redirect("micro_track_code", code=code)
-        messages.error(request, _("A tracking code has letters and digits only, such as MS7K3P9QXA."))
+        try:
+            return redirect("micro_track_code", code=params.code(code, max_length=12, label=_("tracking code")))
+        except params.BadParameter:
+            messages.error(request, _("A tracking code has letters and digits only, such as MS7K3P9QXA."))
     return render(request, "projects/micro/track.html", {"project": None, "code": code})
 
 
 @require_safe
 def track_code(request, code):
-    project = MicroProject.objects.select_related("community__parent").filter(tracking_code=code.upper()).first()
+    code = params.code(code, max_length=12, label=_("tracking code"))
+    project = MicroProject.objects.select_related("community__parent").filter(tracking_code=code).first()
     if project is None:
         messages.error(request, _("No proposal has this tracking code. Please check it."))
         return render(request, "projects/micro/track.html", {"project": None, "code": code}, status=404)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from grids.scope import EDIT, VIEW, scope_for
+from portal.core import params
 from portal.core.exports import rows_to_xlsx
 
 from ..forms import micro as forms
@@ -26,7 +27,6 @@ from .micro import (
     download_rows,
     filter_context,
     filter_projects,
-    int_param,
     money_context,
     timeline,
 )
@@ -45,7 +45,7 @@ def staff_queue(request):
     """评议 queue: proposals waiting for the council, oldest first."""
     qs = MicroProject.objects.visible_to(request.user).for_listing()
     qs = qs.filter(status__in=[MicroStatus.PROPOSED, MicroStatus.REVIEWING]).order_by("proposed_at", "pk")
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(qs, PAGE_SIZE).get_page(params.page(request.GET))
     return render(request, "projects/micro/staff_queue.html", {"page": page})
 
 
@@ -54,12 +54,12 @@ def staff_queue(request):
 def staff_list(request):
     scope = scope_for(request.user)
     qs, chosen = _staff_projects(request)
-    if request.GET.get("export") == "xlsx":
+    if params.choice(request.GET, "export", ["xlsx"], label=_("export")):
         # The Excel export is the same list (same scope, same filters), hence the same URL.
         return rows_to_xlsx(
             "micro-projects-staff.xlsx", _("Micro-projects"), download_rows(qs.iterator(chunk_size=500))
         )
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(qs, PAGE_SIZE).get_page(params.page(request.GET))
     context = {"page": page, **filter_context(chosen, STAFF_STATUSES, scope.units(VIEW))}
     context["can_edit"] = scope.can(EDIT)
     context["query"] = request.GET.urlencode()
@@ -260,13 +260,13 @@ def _funnel_sheet(rows, by):
 @login_required
 def staff_funnel(request):
     """Funnel figures (proposed → approved → accepted) per street or community and year."""
-    by = "community" if request.GET.get("by") == "community" else "street"
-    year = int_param(request.GET.get("year"))
+    by = params.choice(request.GET, "by", ["street", "community"], default="street", label=_("grouped by"))
+    year = params.year(request.GET, "year")
     projects = MicroProject.objects.visible_to(request.user)
     if year:
         projects = projects.proposed_in(year)
     rows = funnel_rows(projects, by=by)
-    if request.GET.get("export") == "xlsx":
+    if params.choice(request.GET, "export", ["xlsx"], label=_("export")):
         return rows_to_xlsx("micro-funnel.xlsx", _("Funnel"), _funnel_sheet(rows, by))
     this_year = timezone.localdate().year
     context = {"rows": rows, "by": by, "year": year, "years": list(range(this_year, 2015, -1))}

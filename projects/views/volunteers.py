@@ -14,6 +14,7 @@ from django.views.decorators.http import require_safe
 from grids.models import Member
 from grids.scope import EDIT, VIEW, scope_for
 from grids.services.tree import attach_full_names
+from portal.core import params
 from portal.core.exports import xlsx_response
 
 from ..forms.volunteers import PeriodForm, VerifyForm, VolunteerForm
@@ -43,12 +44,12 @@ def staff_volunteers(request):
     scope = scope_for(request.user)
     volunteers = Volunteer.objects.visible_to(request.user).select_related("unit").with_hours()
     volunteers = volunteers.prefetch_related("teams")
-    query = request.GET.get("q", "").strip()
+    query = params.text(request.GET, "q", label=_("search"))
     if query:
         # Digits search the last digits of the mobile (what a masked number shows), never more.
-        by_mobile = Q(mobile_masked__endswith=query) if query.isdigit() and len(query) <= 4 else Q(pk__in=[])
+        by_mobile = Q(mobile_masked__endswith=query) if params.is_digits(query) and len(query) <= 4 else Q(pk__in=[])
         volunteers = volunteers.filter(Q(name__icontains=query) | by_mobile)
-    page = Paginator(volunteers.order_by("unit__path", "name", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(volunteers.order_by("unit__path", "name", "pk"), PAGE_SIZE).get_page(params.page(request.GET))
     return render(
         request,
         "projects/volunteers/staff/volunteers.html",
