@@ -15,6 +15,7 @@ from django.views.decorators.http import require_safe
 from grids.models import Member
 from grids.scope import EDIT, VIEW, scope_for
 from grids.services.tree import attach_full_names
+from portal.core.ratelimit import ratelimit
 
 from ..forms.volunteers import PeriodForm, VerifyForm, VolunteerForm
 from ..models.service import VolunteerTeam
@@ -24,6 +25,7 @@ from .common import PAGE_SIZE, first_error, need_edit_somewhere
 
 
 @require_safe
+@ratelimit("lookup", when=lambda request: "code" in request.GET)  # a certificate looked up
 def verify(request):
     form = VerifyForm(request.GET or None)
     certificate = None
