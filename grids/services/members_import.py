@@ -14,11 +14,14 @@ import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils.datetime import from_excel
+
+from portal.core.workbooks import Limits, check_workbook
 
 from ..models import Category, Education, Gender, Member, MemberStatus
 from ..scope import EDIT, scope_for
@@ -307,6 +310,11 @@ def import_workbook(source, *, user, batch_size=BATCH_SIZE):
         label = str(HEADER[column_key]) if column_key in HEADER else ""
         result.errors.append(RowError(row, label, str(message)))
 
+    try:
+        check_workbook(source, Limits(rows=MAX_ROWS))  # size, rows, shared strings: before parsing
+    except ValidationError as exc:
+        fail(1, "", exc.messages[0])
+        return result
     try:
         workbook = load_workbook(source, read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds (zip, XML, key) for a file that is not .xlsx
