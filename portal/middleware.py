@@ -138,7 +138,9 @@ class DatabaseUnavailableMiddleware:
 def database_unavailable(exception=None):
     """The 503 page, rendered without the request: its context processors would ask the
     database (the user, the session) again."""
-    logger.warning("Database unavailable: %s", exception)
+    # With its traceback: OperationalError also covers what a restart is not (a missing table,
+    # a statement timeout), which the log must still show.
+    logger.warning("Database unavailable: %s", exception, exc_info=exception)
     response = HttpResponse(render_to_string("503.html"), status=503)
     response["Retry-After"] = str(settings.DATABASE_RETRY_AFTER)
     response["Cache-Control"] = "no-store"

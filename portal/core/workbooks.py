@@ -112,7 +112,9 @@ def check_workbook(source, limits=Limits()):
                 if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
                     if _count_rows(archive, info.filename, limits.rows + 1) > limits.rows + 1:
                         _refuse(
-                            _("A sheet of the workbook has more than %(n)d rows. Please split it into smaller workbooks.")
+                            _(
+                                "A sheet of the workbook has more than %(n)d rows. Please split it into smaller workbooks."
+                            )
                             % {"n": limits.rows}
                         )
                 elif info.filename == "xl/sharedStrings.xml":
