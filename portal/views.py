@@ -1,11 +1,12 @@
 import sys
+from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import defaults, static
 from django.views.decorators.http import require_GET, require_POST, require_safe
@@ -107,5 +108,5 @@ def media(request, path):
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     if not path.lower().endswith(INLINE_MEDIA):
-        response["Content-Disposition"] = "attachment"
+        response["Content-Disposition"] = content_disposition_header(True, PurePosixPath(path).name)
     return response

@@ -30,9 +30,12 @@ def proven_extension(upload):
         if upload.size > PDF_MAX_BYTES:
             raise ValidationError(_("The PDF is larger than 5 MB. Please choose a smaller one."), code="too_large")
         return "pdf"
-    if upload.name and upload.name.lower().endswith(".pdf"):
-        raise ValidationError(_("This file is not a real PDF."), code="not_pdf")
-    fmt = verified_format(upload)
+    try:
+        fmt = verified_format(upload)
+    except ValidationError:
+        if (upload.name or "").lower().endswith(".pdf"):
+            raise ValidationError(_("This file is not a real PDF."), code="not_pdf") from None
+        raise
     if fmt not in IMAGE_EXTENSIONS:
         raise ValidationError(_("Upload a PDF, or a JPEG, PNG or WebP image."), code="format")
     return IMAGE_EXTENSIONS[fmt]
