@@ -265,7 +265,9 @@ def test_rows_cut_across_read_chunks_are_counted(monkeypatch):
     _refused(content, workbooks.Limits(rows=10), message, n=10)
 
 
-def test_too_many_shared_strings():
+@pytest.mark.parametrize("chunk", [workbooks.CHUNK, 7])
+def test_too_many_shared_strings(chunk, monkeypatch):
+    monkeypatch.setattr(workbooks, "CHUNK", chunk)  # 7: items and tags cut across reads
     content = _zip({"xl/sharedStrings.xml": _shared_strings([f"姓名{i}" for i in range(101)])})
     workbooks.check_workbook(io.BytesIO(content), workbooks.Limits(shared_strings=101))
     message = "The workbook holds more than %(n)d different texts. Please split it into smaller workbooks."
@@ -273,6 +275,8 @@ def test_too_many_shared_strings():
 
 
 def test_a_cell_too_long():
+    # 1,000 characters pass even when their bytes (UTF-8, entities) are more than 1,000.
+    workbooks.check_workbook(io.BytesIO(_zip({"xl/sharedStrings.xml": _shared_strings(["长" * 999 + "&amp;"])})))
     content = _zip({"xl/sharedStrings.xml": _shared_strings(["短", "长" * 1001])})
     message = (
         "A cell of the workbook holds more than %(n)d characters, more than any column takes. Please check the file."
