@@ -30,6 +30,6 @@ urlpatterns = [
 
 if settings.DEBUG:
     # Development only; in production the proxy serves /media/ with the same headers (README).
-    urlpatterns += [re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$", views.media, name="media")]
+    urlpatterns += [re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$", views.media)]
 
 handler500 = "portal.views.server_error"
