@@ -76,6 +76,7 @@ def test_with_redis_down_staff_log_in_and_work(client, people, redis_down, caplo
     assert client.get(reverse("staff_home")).status_code == 200
     assert client.get(reverse("member_list")).status_code == 200
     assert client.get(reverse("micro_staff_list")).status_code == 200
+    assert client.get(reverse("admin:index")).status_code == 200
     # The session lives in the database, whatever the cache does.
     assert Session.objects.count() == 1
     response = client.post(reverse("logout"))
