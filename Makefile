@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
+# DEBUG is off unless set: the laptop commands below turn it on (development keys, SQLite).
+DEV := DEBUG=1
 
 .PHONY: run test install check lint messages compilemessages migrate seed clean
 
@@ -16,19 +18,19 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 migrate: install
-	$(BIN)/python manage.py migrate --noinput -v0
+	$(DEV) $(BIN)/python manage.py migrate --noinput -v0
 
 seed: migrate
-	$(BIN)/python manage.py seed_demo
+	$(DEV) $(BIN)/python manage.py seed_demo
 
 run: seed
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	$(DEV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # Quality gates that need no services: migrations in step with models, lint, deploy checks.
 check: install
-	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(DEV) $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/ruff check .
-	DEBUG=0 SECRET_KEY=ci-check-$$(date +%s)-a-long-random-enough-secret-key-value ALLOWED_HOSTS=portal.example PERSONAL_DATA_KEY=ci-check \
+	DEBUG=0 SECRET_KEY=ci-check-$$(date +%s)-a-long-random-enough-secret-key-value ALLOWED_HOSTS=portal.example PERSONAL_DATA_KEY=ci-check-personal-data-key-of-at-least-32-bytes \
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 test: check
@@ -36,8 +38,8 @@ test: check
 
 # Regenerate the catalogues after changing strings (needs gettext: apt-get install gettext).
 messages: install
-	$(BIN)/python manage.py makemessages -l zh_Hans --ignore=.venv --ignore=node_modules --ignore=static/vendor --no-obsolete
-	$(BIN)/python manage.py compilemessages -l zh_Hans --ignore=.venv
+	$(DEV) $(BIN)/python manage.py makemessages -l zh_Hans --ignore=.venv --ignore=node_modules --ignore=static/vendor --no-obsolete
+	$(DEV) $(BIN)/python manage.py compilemessages -l zh_Hans --ignore=.venv
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = _("Portal")
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from . import auth, checks  # noqa: F401  (checks registers the system checks)
+
+        user_logged_in.connect(auth.stamp_session, dispatch_uid="portal.auth.stamp_session")

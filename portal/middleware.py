@@ -1,16 +1,24 @@
 import logging
+import time
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import SESSION_KEY, logout
+from django.contrib.auth.views import redirect_to_login
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 
+from portal import auth
 from portal.core.params import BadParameter, bad_characters
+from portal.core.personal_store import PersonalDataKeyError
 from portal.core.ratelimit import Limited, hit
 
 logger = logging.getLogger("portal")
+personal_data_log = logging.getLogger("portal.personal_data")
 
 
 class ChineseByDefaultMiddleware:
@@ -66,6 +74,101 @@ class BadParameterMiddleware:
         if request.path.endswith((".json", ".geojson")) or "json" in request.headers.get("Accept", ""):
             return JsonResponse({"error": exception.message}, status=400, json_dumps_params={"ensure_ascii": False})
         return render(request, "bad_request.html", {"message": exception.message}, status=400)
+
+
+class StaffSessionMiddleware:
+    """The limits of a staff session (MLPS 2.0: 登录超时, 会话管理), checked on every request.
+
+    A session ends when the account's session generation moved on since the login (the account
+    was deactivated: grids.services.accounts.end_sessions), after SESSION_IDLE_TIMEOUT seconds
+    without a request, and SESSION_MAX_AGE after the login whatever the activity. A session whose
+    account can no longer sign in is flushed at once, so it cannot come back when the account is
+    reactivated. An account whose password was set by a 管理员 reaches only the password-change
+    page until it has chosen its own. Runs after AuthenticationMiddleware and MessageMiddleware.
+    """
+
+    # Pages an account that must change its password may still open.
+    PASSWORD_CHANGE_PAGES = {"password_change", "password_change_done", "logout", "set_language", "text_size"}
+    # The last-seen time is written at most this often (a session write per request otherwise).
+    TOUCH_EVERY = 60
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.user.is_authenticated:
+            if SESSION_KEY in request.session:  # an account deactivated (or deleted) since the login
+                request.session.flush()
+            return self.get_response(request)
+        reason = self.ended(request)
+        if reason:
+            logout(request)
+            messages.warning(request, reason)
+            return redirect_to_login(request.get_full_path())
+        if auth.must_change_password(request.user) and self.url_name(request) not in self.PASSWORD_CHANGE_PAGES:
+            messages.warning(request, _("An administrator set your password: choose your own before you go on."))
+            return redirect("password_change")
+        self.touch(request)
+        return self.get_response(request)
+
+    def ended(self, request):
+        session, now = request.session, time.time()
+        if session.get(auth.GENERATION, 0) != auth.session_generation(request.user):
+            return _("Your session was ended: please log in again.")
+        if now - session.get(auth.LOGIN_AT, 0) > settings.SESSION_MAX_AGE:
+            return _("You have been logged in for %(hours)d hours: please log in again.") % {
+                "hours": settings.SESSION_MAX_AGE // 3600
+            }
+        if now - session.get(auth.SEEN_AT, 0) > settings.SESSION_IDLE_TIMEOUT:
+            return _("You were logged out after %(minutes)d minutes without activity: please log in again.") % {
+                "minutes": settings.SESSION_IDLE_TIMEOUT // 60
+            }
+        return None
+
+    def touch(self, request):
+        now = int(time.time())
+        if now - request.session.get(auth.SEEN_AT, 0) >= self.TOUCH_EVERY:
+            request.session[auth.SEEN_AT] = now
+
+    @staticmethod
+    def url_name(request):
+        try:
+            return resolve(request.path_info).url_name
+        except Resolver404:
+            return None
+
+
+class PermissionsPolicyMiddleware:
+    """The Permissions-Policy header on every response (settings.PERMISSIONS_POLICY)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
+
+
+class PersonalDataKeyMiddleware:
+    """A stored number that the configured keys cannot open (PersonalDataKeyError) gets a page
+    saying the personal-data key is misconfigured, with a 500, never a blank where the number
+    was. The log names the key id, never a number. Pages that show only the stored masked
+    forms keep working without the key."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, PersonalDataKeyError):
+            return None
+        personal_data_log.error("Personal data cannot be decrypted on %s: %s", request.path, exception)
+        response = render(request, "personal_data_key.html", status=500)
+        response["Cache-Control"] = "no-store"
+        return response
 
 
 class RateLimitMiddleware:

@@ -1,14 +1,18 @@
-"""One settings module, driven by the environment and runnable with none of it set.
+"""One settings module, driven by the environment.
 
-Every knob is an environment variable; the defaults give a laptop setup (SQLite in the
-project folder, DEBUG on). Production sets DEBUG=0, SECRET_KEY, ALLOWED_HOSTS,
+Every knob is an environment variable. DEBUG is off unless asked for: `make run` sets DEBUG=1
+for a laptop (SQLite in the project folder, development keys), and the test runner gets the
+same development defaults. Production sets SECRET_KEY, PERSONAL_DATA_KEY, ALLOWED_HOSTS,
 DATABASE_URL and REDIS_URL.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -31,21 +35,33 @@ def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DEBUG", True)
+# Off unless asked for (issue 16): a forgotten variable must not publish tracebacks. pytest sets
+# PYTEST_VERSION while it runs, so the test suite keeps the development defaults it always had.
+DEBUG = env_bool("DEBUG", "PYTEST_VERSION" in os.environ)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off (for development: DEBUG=1).")
     SECRET_KEY = "dev-only-insecure-key-never-use-in-production"
 
 # Key for ID-card and mobile numbers at rest (portal/personal_store.py): encryption and keyed
 # hashes. Losing it makes stored numbers unreadable; a dump without it reveals none.
-PERSONAL_DATA_KEY = os.environ.get("PERSONAL_DATA_KEY", "")
+# Several keys, newest first, while a rotation is under way (PERSONAL_DATA_KEYS below).
+PERSONAL_DATA_KEYS = env_list("PERSONAL_DATA_KEYS")
+PERSONAL_DATA_KEY = os.environ.get("PERSONAL_DATA_KEY", "") or next(iter(PERSONAL_DATA_KEYS), "")
 if not PERSONAL_DATA_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("PERSONAL_DATA_KEY must be set when DEBUG is off.")
+        raise ImproperlyConfigured("PERSONAL_DATA_KEY must be set when DEBUG is off (for development: DEBUG=1).")
     PERSONAL_DATA_KEY = "dev-only-personal-data-key-never-use-in-production"
+
+# Personal-data keys, newest first: PERSONAL_DATA_KEYS="new,old" (comma-separated). The newest
+# encrypts and fingerprints; the others only decrypt, until `manage.py rotate_personal_data_key`
+# has re-encrypted everything with the newest. PERSONAL_DATA_KEY alone is the one-key form and,
+# when both are given, must be the first of the list. The code reads PERSONAL_DATA_KEYS only.
+if PERSONAL_DATA_KEYS and PERSONAL_DATA_KEYS[0] != PERSONAL_DATA_KEY:
+    raise ImproperlyConfigured("PERSONAL_DATA_KEY must be the first (newest) entry of PERSONAL_DATA_KEYS.")
+PERSONAL_DATA_KEYS = PERSONAL_DATA_KEYS or [PERSONAL_DATA_KEY]
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -61,6 +77,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
+    "axes",
     "portal",
     "grids",
     "centers",
@@ -76,11 +93,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "portal.middleware.BadParameterMiddleware",
+    "portal.middleware.PersonalDataKeyMiddleware",
     "portal.middleware.RateLimitMiddleware",
     "portal.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "portal.middleware.StaffSessionMiddleware",
+    "portal.middleware.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -128,11 +150,14 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# MLPS 2.0 (等保 level 3): at least 8 characters of at least three kinds, not like the username,
+# not a common password, not the current one. Messages from our own catalogue (portal/core/passwords.py).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "portal.core.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "portal.core.passwords.CharacterKindsValidator", "OPTIONS": {"min_kinds": 3}},
+    {"NAME": "portal.core.passwords.UserAttributeSimilarityValidator"},
+    {"NAME": "portal.core.passwords.CommonPasswordValidator"},
+    {"NAME": "portal.core.passwords.NotCurrentPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "staff_home"
@@ -163,6 +188,9 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# manage.py backup writes its archives here unless given --output-dir (README "Backups").
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "backups"))
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -200,11 +228,86 @@ LOGGING = {
 
 PORTAL_NAME = _("Party-Masses Service Portal")
 
+# --- Login, sessions and security headers (issue 16, section 1) ----------------------------
+# django-axes refuses a locked-out username (AXES_FAILURE_LIMIT failures) or address
+# (LOGIN_FAILURES_PER_ADDRESS failures, counted over every username) for AXES_COOLOFF_TIME
+# after the last failure (portal/auth.py). Every failure is kept in axes' AccessFailureLog and
+# every sign-in in its AccessLog, in the database, whether or not Redis is up.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: a locked-out request never reaches the password check
+    "portal.auth.StaffBackend",
+]
+AXES_HANDLER = "portal.auth.LockoutHandler"
+AXES_FAILURE_LIMIT = 5
+LOGIN_FAILURES_PER_ADDRESS = env_int("LOGIN_FAILURES_PER_ADDRESS", 50)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own (portal/auth.py reads this order)
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# axes trims each username's failure log to this many rows; the trail is purged by age instead.
+AXES_ACCESS_FAILURE_LOG_PER_USER_LIMIT = 10**9
+AXES_COOLOFF_MESSAGE = _("Too many failed logins: this account is locked for 15 minutes.")
+
+# Staff sessions (portal.middleware.StaffSessionMiddleware): end after SESSION_IDLE_TIMEOUT
+# seconds without a request and SESSION_MAX_AGE after the login, whatever the activity.
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_MINUTES", 30) * 60
+SESSION_MAX_AGE = 12 * 3600
+SESSION_COOKIE_AGE = SESSION_MAX_AGE
+
+# Mail (password reset): EMAIL_URL such as smtp+tls://user:password@mail.example:587 (smtp://
+# plain, smtp+tls:// STARTTLS, smtps:// TLS), or Django's own EMAIL_HOST, EMAIL_PORT,
+# EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS, EMAIL_USE_SSL. Without either the
+# reset page says that no mail can be sent instead of pretending.
+EMAIL_URL = os.environ.get("EMAIL_URL", "")
+if EMAIL_URL:
+    _mail = urlsplit(EMAIL_URL)
+    if _mail.scheme not in {"smtp", "smtp+tls", "smtps"}:
+        raise ImproperlyConfigured("EMAIL_URL must start with smtp://, smtp+tls:// or smtps://.")
+    EMAIL_HOST = _mail.hostname or "localhost"
+    EMAIL_PORT = _mail.port or {"smtp": 25, "smtp+tls": 587, "smtps": 465}[_mail.scheme]
+    EMAIL_HOST_USER = unquote(_mail.username or "")
+    EMAIL_HOST_PASSWORD = unquote(_mail.password or "")
+    EMAIL_USE_TLS = _mail.scheme == "smtp+tls"
+    EMAIL_USE_SSL = _mail.scheme == "smtps"
+else:
+    EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+    EMAIL_PORT = env_int("EMAIL_PORT", 25)
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+    EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "portal@localhost")
+MAIL_CONFIGURED = bool(EMAIL_URL or os.environ.get("EMAIL_HOST"))
+
+# Content-Security-Policy (django-csp): scripts only from our own static files, no inline
+# script and no event-handler attribute anywhere; images also from the map tile host. Inline
+# styles stay allowed (Leaflet and Bootstrap position elements with them; a style cannot run code).
+_TILES = urlsplit(MAP_TILE_URL)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", f"{_TILES.scheme}://{_TILES.netloc.replace('{s}', '*')}"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Features a page may use (portal.middleware.PermissionsPolicyMiddleware): the nearby search
+# and the proposal form ask for the location, on this site only; nothing else is needed.
+PERMISSIONS_POLICY = "geolocation=(self), camera=(), microphone=(), payment=(), usb=()"
+
 # --- Rate limits, outages, uploads (issue 16, sections 2 and 5) ---------------------------
 # The client's address: behind TRUSTED_PROXY_HOPS proxies that each append to X-Forwarded-For,
 # the hops-th entry from the right (portal/core/ratelimit.py); 0 ignores the header.
 TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", 1 if env_bool("BEHIND_PROXY", False) else 0)
 RATELIMIT_IP_META_KEY = "portal.core.ratelimit.client_ip"
+AXES_CLIENT_IP_CALLABLE = "portal.core.ratelimit.client_ip"  # failures per address, the same address
 # With Redis unreachable the counters cannot be read: allow (and log, portal/cache.py) rather
 # than refuse every resident; failed logins are still locked out by django-axes in the database.
 RATELIMIT_FAIL_OPEN = True
@@ -214,7 +317,7 @@ RATE_LIMITS = {
     "signup": "20/h",  # volunteer sign-up forms sent
     "cancel": "20/h",  # cancellations sent
     "lookup": "60/h",  # tracking codes, certificate checks, cancellation links opened
-    "login": "30/10m",  # staff and admin login forms sent (django-axes locks accounts apart)
+    "login": "60/10m",  # staff and admin login forms sent, per address (django-axes locks accounts apart)
     "password_reset": "10/h",  # password-reset mails asked for
 }
 RATE_LIMITS.update(dict(item.split("=", 1) for item in env_list("RATE_LIMITS")))

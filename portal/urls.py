@@ -7,7 +7,7 @@ import centers.urls
 import projects.urls
 from grids import urls as grids_urls
 
-from . import views
+from . import auth_views, views
 
 admin.site.site_header = _("Party-Masses Service Portal administration")
 admin.site.site_title = _("Portal administration")
@@ -15,6 +15,13 @@ admin.site.index_title = _("Records in your part of the tree")
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("accounts/password_change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password_reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("staff/", views.staff_home, name="staff_home"),
     path("staff/", include(grids_urls.staff_urlpatterns)),

@@ -50,6 +50,22 @@ def make_move(member, to_unit, by=None):
     )
 
 
+def make_refusal(unit, user=None, id_card=None):
+    """A refused registration logged in `unit` (an ID-card number held elsewhere)."""
+    from django.contrib.auth import get_user_model
+
+    from grids.models import AttemptKind, RefusedRegistration
+
+    user = user or get_user_model().objects.create_user(f"prober{unit.pk}-{next(_refusals)}")
+    entry = RefusedRegistration(user=user, kind=AttemptKind.FORM, unit=unit)
+    entry.id_card = id_card or next_identity(date(1975, 3, 4), Gender.MALE)[0]
+    entry.save()
+    return entry
+
+
+_refusals = count(1)
+
+
 def make_reveal(member, user=None):
     from django.contrib.auth import get_user_model
 

@@ -59,6 +59,12 @@ def _micro_project(community):
     return make_project(community)
 
 
+def _expenditure(community):
+    from tests.factory_micro import expenditure_in
+
+    return expenditure_in(community)
+
+
 def _micro_admin_outside():
     from tests.factory_micro import admin_outside
 
@@ -104,6 +110,7 @@ MANAGE_ONLY_URLS = {
     "account_password",
     "account_deactivate",
     "account_reactivate",
+    "account_unlock",
     "assignment_add",
     "assignment_remove",
 }
@@ -118,6 +125,7 @@ OUTSIDE_RECORD = {
     "parent_pk": lambda tree: tree.community2,
     **{key: (lambda tree, key=key: _volunteering(key, tree.community2)) for key in _VOLUNTEER_KEYS},
     "micro_pk": lambda tree: _micro_project(tree.community2),
+    "expenditure_pk": lambda tree: _expenditure(tree.community2),
     "center_pk": lambda tree: _center(tree.community2),
     "account_pk": lambda tree: _accounts().account_in(tree.community2),
     "assignment_pk": lambda tree: _accounts().assignment_in(tree.community2),
@@ -132,6 +140,7 @@ INSIDE_RECORD = {
     "parent_pk": lambda tree: tree.community1,
     **{key: (lambda tree, key=key: _volunteering(key, tree.community1)) for key in _VOLUNTEER_KEYS},
     "micro_pk": lambda tree: _micro_project(tree.community1),
+    "expenditure_pk": lambda tree: _expenditure(tree.community1),
     "center_pk": lambda tree: _center(tree.community1),
     "account_pk": lambda tree: _accounts().account_in(tree.community1),
     "assignment_pk": lambda tree: _accounts().assignment_in(tree.community1),
@@ -149,6 +158,7 @@ ADMIN_OUTSIDE = {
     member_models.Report: lambda tree: _members().make_report(_member_outside(tree), tree.building2),
     member_models.MemberMove: lambda tree: _members().make_move(_member_outside(tree), tree.building2),
     member_models.PersonalDataReveal: lambda tree: _members().make_reveal(_member_outside(tree)),
+    member_models.RefusedRegistration: lambda tree: _members().make_refusal(tree.grid2),
     Center: lambda tree: _center(tree.community2),
 }
 

@@ -8,7 +8,7 @@ from grids.models import AccountAction, AccountEvent, Assignment, Role, StaffPro
 from grids.scope import MANAGE, scope_for
 from grids.services import accounts as account_services
 from tests.factory import PASSWORD, make_user
-from tests.factory_accounts import account_in
+from tests.factory_accounts import account_in, choose_own_password, sign_in
 
 User = get_user_model()
 STRONG = "Qz7!mangrove-42"
@@ -62,7 +62,10 @@ def test_district_admin_creates_a_huafu_account_that_signs_in_and_sees_only_huaf
     assert "138****8000" in detail and "13800138000" not in detail
 
     client.logout()
-    assert client.login(username="zhangsan", password=STRONG)
+    assert sign_in(client, "zhangsan", STRONG)
+    # The 管理员 knows this password: the account chooses its own first.
+    assert client.get(reverse("unit_list"))["Location"] == reverse("password_change")
+    choose_own_password(client, STRONG)
     html = client.get(reverse("unit_list")).content.decode()
     assert "华富街道" in html and "莲花街道" not in html and "狮岭社区" not in html
     # A 工作人员 does not manage accounts: no link, no page.
@@ -78,7 +81,7 @@ def test_generated_password_is_shown_once_and_works(tree, people, client_for, cl
     assert len(password) >= 12 and password in response.content.decode()
     assert "no-store" in response["Cache-Control"] or "no-cache" in response["Cache-Control"]
     client.logout()
-    assert client.login(username="zhangsan", password=password)
+    assert sign_in(client, "zhangsan", password)
 
 
 def test_list_shows_the_managed_accounts_only(tree, people, client_for, street_admin):
@@ -209,11 +212,11 @@ def test_deactivated_account_cannot_sign_in_and_can_be_reactivated(tree, people,
     assert admin_client.post(reverse("account_deactivate", args=[meigang.pk])).status_code == 302
     assert not User.objects.get(pk=meigang.pk).is_active
     client.logout()
-    assert not client.login(username="meigang", password=PASSWORD)
+    assert not sign_in(client, "meigang", PASSWORD)
     client.force_login(street_admin)
     assert client.post(reverse("account_reactivate", args=[meigang.pk])).status_code == 302
     client.logout()
-    assert client.login(username="meigang", password=PASSWORD)
+    assert sign_in(client, "meigang", PASSWORD)
     actions = list(AccountEvent.objects.filter(account=meigang).order_by("pk").values_list("action", "actor"))
     assert actions == [(AccountAction.DEACTIVATED, street_admin.pk), (AccountAction.REACTIVATED, street_admin.pk)]
 
@@ -261,8 +264,8 @@ def test_password_reset(tree, people, client_for, street_admin, client):
     response = admin_client.post(url, {"password1": "", "password2": ""})
     generated = response.context["password"]
     client.logout()
-    assert not client.login(username="meigang", password=PASSWORD)
-    assert client.login(username="meigang", password=generated)
+    assert not sign_in(client, "meigang", PASSWORD)
+    assert sign_in(client, "meigang", generated)
     assert AccountEvent.objects.filter(account=people.meigang, action=AccountAction.PASSWORD_RESET).count() == 2
     assert not AccountEvent.objects.filter(detail__contains=generated).exists()
 
@@ -341,7 +344,7 @@ def test_demo_futian_can_use_the_pages(tree, client):
     from grids.demo.accounts import DEMO_PASSWORD, seed_accounts
 
     seed_accounts()
-    assert client.login(username="futian", password=DEMO_PASSWORD)
+    assert sign_in(client, "futian", DEMO_PASSWORD)
     response = client.get(reverse("account_list"))
     assert response.status_code == 200
     names = {a.username for a in response.context["page"]}

@@ -48,4 +48,13 @@ def test_account_pages_pass_axe_and_a_new_account_signs_in(live_server, page, ax
     assert len(password) == 12 and password not in page.url
     page.context.clear_cookies()
     _login(page, live_server, "wangwu", password)
+    # A password the 管理员 has seen: the account chooses its own before anything else.
+    assert page.url.endswith(reverse("password_change"))
+    assert "请先设置您自己的密码" in page.content() and axe(page) == []
+    page.fill("input[name=old_password]", password)
+    page.fill("input[name=new_password1]", "Fresh#Lotus-2026")
+    page.fill("input[name=new_password2]", "Fresh#Lotus-2026")
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    page.goto(live_server.url + reverse("staff_home"))
     assert "梅岗社区" in page.content()

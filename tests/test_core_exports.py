@@ -49,6 +49,7 @@ def test_xlsx_keeps_text_as_text_and_numbers_as_numbers():
     for row, payload in zip(sheet.iter_rows(min_row=2), PAYLOADS, strict=True):
         name, money, day, count = row
         assert name.data_type == "s" and name.value.strip() == payload.strip()  # XML turns CR into LF
+        assert name.quotePrefix  # stays text when edited in Excel
         assert money.data_type == "n" and money.value == 20000 and money.number_format == "#,##0.00"
         assert day.is_date and day.value.date() == datetime.date(2026, 1, 2)
         assert count.value == 3
@@ -66,7 +67,19 @@ def test_append_row_on_an_ordinary_sheet():
     exports.append_row(sheet, ["姓名", "身份证号"], bold=True)
     exports.append_row(sheet, ["=1+1", "440304199001011234"], text_columns={1})
     assert sheet["A1"].font.bold
-    assert sheet["A2"].data_type == "s" and sheet["A2"].value == "=1+1"
+    assert sheet["A2"].data_type == "s" and sheet["A2"].value == "=1+1" and sheet["A2"].quotePrefix
+    assert not sheet["A1"].quotePrefix  # ordinary text keeps the ordinary style
     assert sheet["B2"].number_format == "@"
     saved = _read(exports.xlsx_response("t.xlsx", workbook)).active
     assert saved["A2"].data_type == "s"
+
+
+def test_write_only_rows_keep_types_whether_passed_bare_or_as_cells():
+    workbook = exports.new_workbook()
+    sheet = exports.add_sheet(workbook, "t", ["a"])
+    exports.append_row(sheet, ["#DIV/0!", datetime.date(2026, 1, 2), 5, None, "梅岗", "13800138000"], text_columns={5})
+    cells = list(_read(exports.xlsx_response("t.xlsx", workbook)).active.iter_rows(min_row=2))[0]
+    assert (cells[0].data_type, cells[0].value) == ("s", "#DIV/0!")  # text, not an Excel error
+    assert cells[1].is_date and cells[1].number_format == exports.DATE_FORMAT
+    assert (cells[2].value, cells[3].value, cells[4].value) == (5, None, "梅岗")
+    assert cells[5].number_format == "@" and cells[5].value == "13800138000"

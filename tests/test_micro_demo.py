@@ -1,6 +1,7 @@
 """The demo: Futian's 2018 figures from shared/domain/000, exactly, through /open/stats.json."""
 
 import time
+from collections import defaultdict
 
 import pytest
 from django.core.management import call_command
@@ -72,3 +73,52 @@ def test_public_pages_on_the_demo_stay_fast(client, seeded, django_assert_num_qu
     response = client.get(reverse("micro_csv"), {"year": "2018"})
     assert response.status_code == 200
     assert response.content.decode("utf-8-sig").count("\n") == 1298 + 1
+
+
+def test_the_demo_obeys_the_money_path_rules(seeded):
+    """Every demo project's dates in order and not ahead of today, paid by the right line;
+    spending and milestones within implementation; hours within each activity's length."""
+    from django.utils import timezone
+
+    from grids.models import Unit
+    from projects.models import ServiceRecord
+    from projects.models.funds import Expenditure, SocialInvestment
+    from projects.models.micro import MicroTransition, Milestone
+
+    today = timezone.localdate()
+    paths = dict(Unit.objects.values_list("pk", "path"))
+    projects = {p.pk: p for p in MicroProject.objects.select_related("fund_line", "community")}
+    assert len(projects) == 1766 + 21
+    for p in projects.values():
+        proposed = p.proposal_date()
+        assert p.proposed_at <= timezone.now(), p.title
+        if p.resolution_date:
+            assert proposed <= p.resolution_date <= today, (p.title, proposed, p.resolution_date)
+        if p.start_date:
+            assert p.resolution_date <= p.start_date <= today, (p.title, p.resolution_date, p.start_date)
+        if p.accepted_date:
+            assert p.start_date <= p.accepted_date <= today, (p.title, p.start_date, p.accepted_date)
+        if p.fund_line:
+            line = p.fund_line
+            assert line.category == FundCategory.MICRO and line.year == p.funding_year() == p.budget_year, p.title
+            assert p.community.path.startswith(paths[line.unit_id]), p.title
+    # The timeline, step by step in the order recorded: never back in time, never ahead.
+    steps = defaultdict(list)
+    for project_id, at in MicroTransition.objects.order_by("pk").values_list("project_id", "at"):
+        steps[project_id].append(at)
+    for project_id, ats in steps.items():
+        p = projects[project_id]
+        assert ats == sorted(ats) and p.proposed_at == ats[0] and ats[-1] <= timezone.now(), p.title
+    for model in (Expenditure, Milestone):
+        for project_id, day in model.objects.values_list("project_id", "date"):
+            p = projects[project_id]
+            assert p.start_date <= day <= today, (model.__name__, p.title, p.start_date, day)
+            if model is Milestone and p.accepted_date:
+                assert day <= p.accepted_date
+    for project_id, day in SocialInvestment.objects.values_list("project_id", "date"):
+        assert projects[project_id].proposal_date() <= day <= today
+    records = ServiceRecord.objects.select_related("activity")
+    assert records.exists()
+    for record in records:
+        assert record.activity.starts_at <= timezone.now()
+        assert record.hours <= record.activity.length_hours() or record.extra_hours_reason

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
 
 from projects.models.micro import MicroCategory, MicroProject, MicroStatus
 from projects.services import funds as fund_services
@@ -59,7 +60,7 @@ def test_public_list_shows_approved_and_later_only(client, published):
     body = client.get(reverse("micro_list")).content.decode()
     assert "梅岗楼道照明" in body and "狮岭四点半课堂" in body and "梅岗长者饭堂" in body
     assert "还在评议的提议" not in body
-    assert "1234.56" in body
+    assert "1,234.56" in body
 
 
 @pytest.mark.parametrize(
@@ -105,7 +106,8 @@ def test_downloads_list_the_same_projects_without_personal_data(client, publishe
     response = client.get(reverse(name), {"category": "goods"})
     assert response.status_code == 200
     body = _body(response)
-    assert "梅岗长者饭堂" in body and "1234.56" in body
+    # Money: two-decimal text with separators in CSV, a number in Excel.
+    assert "梅岗长者饭堂" in body and ("1,234.56" if name == "micro_csv" else "1234.56") in body
     assert "梅岗楼道照明" not in body
     assert MOBILE not in body and "张三" not in body
     full = _body(client.get(reverse(name)))
@@ -165,7 +167,7 @@ def test_resident_proposes_and_follows_the_code_to_approval(client, tree, people
     assert "13800138000" not in page and "李四" not in page
 
     staff = client_for(people.huafu)
-    line = make_line(tree.district)
+    line = make_line(tree.district, year=project.funding_year())  # proposed today
     url = reverse("micro_staff_transition", args=[project.pk])
     assert staff.post(url, {"action": "review", "review-note": "提交议事会"}).status_code == 302
     client.logout()
@@ -178,7 +180,7 @@ def test_resident_proposes_and_follows_the_code_to_approval(client, tree, people
     response = staff.post(
         url,
         {"action": "approve", "approve-amount": "28000.00", "approve-fund_line": line.pk, "approve-resolution": "表决通过",
-         "approve-resolution_date": "2026-03-01"},
+         "approve-resolution_date": timezone.localdate().isoformat()},
     )  # fmt: skip
     assert response.status_code == 302, response.content.decode()
     client.logout()
@@ -194,7 +196,11 @@ def test_rejection_reason_is_shown_to_the_proposer(client, tree):
     project = MicroProject.objects.get()
     reviewing(project)
     services.reject(
-        project=project, actor=None, reason="属于物业维修范围", resolution="未通过", resolution_date=date(2026, 3, 1)
+        project=project,
+        actor=None,
+        reason="属于物业维修范围",
+        resolution="未通过",
+        resolution_date=timezone.localdate(),
     )
     page = client.get(reverse("micro_track_code", args=[project.tracking_code])).content.decode()
     assert "未立项" in page and "属于物业维修范围" in page
@@ -280,6 +286,60 @@ def test_caps_shown_as_a_clear_message_on_the_staff_page(tree, people, client_fo
          "approve-resolution_date": "2026-03-01"},
     )  # fmt: skip
     assert response.status_code == 400
-    assert "上限为 200000.00 元" in response.content.decode()
+    assert "上限为 200,000.00 元" in response.content.decode()
     project.refresh_from_db()
     assert project.status == MicroStatus.REVIEWING
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_money_has_two_decimals_and_thousands_separators_in_both_languages(client, tree, people, language):
+    line = make_line(tree.district, amount="20000000.00")
+    project = in_progress(make_project(tree.community1, title="梅岗楼道照明", amount="140131.04"), line)
+    fund_services.record_expenditure(
+        project=project, actor=None, amount=Decimal("20000"), date=date(2026, 4, 1), payee="物业"
+    )
+    client.post(reverse("set_language"), {"language": language, "next": "/"})
+    pages = [reverse("micro_list"), reverse("micro_detail", args=[project.pk])]
+    for url in pages:
+        body = client.get(url).content.decode()
+        assert f'lang="{"zh-CN" if language == "zh-hans" else "en"}"' in body
+        assert "140,131.04" in body, url
+        assert "20,000.00" in body, url
+        assert "140131.04" not in body and "20000.00" not in body, url
+    client.force_login(people.district_admin)
+    client.post(reverse("set_language"), {"language": language, "next": "/"})
+    staff_pages = {
+        reverse("micro_staff_list"): ["140,131.04", "20,000.00"],
+        reverse("micro_staff_funnel"): ["140,131.04", "20,000.00"],
+        reverse("micro_staff_funds"): ["20,000,000.00", "19,859,868.96"],
+        reverse("micro_staff_spending", args=[project.pk]): ["140,131.04", "20,000.00"],
+        reverse("staff_home"): ["140,131.04", "20,000.00"],
+    }
+    for url, figures in staff_pages.items():
+        body = client.get(url).content.decode()
+        for figure in figures:
+            assert figure in body, (url, figure)
+
+
+def test_downloads_get_money_as_decimal_for_the_writer_to_format(tree, people):
+    """The writers (portal/core/exports.py) format Decimal as money: never a float or a string."""
+    from projects.stats.micro import funnel_rows
+    from projects.views.micro import download_rows
+    from projects.views.micro_staff import _funnel_sheet
+
+    line = make_line(tree.district)
+    paid = in_progress(make_project(tree.community1, title="已付款", amount="150000.00"), line)
+    fund_services.record_expenditure(
+        project=paid, actor=None, amount=Decimal("140131.04"), date=date(2026, 4, 1), payee="物业"
+    )
+    approved(make_project(tree.community2, title="未付款"), line)  # nothing spent: 0.00, still Decimal
+    header, *rows = download_rows(MicroProject.objects.public().for_listing())
+    money = [header.index(name) for name in ("立项金额（元）", "已支出（元）", "社会投入（元）")]
+    assert len(rows) == 2
+    for row in rows:
+        assert all(type(row[i]) is Decimal for i in money), row
+    assert {row[3]: row[money[1]] for row in rows} == {"已付款": Decimal("140131.04"), "未付款": Decimal("0")}
+    _head, *sheet = _funnel_sheet(funnel_rows(MicroProject.objects.all()), "street")
+    assert len(sheet) == 2
+    for row in sheet:
+        assert type(row[-1]) is Decimal and type(row[-2]) is Decimal, row

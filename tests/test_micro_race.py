@@ -94,3 +94,36 @@ def test_many_approvals_never_overspend(postgres_only):
         thread.join(timeout=30)
     assert MicroProject.objects.filter(status=MicroStatus.APPROVED).count() == 3
     assert FundLine.objects.with_left().get(pk=line.pk).left == Decimal("100.00")
+
+
+def test_two_reversals_of_the_same_expenditure_racing(postgres_only):
+    from django.utils.translation import gettext
+
+    from projects.models.funds import Expenditure
+    from projects.services import funds as fund_services
+    from tests.factory_micro import expenditure_in
+
+    tree = make_tree()
+    original = expenditure_in(tree.community1)
+    barrier = threading.Barrier(2)
+    results = []
+
+    def reverse_it(reason):
+        try:
+            barrier.wait()
+            fund_services.reverse_expenditure(expenditure=original, actor=None, reason=reason)
+            results.append("won")
+        except ValidationError as exc:
+            results.append(exc.messages[0])
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=reverse_it, args=(f"冲正{i}",)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    already = gettext("This expenditure has already been reversed.")
+    assert sorted(results, key=lambda r: r != "won") == ["won", already], results
+    assert Expenditure.objects.filter(reverses=original).count() == 1
+    assert original.project.spent_total() == 0

@@ -49,7 +49,7 @@ def test_district_admin_sees_both_streets(both, people, client_for):
 def test_fund_lines_page_shows_what_is_left_and_the_district_line(both, people, client_for):
     body = client_for(people.huafu).get(reverse("micro_staff_funds")).content.decode()
     assert "福田区" in body
-    assert "900000.00" in body  # 1,000,000 − 2 × 50,000
+    assert "900,000.00" in body  # 1,000,000 − 2 × 50,000
 
 
 @pytest.mark.parametrize("name", ["micro_staff_queue", "micro_staff_list", "micro_staff_funds", "micro_staff_funnel"])
@@ -244,7 +244,7 @@ def test_admin_fund_line_cannot_drop_below_what_is_held(both, people, client_for
     data = {"category": "micro", "unit": line.unit_id, "year": 2026, "amount": "1000.00", "note": ""}
     response = client.post(url, data)
     assert response.status_code == 200
-    assert "项目已占用该科目 100000.00 元" in response.content.decode()
+    assert "项目已占用该科目 100,000.00 元" in response.content.decode()
     line.refresh_from_db()
     assert line.amount == Decimal("1000000.00")
 

@@ -1,7 +1,8 @@
 """The 民生微实事 lifecycle, the money rules (caps, what is left, overruns) and exact sums."""
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -20,6 +21,7 @@ from tests.factory import make_user
 from tests.factory_micro import accepted, approved, in_progress, make_cap, make_line, make_project, reviewing
 
 S = MicroStatus
+IN_2016 = datetime(2016, 3, 1, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
 def in_state(status, community, line, actor=None):
@@ -144,18 +146,18 @@ def test_cap_by_category_district_and_year(tree):
     line = make_line(tree.district, amount="5000000.00", year=2016)
     make_cap(tree.district, 2016, MicroCategory.SERVICES, "200000.00")
     make_cap(tree.district, 2016, MicroCategory.WORKS, "400000.00")
-    services_project = reviewing(make_project(tree.community1, category=MicroCategory.SERVICES))
+    services_project = reviewing(make_project(tree.community1, category=MicroCategory.SERVICES, proposed_at=IN_2016))
     with pytest.raises(ValidationError) as exc:
         approved(services_project, line, amount="200000.01")
     assert "上限" in exc.value.messages[0]
     approved(services_project, line, amount="200000.00")
-    works = reviewing(make_project(tree.community1, category=MicroCategory.WORKS))
+    works = reviewing(make_project(tree.community1, category=MicroCategory.WORKS, proposed_at=IN_2016))
     approved(works, line, amount="400000.00")
-    too_big = reviewing(make_project(tree.community1, category=MicroCategory.WORKS))
+    too_big = reviewing(make_project(tree.community1, category=MicroCategory.WORKS, proposed_at=IN_2016))
     with pytest.raises(ValidationError):
         approved(too_big, line, amount="400000.01")
     # No cap set for 货物类 that year: only the fund line limits it.
-    goods = reviewing(make_project(tree.community1, category=MicroCategory.GOODS))
+    goods = reviewing(make_project(tree.community1, category=MicroCategory.GOODS, proposed_at=IN_2016))
     approved(goods, line, amount="450000.00")
 
 
@@ -320,7 +322,7 @@ def test_voucher_validation():
 def test_overrun_needs_manage_role_not_just_staff(tree):
     street_admin = make_user("street_admin", tree.street1, Role.ADMIN)
     line = make_line(tree.district)
-    project = approved(make_project(tree.community1, amount="100.00"), line)
+    project = in_progress(make_project(tree.community1, amount="100.00"), line)
     fund_services.record_expenditure(
         project=project,
         actor=street_admin,

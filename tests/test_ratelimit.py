@@ -177,7 +177,8 @@ def test_login_forms_are_limited_per_address(client, people, limits, route):
     assert client.get(url).status_code == 200  # the form itself is still shown
 
 
-def test_password_reset_mails_are_limited(client, people, limits, mailoutbox):
+def test_password_reset_mails_are_limited(client, people, limits, mailoutbox, settings):
+    settings.MAIL_CONFIGURED = True  # the test mail backend
     people.huafu.email = "huafu@example.org"
     people.huafu.save()
     for _i in range(2):

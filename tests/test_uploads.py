@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import RequestFactory
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from PIL import Image, ImageFile
 
 from grids.models import Member
@@ -98,14 +98,15 @@ def test_the_service_names_the_file_even_without_the_form(tree):
     from projects.services.funds import record_expenditure
 
     project = in_progress(make_project(tree.community1, amount="1000.00"), make_line(tree.district))
+    today = timezone.localdate()
     expenditure = record_expenditure(
-        project=project, actor=None, amount=1, date="2026-04-01", payee="物业",
+        project=project, actor=None, amount=1, date=today, payee="物业",
         voucher=SimpleUploadedFile("evil.svg", PDF),
     )  # fmt: skip
     assert expenditure.voucher.name.endswith(".pdf")
     with pytest.raises(ValidationError):
         record_expenditure(
-            project=project, actor=None, amount=1, date="2026-04-01", payee="物业",
+            project=project, actor=None, amount=1, date=today, payee="物业",
             voucher=SimpleUploadedFile("evil.svg", b"<svg/>"),
         )  # fmt: skip
 
@@ -295,7 +296,7 @@ def test_the_member_import_refuses_before_openpyxl_parses(tree, people, client_f
     def no_parsing(*args, **kwargs):
         raise AssertionError("parsed")
 
-    monkeypatch.setattr(members_import, "load_workbook", no_parsing)
+    monkeypatch.setattr(workbooks, "load_workbook", no_parsing)
     content = workbook([member_row(n) for n in range(3)])
     upload = SimpleUploadedFile("members.xlsx", content, content_type="application/octet-stream")
     response = client_for(people.huafu).post(reverse("member_import"), {"workbook": upload})

@@ -311,7 +311,9 @@ def test_demo_links_brand_projects_to_centers_and_volunteers_to_members(db):
         projects = list(ServiceProject.objects.order_by("title").values_list("title", "center__name"))
         activities = list(Activity.objects.order_by("pk").values_list("pk", "center_id", "address"))
         links = list(
-            Volunteer.objects.filter(member__isnull=False).order_by("mobile").values_list("mobile", "name", "member_id")
+            Volunteer.objects.filter(member__isnull=False)
+            .order_by("mobile_hash")
+            .values_list("mobile_hash", "name", "member_id")
         )
         return projects, activities, links
 

@@ -30,7 +30,7 @@ def test_sign_up_without_account_gives_a_working_cancel_link(client, activity):
     response = _post(client, activity, mobile="138 0013 8000")
     assert response.status_code == 200
     signup = Signup.objects.get()
-    assert signup.mobile == MOBILE and signup.name == "李四"
+    assert signup.mobile.reveal() == MOBILE and signup.mobile == "138****8000" and signup.name == "李四"
     cancel_url = response.context["cancel_url"]
     token = cancel_url.rstrip("/").rsplit("/", 1)[-1]
     assert len(token) >= 40

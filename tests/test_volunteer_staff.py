@@ -62,7 +62,7 @@ def test_staff_record_attendance_and_hours(past_activity, people, client_for):
     assert response.status_code == 302
     record = ServiceRecord.objects.get()
     assert record.hours == Decimal("3.00") and record.recorded_by == people.huafu
-    volunteer = Volunteer.objects.get(mobile="13912345678")
+    volunteer = Volunteer.objects.get(Volunteer.mobile.q("13912345678"))
     assert volunteer.name == "王芳" and volunteer.unit == past_activity.project.unit
     # Correcting: 王芳 not there after all, 李强 was; nothing else changes.
     client.post(url, _attendance_post(past_activity, {"王芳": (False, ""), "李强": (True, "2.5")}))
@@ -233,11 +233,11 @@ def test_volunteer_edit_keeps_the_mobile_when_left_empty(tree, people, client_fo
     data = {"unit": tree.community1.pk, "name": "王芳芳", "mobile": "", "registered_on": "2025-03-01"}
     assert client_for(people.huafu).post(url, data).status_code == 302
     volunteer.refresh_from_db()
-    assert volunteer.name == "王芳芳" and volunteer.mobile == "13912345678"
+    assert volunteer.name == "王芳芳" and volunteer.mobile.reveal() == "13912345678"
     data["mobile"] = "12345"
     assert client_for(people.huafu).post(url, data).status_code == 200
     volunteer.refresh_from_db()
-    assert volunteer.mobile == "13912345678"
+    assert volunteer.mobile.reveal() == "13912345678"
 
 
 def test_staff_create_pages_offer_only_units_in_scope(tree, people, client_for):

@@ -42,9 +42,9 @@ def test_staff_add_hours_for_a_volunteer_without_sign_up(tree, people, client_fo
     page = client.get(url)
     assert "临时来的" in page.content.decode() and "139****0002" in page.content.decode()
     assert walk_in.pk not in {pk for pk, _label in page.context["walk_in_choices"]}
-    client.post(url, _attendance(past, {f"v{walk_in.pk}-attended": "on", f"v{walk_in.pk}-hours": "2.5"}))
-    assert ServiceRecord.objects.get().hours == Decimal("2.50")
-    client.post(url, _attendance(past, {f"v{walk_in.pk}-hours": "2.5"}))
+    client.post(url, _attendance(past, {f"v{walk_in.pk}-attended": "on", f"v{walk_in.pk}-hours": "1.75"}))
+    assert ServiceRecord.objects.get().hours == Decimal("1.75")
+    client.post(url, _attendance(past, {f"v{walk_in.pk}-hours": "1.75"}))
     assert not ServiceRecord.objects.exists()
 
 
@@ -92,8 +92,8 @@ def test_the_service_refuses_a_walk_in_outside_the_scope(tree, people, past):
     assert not ServiceRecord.objects.exists()
     # Hours already recorded (say by the district) can still be corrected by the street.
     make_record(past, outsider, "1.00")
-    services.record_attendance(activity=past, entries=[(outsider, True, Decimal("3"))], user=people.huafu)
-    assert ServiceRecord.objects.get().hours == Decimal("3.00")
+    services.record_attendance(activity=past, entries=[(outsider, True, Decimal("1.75"))], user=people.huafu)
+    assert ServiceRecord.objects.get().hours == Decimal("1.75")
 
 
 def test_attendance_with_walk_ins_makes_a_constant_number_of_queries(

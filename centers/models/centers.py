@@ -160,7 +160,15 @@ class Center(models.Model):
     address = models.CharField(_("address"), max_length=200)
     latitude = models.FloatField(_("latitude (WGS-84)"), validators=[MinValueValidator(-90), MaxValueValidator(90)])
     longitude = models.FloatField(_("longitude (WGS-84)"), validators=[MinValueValidator(-180), MaxValueValidator(180)])
-    phone = models.CharField(_("phone"), max_length=24, blank=True, validators=[validate_phone])
+    # The center's own public contact number, printed on its public page with a tel: link: not a
+    # person's personal data, so kept in clear (the one exception in tests/test_personal_fields.py).
+    phone = models.CharField(
+        _("phone"),
+        max_length=24,
+        blank=True,
+        validators=[validate_phone],
+        help_text=_("Shown on the public page: the center's own number, never a person's private mobile."),
+    )
     introduction = models.TextField(_("introduction"), blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.OPERATING)
     services = models.ManyToManyField(Service, verbose_name=_("services offered"), blank=True, related_name="centers")

@@ -1,6 +1,9 @@
 """Admin of staff assignments, under the same rules as /staff/accounts/."""
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
@@ -53,3 +56,26 @@ class AssignmentAdmin(ScopedAdmin):
         for assignment in queryset.select_related("user", "unit"):
             if self.has_delete_permission(request, assignment):
                 self.delete_model(request, assignment)
+
+
+class _ResetPasswordForm(AdminPasswordChangeForm):
+    def save(self, commit=True):
+        user = super().save(commit)
+        account_services.require_password_change([user])  # set by someone else: changed at the next login
+        return user
+
+
+class PortalUserAdmin(UserAdmin):
+    """Django's user admin (superusers only) under the sign-in rules of /staff/accounts/: a
+    password set here is changed at the next login, and a deactivation ends the open sessions."""
+
+    change_password_form = _ResetPasswordForm
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            account_services.end_sessions(obj)
+
+
+admin.site.unregister(get_user_model())
+admin.site.register(get_user_model(), PortalUserAdmin)

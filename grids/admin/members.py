@@ -5,8 +5,10 @@ ID-card and mobile numbers: masked in lists, write-only in forms (never rendered
 
 from django.contrib import admin
 
+from portal.core.personal import ID_PATTERN, normalize_id_card
+
 from ..forms.members import MemberForm
-from ..models import Member, MemberMove, PersonalDataReveal
+from ..models import Member, MemberMove, PersonalDataReveal, RefusedRegistration
 from ..scope import MANAGE, scope_for
 from .base import ReadOnlyAdmin, ScopedAdmin
 
@@ -21,6 +23,11 @@ class MemberAdmin(ScopedAdmin):
     autocomplete_fields = ["unit"]
     list_per_page = 50
     fields = MemberForm.Meta.fields
+
+    def get_form(self, request, obj=None, **kwargs):
+        # The form refuses (and logs) an ID-card number held outside the user's scope.
+        form = super().get_form(request, obj, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
 
 
 @admin.register(MemberMove)
@@ -49,3 +56,28 @@ class PersonalDataRevealAdmin(ReadOnlyAdmin):
     def has_view_permission(self, request, obj=None):
         scope = scope_for(request.user)
         return scope.allows(obj.member.unit, MANAGE) if obj is not None else scope.can(MANAGE)
+
+
+@admin.register(RefusedRegistration)
+class RefusedRegistrationAdmin(PersonalDataRevealAdmin):
+    """ID-card numbers held elsewhere that someone tried to register, for the 管理员 of the unit
+    they tried (and superusers): masked number and its fingerprint, never the member it matched."""
+
+    scope_via = "unit"
+    list_display = ["at", "user", "kind", "unit", "id_card_masked"]
+    list_filter = ["kind"]
+    search_fields = ["user__username"]
+    list_select_related = ["user", "unit"]
+    fields = ["at", "user", "kind", "unit", "id_card_masked", "id_card_hash"]
+    readonly_fields = fields
+
+    def has_view_permission(self, request, obj=None):
+        scope = scope_for(request.user)
+        return scope.allows(obj.unit, MANAGE) if obj is not None else scope.can(MANAGE)
+
+    def get_search_results(self, request, queryset, search_term):
+        # "Who tried this number?": a full ID-card number is searched by its fingerprint.
+        number = normalize_id_card(search_term)
+        if ID_PATTERN.match(number):
+            return queryset.filter(RefusedRegistration.id_card.q(number)), False
+        return super().get_search_results(request, queryset, search_term)

@@ -72,10 +72,13 @@ class AccountCreateForm(_UnitRoleMixin, PasswordFields):
     )
     full_name = forms.CharField(label=pgettext_lazy("person", "Full name"), max_length=150)
     mobile = forms.CharField(label=_("Mobile number"), max_length=20, required=False, widget=WriteOnlyInput)
+    email = forms.EmailField(
+        label=_("Email address"), required=False, help_text=_("For resetting a forgotten password by mail.")
+    )
     unit = _unit_field()
     role = _role_field()
 
-    field_order = ["username", "full_name", "mobile", "unit", "role", "password1", "password2"]
+    field_order = ["username", "full_name", "mobile", "email", "unit", "role", "password1", "password2"]
 
     def __init__(self, *args, unit_choices, **kwargs):
         super().__init__(*args, **kwargs)
@@ -97,6 +100,9 @@ class AccountCreateForm(_UnitRoleMixin, PasswordFields):
 class AccountEditForm(forms.Form):
     full_name = forms.CharField(label=pgettext_lazy("person", "Full name"), max_length=150)
     mobile = forms.CharField(label=_("Mobile number"), max_length=20, required=False, widget=WriteOnlyInput)
+    email = forms.EmailField(
+        label=_("Email address"), required=False, help_text=_("For resetting a forgotten password by mail.")
+    )
 
     def __init__(self, *args, masked_mobile="", **kwargs):
         super().__init__(*args, **kwargs)

@@ -9,7 +9,7 @@ from django.utils.translation import pgettext_lazy
 
 from portal.core.personal import id_card_birth_date, id_card_gender
 
-from ..models import AgeBand, Category, Member, MemberStatus, Unit
+from ..models import AgeBand, AttemptKind, Category, Member, MemberStatus, Unit
 from ..services import members as member_services
 from .tree import label_units
 
@@ -56,8 +56,12 @@ class MemberForm(forms.ModelForm):
         ]
         widgets = {"birth_date": DateInput(), "joined_on": DateInput(), "full_member_on": DateInput()}
 
-    def __init__(self, *args, unit_choices=None, **kwargs):
+    user = None  # who fills it in: an ID-card number held outside their scope is refused and logged
+
+    def __init__(self, *args, unit_choices=None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if user is not None:
+            self.user = user
         if unit_choices is not None:  # the admin sets the scoped choices itself
             self.fields["unit"].queryset = unit_choices
             label_units(self.fields["unit"], unit_choices)
@@ -94,8 +98,7 @@ class MemberForm(forms.ModelForm):
                     data["birth_date"] = id_card_birth_date(number)
                 if not data.get("gender") and "gender" not in self.errors:
                     data["gender"] = id_card_gender(number)
-                if member_services.id_card_taken(number, exclude_pk=self.instance.pk):
-                    self.add_error("id_card", _("A member with this ID-card number is already registered."))
+                self._check_not_registered(number, data.get("unit"))
         elif self.instance.pk:
             # The number is kept; birth date and gender must still agree with it.
             _number, errors = member_services.check_identity(
@@ -125,6 +128,14 @@ class MemberForm(forms.ModelForm):
         ).items():
             self.add_error(name, message)
         return data
+
+    def _check_not_registered(self, number, unit):
+        refusal = member_services.id_card_refusal(number, user=self.user, exclude_pk=self.instance.pk)
+        if refusal is None:
+            return
+        self.add_error("id_card", refusal)
+        if refusal is member_services.NOT_HERE and self.user is not None:
+            member_services.record_refusals(user=self.user, kind=AttemptKind.FORM, attempts=[(number, unit)])
 
     def _post_clean(self):
         # The gender and birth date may have been derived from the number in clean().

@@ -4,6 +4,7 @@ assignments, Party members, and reporting with service posts."""
 from .accounts import AccountAction, AccountEvent, Assignment, Role, StaffProfile
 from .members import (
     AgeBand,
+    AttemptKind,
     Category,
     Education,
     Gender,
@@ -12,6 +13,7 @@ from .members import (
     MemberQuerySet,
     MemberStatus,
     PersonalDataReveal,
+    RefusedRegistration,
     RevealKind,
 )
 from .posts import PostClaim, PostKind, Report, ServicePost
@@ -23,6 +25,7 @@ __all__ = [
     "StaffProfile",
     "AgeBand",
     "Assignment",
+    "AttemptKind",
     "Category",
     "Education",
     "Gender",
@@ -35,6 +38,7 @@ __all__ = [
     "PersonalDataReveal",
     "PostClaim",
     "PostKind",
+    "RefusedRegistration",
     "Report",
     "RevealKind",
     "Role",

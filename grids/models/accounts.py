@@ -12,8 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from portal.core import personal_store
-from portal.core.personal import mask_mobile
+from portal.core.personal_fields import MOBILE, PersonalNumber
 
 from .tree import Unit
 
@@ -49,13 +48,20 @@ class Assignment(models.Model):
 
 
 class StaffProfile(models.Model):
-    """The staff member's mobile number: encrypted like a Party member's, shown masked."""
+    """The staff member's mobile number (encrypted like a Party member's, shown masked) and the
+    state of their sign-in: a password to change at the next login, and the generation of their
+    sessions (portal.middleware.StaffSessionMiddleware ends every session of an older one)."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="staff_profile"
     )
-    mobile_encrypted = models.TextField(editable=False, blank=True)
-    mobile_masked = models.CharField(_("mobile number"), max_length=11, editable=False, blank=True)
+    mobile = PersonalNumber(MOBILE, _("mobile number"), blank=True)
+    must_change_password = models.BooleanField(
+        _("must change the password"),
+        default=False,
+        help_text=_("Set when an administrator created the account or reset its password."),
+    )
+    session_generation = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("staff profile")
@@ -65,8 +71,7 @@ class StaffProfile(models.Model):
         return str(self.user)
 
     def set_mobile(self, number):
-        self.mobile_encrypted = personal_store.encrypt(number) if number else ""
-        self.mobile_masked = mask_mobile(number)
+        self.mobile = number
 
 
 class AccountAction(models.TextChoices):
@@ -77,6 +82,7 @@ class AccountAction(models.TextChoices):
     DEACTIVATED = "deactivated", pgettext_lazy("account event", "Deactivated")
     REACTIVATED = "reactivated", pgettext_lazy("account event", "Reactivated")
     PASSWORD_RESET = "password_reset", pgettext_lazy("account event", "Password reset")
+    UNLOCKED = "unlocked", pgettext_lazy("account event", "Unlocked after failed logins")
 
 
 class AccountEvent(models.Model):

@@ -15,8 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from portal.core import personal_store
-from portal.core.personal import mask_id_card, mask_mobile
+from portal.core.personal_fields import ID_CARD, MOBILE, PersonalNumber
 
 from .tree import Unit
 
@@ -88,10 +87,10 @@ class MemberQuerySet(models.QuerySet):
         return qs
 
     def with_id_card(self, number):
-        return self.filter(id_card_hash=personal_store.fingerprint(number))
+        return self.filter(Member.id_card.q(number))
 
     def with_mobile(self, number):
-        return self.filter(mobile_hash=personal_store.fingerprint(number))
+        return self.filter(Member.mobile.q(number))
 
     def for_list(self):
         return self.select_related("unit").order_by("unit__path", "name", "pk")
@@ -106,13 +105,9 @@ class Member(models.Model):
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
     ethnicity = models.CharField(_("ethnicity"), max_length=20, default="汉族")
     birth_date = models.DateField(_("date of birth"))
-    # The ID-card number: encrypted, fingerprinted (unique), and masked for display.
-    id_card_encrypted = models.TextField(editable=False)
-    id_card_hash = models.CharField(max_length=64, editable=False)
-    id_card_masked = models.CharField(_("ID-card number"), max_length=18, editable=False)
-    mobile_encrypted = models.TextField(editable=False, blank=True)
-    mobile_hash = models.CharField(max_length=64, editable=False, blank=True, db_index=True)
-    mobile_masked = models.CharField(_("mobile number"), max_length=11, editable=False, blank=True)
+    # Encrypted, fingerprinted (the ID unique) and masked: id_card_encrypted/_hash/_masked.
+    id_card = PersonalNumber(ID_CARD, _("ID-card number"))
+    mobile = PersonalNumber(MOBILE, _("mobile number"), blank=True, db_index=True)
     education = models.CharField(_("education"), max_length=20, choices=Education.choices, blank=True)
     joined_on = models.DateField(_("date joined the Party"))
     full_member_on = models.DateField(_("date of full membership"), null=True, blank=True)
@@ -183,31 +178,20 @@ class Member(models.Model):
     @staticmethod
     def sensitive_values(*, id_card, mobile):
         """The stored forms of validated, normalised numbers: encrypted, fingerprinted, masked."""
-        return {
-            "id_card_encrypted": personal_store.encrypt(id_card),
-            "id_card_hash": personal_store.fingerprint(id_card),
-            "id_card_masked": mask_id_card(id_card),
-            "mobile_encrypted": personal_store.encrypt(mobile),
-            "mobile_hash": personal_store.fingerprint(mobile),
-            "mobile_masked": mask_mobile(mobile),
-        }
+        return {**Member.id_card.stored(id_card), **Member.mobile.stored(mobile)}
 
     def set_id_card(self, number):
-        for column, value in Member.sensitive_values(id_card=number, mobile="").items():
-            if column.startswith("id_card"):
-                setattr(self, column, value)
+        self.id_card = number
 
     def set_mobile(self, number):
-        for column, value in Member.sensitive_values(id_card="", mobile=number).items():
-            if column.startswith("mobile"):
-                setattr(self, column, value)
+        self.mobile = number
 
     def reveal_id_card(self):
         """The full number. Callers record the reveal (grids.services.members.reveal)."""
-        return personal_store.decrypt(self.id_card_encrypted)
+        return self.id_card.reveal()
 
     def reveal_mobile(self):
-        return personal_store.decrypt(self.mobile_encrypted)
+        return self.mobile.reveal()
 
     @property
     def is_outside(self):
@@ -277,3 +261,40 @@ class PersonalDataReveal(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.member} · {self.at:%Y-%m-%d %H:%M}"
+
+
+class AttemptKind(models.TextChoices):
+    FORM = "form", _("Member form")
+    IMPORT = "import", _("Excel import")
+
+
+class RefusedRegistration(models.Model):
+    """Personal-data log: someone entered an ID-card number that is registered outside their part
+    of the tree (member form or import). They were told only that the person cannot be added
+    there and how a transfer in (组织关系转入) is requested, never that the number is registered;
+    this row keeps who, when, how, where, and which number (its fingerprint, and encrypted and
+    masked like every stored number), so probing the registry for who is a Party member leaves
+    a trace. It names no member: that would tell whoever reads the log what the page did not."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    kind = models.CharField(_("how"), max_length=10, choices=AttemptKind.choices)
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("unit registered into"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    id_card = PersonalNumber(ID_CARD, _("ID-card number"), db_index=True)
+
+    class Meta:
+        verbose_name = _("refused registration")
+        verbose_name_plural = _("refused registrations")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.user} · {self.id_card} · {self.at:%Y-%m-%d %H:%M}"

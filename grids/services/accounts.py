@@ -16,11 +16,17 @@ Rules (issue 2, section 4: a 管理员 "manages everything in scope, incl. staff
 import secrets
 import string
 
+from axes.models import AccessAttempt
+from axes.utils import reset as axes_reset
+from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, F, OuterRef, Prefetch, Subquery, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from portal.core.passwords import character_kinds
 
 from ..models import AccountAction, AccountEvent, Assignment, Level, Role, StaffProfile
 from ..scope import MANAGE, VIEW, scope_for
@@ -107,7 +113,12 @@ def _record(*, by, account, action, unit=None, role="", detail=""):
 
 
 def generate_password(length=12):
-    return "".join(secrets.choice(_ALPHABET) for _ in range(length))
+    """Random letters and digits, with upper case, lower case and a digit (the password rules
+    ask for three kinds of characters)."""
+    while True:
+        password = "".join(secrets.choice(_ALPHABET) for _ in range(length))
+        if character_kinds(password) >= 3:
+            return password
 
 
 def password_errors(password, user):
@@ -125,7 +136,7 @@ def username_taken(username, exclude_pk=None):
 
 
 @transaction.atomic
-def create_account(*, by, username, full_name, mobile="", password="", unit, role):
+def create_account(*, by, username, full_name, mobile="", email="", password="", unit, role):
     """A new staff account with its first assignment. Returns (user, password): the password
     given, or a generated one (to be shown once)."""
     _check_grant(by, unit, role)
@@ -139,10 +150,13 @@ def create_account(*, by, username, full_name, mobile="", password="", unit, rol
         raise ValidationError({"password1": errors})
     try:
         with transaction.atomic():
-            user = User.objects.create_user(username, password=password, first_name=full_name, is_staff=True)
+            user = User.objects.create_user(
+                username, email=email, password=password, first_name=full_name, is_staff=True
+            )
     except IntegrityError as exc:  # the same name created at the same moment
         raise ValidationError({"username": _("This username is taken: choose another.")}) from exc
-    profile = StaffProfile(user=user)
+    # The 管理员 knows this password: the account sets its own at its first login.
+    profile = StaffProfile(user=user, must_change_password=True)
     profile.set_mobile(mobile)
     profile.save()
     Assignment.objects.create(user=user, unit=unit, role=role)
@@ -151,8 +165,9 @@ def create_account(*, by, username, full_name, mobile="", password="", unit, rol
 
 
 @transaction.atomic
-def update_account(*, by, account, full_name, mobile=None):
-    """Change the full name, and the mobile number when one is given ("" keeps it)."""
+def update_account(*, by, account, full_name, mobile=None, email=None):
+    """Change the full name, the email address when one is given (None keeps it), and the mobile
+    number when one is given ("" keeps it)."""
     _check_manages(by, account)
     # The new values (the mobile masked), so the trail says what was set without personal data.
     changed = []
@@ -160,6 +175,10 @@ def update_account(*, by, account, full_name, mobile=None):
         account.first_name = full_name
         account.save(update_fields=["first_name"])
         changed.append(full_name)
+    if email is not None and account.email != email:
+        account.email = email
+        account.save(update_fields=["email"])
+        changed.append(email or "—")
     if mobile:
         profile, _created = StaffProfile.objects.get_or_create(user=account)
         profile.set_mobile(mobile)
@@ -209,6 +228,9 @@ def set_active(*, by, account, active):
         return False
     account.is_active = active
     account.save(update_fields=["is_active"])
+    if not active:
+        # Without this an open session would work again once the account is reactivated.
+        end_sessions(account)
     action = AccountAction.REACTIVATED if active else AccountAction.DEACTIVATED
     _record(by=by, account=account, action=action)
     return True
@@ -225,8 +247,60 @@ def reset_password(*, by, account, password=""):
         raise ValidationError({"password1": errors})
     account.set_password(password)
     account.save(update_fields=["password"])
+    StaffProfile.objects.update_or_create(user=account, defaults={"must_change_password": True})
     _record(by=by, account=account, action=AccountAction.PASSWORD_RESET)
     return password
+
+
+def end_sessions(account):
+    """End every open session of the account (portal.middleware.StaffSessionMiddleware compares
+    the generation a session started with to the account's)."""
+    profile, _created = StaffProfile.objects.get_or_create(user=account)
+    StaffProfile.objects.filter(pk=profile.pk).update(session_generation=F("session_generation") + 1)
+
+
+def require_password_change(users):
+    """These accounts choose their own password at their next login."""
+    for user in users:
+        StaffProfile.objects.update_or_create(user=user, defaults={"must_change_password": True})
+
+
+def password_changed(user):
+    """The user set their own password: nothing left to change at the next login."""
+    StaffProfile.objects.filter(user=user, must_change_password=True).update(must_change_password=False)
+
+
+def _recent_attempts():
+    return AccessAttempt.objects.filter(attempt_time__gte=timezone.now() - settings.AXES_COOLOFF_TIME)
+
+
+def locked_accounts(scope):
+    """The accounts `scope` manages that django-axes has locked after too many failed logins
+    for their username, with `failures` and `last_failure` (one query)."""
+    recent = _recent_attempts().filter(username=OuterRef("username"))
+    failures = recent.values("username").annotate(total=Sum("failures_since_start")).values("total")
+    last = recent.order_by("-attempt_time").values("attempt_time")[:1]
+    return (
+        manageable_accounts(scope)
+        .annotate(failures=Subquery(failures), last_failure=Subquery(last))
+        .filter(failures__gte=settings.AXES_FAILURE_LIMIT)
+    )
+
+
+def is_locked(account):
+    total = _recent_attempts().filter(username=account.get_username()).aggregate(total=Sum("failures_since_start"))
+    return (total["total"] or 0) >= settings.AXES_FAILURE_LIMIT
+
+
+@transaction.atomic
+def unlock(*, by, account):
+    """Forget the failed logins of the account's username, so it can sign in at once. Failures
+    from an address locked as a whole stay: that lock is not the account's."""
+    _check_manages(by, account)
+    cleared = axes_reset(username=account.get_username())
+    if cleared:
+        _record(by=by, account=account, action=AccountAction.UNLOCKED)
+    return cleared
 
 
 def record_admin_grant(*, by, assignment):

@@ -8,6 +8,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from portal.core.personal import id_card_birth_date, id_card_gender, validate_id_card, validate_mobile
 
@@ -18,7 +19,9 @@ from ..models import (
     MemberMove,
     MemberStatus,
     PersonalDataReveal,
+    RefusedRegistration,
 )
+from ..scope import VIEW, scope_for
 
 # Party constitution, article 1: members join at 18 or older.
 MIN_JOINING_AGE = 18
@@ -83,11 +86,45 @@ def check_placement(*, unit, category, outside_org):
     return errors
 
 
-def id_card_taken(number, exclude_pk=None):
-    qs = Member.objects.with_id_card(number)
+# An ID-card number registered in the user's part of the tree: they can see that member anyway.
+ALREADY_HERE = gettext_lazy("A member with this ID-card number is already registered.")
+# Registered elsewhere: saying so would tell any 工作人员 whether someone anywhere in the
+# district is a Party member (issue 16). Only what to do: a transfer in (组织关系转入).
+NOT_HERE = gettext_lazy(
+    "This person cannot be registered here. If their Party membership should move to your unit, "
+    "ask the Party organisation that now holds it for a transfer in (组织关系转入)."
+)
+
+
+def id_card_refusal(number, *, user, exclude_pk=None):
+    """None when no other member holds the number, else the message to show: ALREADY_HERE for a
+    member the user can see, NOT_HERE for one outside their scope (the caller records that
+    attempt with `record_refusals`)."""
+    qs = Member.objects.with_id_card(number).select_related("unit")
     if exclude_pk:
         qs = qs.exclude(pk=exclude_pk)
-    return qs.exists()
+    holder = qs.first()
+    if holder is None:
+        return None
+    return ALREADY_HERE if scope_for(user).allows(holder.unit, VIEW) else NOT_HERE
+
+
+def holders(digests, *, user):
+    """For the import: (fingerprint, created_at, visible to the user) of every member holding
+    one of these ID-card fingerprints."""
+    found = Member.objects.filter(id_card_hash__in=list(digests))
+    visible = set(scope_for(user).filter(found, "unit", VIEW).values_list("pk", flat=True))
+    return [(digest, at, pk in visible) for pk, digest, at in found.values_list("pk", "id_card_hash", "created_at")]
+
+
+def record_refusals(*, user, kind, attempts):
+    """Personal-data log: `attempts` is [(ID-card number, unit tried)] refused with NOT_HERE."""
+    entries = []
+    for number, unit in attempts:
+        entry = RefusedRegistration(user=user, kind=kind, unit_id=getattr(unit, "pk", unit))
+        entry.id_card = number
+        entries.append(entry)
+    RefusedRegistration.objects.bulk_create(entries, batch_size=2000)
 
 
 @transaction.atomic
@@ -118,7 +155,9 @@ def move_member(*, member, to_unit, by, moved_on=None, to_outside_org="", note="
 def reveal(*, user, members, kind):
     """Full numbers for the members, each reveal recorded. {member pk: (id card, mobile)}."""
     members = list(members)
+    # Decrypted first: with a wrong key (PersonalDataKeyError) nothing was seen, nothing is recorded.
+    numbers = {member.pk: (member.reveal_id_card(), member.reveal_mobile()) for member in members}
     PersonalDataReveal.objects.bulk_create(
         [PersonalDataReveal(user=user, member=member, kind=kind) for member in members], batch_size=2000
     )
-    return {member.pk: (member.reveal_id_card(), member.reveal_mobile()) for member in members}
+    return numbers

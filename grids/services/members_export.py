@@ -3,12 +3,10 @@
 COLUMNS is the layout of both, and of the workbooks members_import reads back.
 """
 
-import io
-
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
-from openpyxl import Workbook
-from openpyxl.styles import Font
+
+from portal.core import exports
 
 from ..models import RevealKind, Unit
 from . import members as member_services
@@ -35,42 +33,24 @@ COLUMNS = [
 ]
 HEADER = {key: label for key, label, _required, _width in COLUMNS}
 TEXT_COLUMNS = {"id_card", "mobile"}  # kept as text: Excel would round an 18-digit number
+TEXT_INDEXES = {index for index, (key, _label, _required, _width) in enumerate(COLUMNS) if key in TEXT_COLUMNS}
+TEMPLATE_ROWS = 1000  # rows of the template whose number columns are formatted as text
 
 
-def _column_letter(index):
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(index + 1)
-
-
-def _new_sheet(workbook, title):
-    sheet = workbook.create_sheet(title)
-    for index, (_key, _label, _required, width) in enumerate(COLUMNS):
-        sheet.column_dimensions[_column_letter(index)].width = width
-    return sheet
-
-
-def _save(workbook):
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+def _members_sheet(workbook):
+    header = [label for _key, label, _required, _width in COLUMNS]
+    widths = [width for _key, _label, _required, width in COLUMNS]
+    return exports.add_sheet(workbook, str(_("Party members")), header, widths=widths)
 
 
 def template_workbook(units=()):
     """The import template: Chinese headers, number columns as text, and a sheet listing the
     units (with `full_name_text`) one may import into, to copy paths from."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    sheet = _new_sheet(workbook, str(_("Party members")))
-    sheet.append([str(label) for _k, label, _r, _w in COLUMNS])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for index, (key, _label, _required, _width) in enumerate(COLUMNS):
-        if key in TEXT_COLUMNS:
-            for row in range(2, 1002):
-                sheet[f"{_column_letter(index)}{row}"].number_format = "@"
-    notes = workbook.create_sheet(str(_("Instructions")))
-    notes.column_dimensions["A"].width = 100
+    # An ordinary workbook: its empty rows are formatted before anyone types in them.
+    workbook = exports.new_workbook(write_only=False)
+    sheet = _members_sheet(workbook)
+    exports.format_as_text(sheet, TEXT_INDEXES, rows=range(2, TEMPLATE_ROWS + 2))
+    notes = exports.add_sheet(workbook, str(_("Instructions")), widths=[100])
     for line in [
         _("One member per row from row 2 on; do not change the header row."),
         _("Required columns: name, gender, date of birth, ID-card number, date joined, status, category, unit."),
@@ -79,15 +59,13 @@ def template_workbook(units=()):
         _("Unit: the path from the district, such as 福田区/华富街道/梅岗社区/第1网格, or a division code."),
         _("If one row is wrong nothing is imported: fix the rows listed and upload again."),
     ]:
-        notes.append([str(line)])
+        exports.append_row(notes, [line])
     if units:
-        listing = workbook.create_sheet(str(_("Units")))
-        listing.column_dimensions["A"].width = 50
-        listing.column_dimensions["B"].width = 16
-        listing.append([str(_("Unit path")), str(_("Division code"))])
+        listing = exports.add_sheet(workbook, str(_("Units")), [_("Unit path"), _("Division code")], widths=[50, 16])
         for unit in units:
-            listing.append([unit.full_name_text.replace(" / ", "/"), unit.code])
-    return _save(workbook)
+            # Codes are digits people copy into the unit column: text, not a number.
+            exports.append_row(listing, [unit.full_name_text.replace(" / ", "/"), unit.code], text_columns={1})
+    return exports.xlsx_bytes(workbook)
 
 
 def export_workbook(members, *, user, full=False, chunk_size=2000):
@@ -97,16 +75,16 @@ def export_workbook(members, *, user, full=False, chunk_size=2000):
     members = members.order_by("unit__path", "name", "pk")
     units = Unit.objects.filter(pk__in=members.values("unit_id")).only("pk", "name", "path")
     paths = {unit.pk: unit.full_name_text.replace(" / ", "/") for unit in attach_full_names(units)}
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(str(_("Party members")))
-    sheet.append([str(label) for _k, label, _r, _w in COLUMNS])
+    workbook = exports.new_workbook()
+    sheet = _members_sheet(workbook)
     chunk = []
 
     def write():
         numbers = member_services.reveal(user=user, members=chunk, kind=RevealKind.EXPORT) if full else {}
         for member in chunk:
             id_card, mobile = numbers.get(member.pk, (member.id_card_masked, member.mobile_masked))
-            sheet.append(
+            exports.append_row(
+                sheet,
                 [
                     member.name,
                     member.get_gender_display(),
@@ -123,7 +101,8 @@ def export_workbook(members, *, user, full=False, chunk_size=2000):
                     member.address,
                     paths[member.unit_id],
                     member.outside_org,
-                ]
+                ],
+                text_columns=TEXT_INDEXES,
             )
         chunk.clear()
 
@@ -132,4 +111,4 @@ def export_workbook(members, *, user, full=False, chunk_size=2000):
         if len(chunk) >= chunk_size:
             write()
     write()
-    return _save(workbook)
+    return exports.xlsx_bytes(workbook)

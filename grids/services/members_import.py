@@ -18,12 +18,12 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 from openpyxl.utils.datetime import from_excel
 
-from portal.core.workbooks import Limits, check_workbook
+from portal.core import personal_store
+from portal.core.workbooks import Limits, open_workbook
 
-from ..models import Category, Education, Gender, Member, MemberStatus
+from ..models import AttemptKind, Category, Education, Gender, Member, MemberStatus
 from ..scope import EDIT, scope_for
 from . import members as member_services
 from .members_export import COLUMNS, HEADER, TEXT_COLUMNS
@@ -310,15 +310,10 @@ def import_workbook(source, *, user, batch_size=BATCH_SIZE):
         label = str(HEADER[column_key]) if column_key in HEADER else ""
         result.errors.append(RowError(row, label, str(message)))
 
-    try:
-        check_workbook(source, Limits(rows=MAX_ROWS))  # size, rows, shared strings: before parsing
+    try:  # size, rows and shared strings measured before openpyxl parses anything
+        workbook = open_workbook(source, Limits(rows=MAX_ROWS))
     except ValidationError as exc:
         fail(1, "", exc.messages[0])
-        return result
-    try:
-        workbook = load_workbook(source, read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds (zip, XML, key) for a file that is not .xlsx
-        fail(1, "", _("This file is not an Excel workbook (.xlsx)."))
         return result
     try:
         sheet = workbook.worksheets[0]
@@ -340,8 +335,9 @@ def import_workbook(source, *, user, batch_size=BATCH_SIZE):
             return result
         reader = _RowReader(user)
         now = timezone.now()
+        refused = []  # (ID-card number, unit): registered outside the importer's scope
         with transaction.atomic():
-            batch = []  # (row number, column values)
+            batch = []  # (row number, column values, ID-card number)
 
             def flush():
                 # Good rows are written even after a bad one (the transaction is rolled back at
@@ -349,20 +345,27 @@ def import_workbook(source, *, user, batch_size=BATCH_SIZE):
                 # batch, and memory holds one batch, not a set of every number in the file.
                 # Rows written by this import carry its timestamp, which tells "twice in the
                 # workbook" from "already registered".
-                fresh = {}
-                for number, values in batch:
+                fresh, digests = {}, {}
+                for number, values, id_card in batch:
                     if values["id_card_hash"] in fresh:
                         fail(number, "id_card", _("This ID-card number appears twice in the workbook."))
                     else:
-                        fresh[values["id_card_hash"]] = (number, values)
-                found = Member.objects.filter(id_card_hash__in=list(fresh)).values_list("id_card_hash", "created_at")
-                for digest, created_at in found:
-                    number, _row = fresh.pop(digest)
+                        fresh[values["id_card_hash"]] = (number, values, id_card)
+                        # Every key's fingerprint: in a key rotation a member may still carry the old.
+                        digests.update(dict.fromkeys(personal_store.fingerprints(id_card), values["id_card_hash"]))
+                for digest, created_at, visible in member_services.holders(digests, user=user):
+                    row = fresh.pop(digests[digest], None)
+                    if row is None:  # the same number under two keys' fingerprints
+                        continue
+                    number, values, id_card = row
                     if created_at == now:
                         fail(number, "id_card", _("This ID-card number appears twice in the workbook."))
-                    else:
-                        fail(number, "id_card", _("A member with this ID-card number is already registered."))
-                _insert([values for _number, values in fresh.values()], now)
+                    elif visible:
+                        fail(number, "id_card", member_services.ALREADY_HERE)
+                    else:  # held elsewhere: say only what to do, and log the attempt
+                        fail(number, "id_card", member_services.NOT_HERE)
+                        refused.append((id_card, values["unit_id"]))
+                _insert([values for _number, values, _id_card in fresh.values()], now)
                 result.created += len(fresh)
                 batch.clear()
 
@@ -380,13 +383,15 @@ def import_workbook(source, *, user, batch_size=BATCH_SIZE):
                     fail(number, key, message)
                 if errors:
                     continue
-                batch.append((number, _values(data, now)))
+                batch.append((number, _values(data, now), data["id_card"]))
                 if len(batch) >= batch_size:
                     flush()
             flush()
             if result.errors:
                 result.created = 0
                 transaction.set_rollback(True)
+        # After the rollback of the rows, or the log would go with them.
+        member_services.record_refusals(user=user, kind=AttemptKind.IMPORT, attempts=refused)
         if result.rows == 0 and not result.errors:
             fail(2, "", _("The workbook has no member rows."))
     finally:

@@ -6,6 +6,7 @@ manage (no 管理员 role there, a peer 管理员, or their own account). The ru
 grids.services.accounts; each change is recorded there as an AccountEvent.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -92,6 +93,7 @@ def account_create(request):
                 username=data["username"],
                 full_name=data["full_name"],
                 mobile=data["mobile"],
+                email=data["email"],
                 password=_passwords(form),
                 unit=data["unit"],
                 role=data["role"],
@@ -122,6 +124,7 @@ def account_detail(request, account_pk):
         "mobile_masked": profile.mobile_masked if profile else "",
         "events": events,
         "can_remove": len(account.rows) > 1,
+        "locked": account_services.is_locked(account),
     }
     return render(request, "grids/accounts/detail.html", context)
 
@@ -132,7 +135,7 @@ def account_detail(request, account_pk):
 def account_edit(request, account_pk):
     account = get_account_for_user(request, account_pk)
     profile = getattr(account, "staff_profile", None)
-    initial = {"full_name": account.first_name}
+    initial = {"full_name": account.first_name, "email": account.email}
     form = AccountEditForm(
         request.POST or None, initial=initial, masked_mobile=profile.mobile_masked if profile else ""
     )
@@ -143,6 +146,7 @@ def account_edit(request, account_pk):
                 account=account,
                 full_name=form.cleaned_data["full_name"],
                 mobile=form.cleaned_data["mobile"],
+                email=form.cleaned_data["email"],
             )
         except ValidationError as exc:
             add_service_errors(form, exc, "full_name")
@@ -263,3 +267,37 @@ def account_password(request, account_pk):
     title = _("New password for %(name)s") % {"name": account.username}
     context = {"form": form, "title": title, "account": account, "back": reverse("account_detail", args=[account.pk])}
     return render(request, "grids/accounts/form.html", context)
+
+
+@require_safe
+@login_required
+def locked_account_list(request):
+    """The accounts in the user's part of the tree that are locked after failed logins."""
+    scope = scope_for(request.user)
+    _require_manager(scope)
+    accounts = list(account_services.locked_accounts(scope).order_by("-last_failure", "username"))
+    for account in accounts:
+        account.locked_until = account.last_failure + settings.AXES_COOLOFF_TIME
+    context = {"accounts": accounts, "minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)}
+    return render(request, "grids/accounts/locked.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def account_unlock(request, account_pk):
+    account = get_account_for_user(request, account_pk)
+    back = reverse("account_detail", args=[account.pk])
+    if request.method == "POST":
+        if account_services.unlock(by=request.user, account=account):
+            messages.success(request, _("%(name)s can sign in again at once.") % {"name": account.username})
+        else:
+            messages.info(request, _("%(name)s was not locked.") % {"name": account.username})
+        return redirect("account_locked_list")
+    context = {
+        "title": _("Unlock %(name)s?") % {"name": account.username},
+        "text": _("The failed logins of this account are forgotten and it can sign in again at once."),
+        "button": _("Unlock"),
+        "allowed": True,
+        "back": back,
+    }
+    return render(request, "grids/accounts/confirm.html", context)

@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods, require_safe
 
+from portal.core.exports import xlsx_response
 from portal.core.forms import add_service_errors
 
 from ..forms.members import ImportForm, MemberFilterForm, MemberForm, MoveForm
@@ -29,7 +29,6 @@ from ..services.members_import import import_workbook
 from ..services.tree import attach_full_names
 
 PAGE_SIZE = 50
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _member_units(scope, need=EDIT):
@@ -46,13 +45,6 @@ def default_root(scope):
     """The first top unit of the user's scope: where a page starts when none is chosen."""
     roots = scope.roots(VIEW)
     return roots[0] if roots else None
-
-
-def _xlsx(content, filename):
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 @require_safe
@@ -134,7 +126,7 @@ def member_create(request):
     scope = scope_for(request.user)
     if not scope.can(EDIT):
         raise PermissionDenied(_("Your role here does not allow this."))
-    form = MemberForm(request.POST or None, unit_choices=_member_units(scope))
+    form = MemberForm(request.POST or None, unit_choices=_member_units(scope), user=request.user)
     if request.method == "POST" and form.is_valid():
         scope.check(form.cleaned_data["unit"], EDIT)
         member = form.save()
@@ -149,7 +141,9 @@ def member_edit(request, member_pk):
     scope = scope_for(request.user)
     member = scope.get_object_or_404(Member.objects.select_related("unit"), "unit", EDIT, pk=member_pk)
     # The unit is changed by a move (which keeps the history), not here.
-    form = MemberForm(request.POST or None, instance=member, unit_choices=Unit.objects.filter(pk=member.unit_id))
+    form = MemberForm(
+        request.POST or None, instance=member, unit_choices=Unit.objects.filter(pk=member.unit_id), user=request.user
+    )
     form.fields["unit"].disabled = True
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -200,7 +194,7 @@ def member_export(request, unit_pk):
     members = form.filter(scope.filter(Member.objects.under(unit), "unit", MANAGE if full else VIEW))
     content = export_workbook(members, user=request.user, full=full)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return _xlsx(content, f"members-{unit.pk}-{stamp}{'-full' if full else ''}.xlsx")
+    return xlsx_response(f"members-{unit.pk}-{stamp}{'-full' if full else ''}.xlsx", content)
 
 
 @login_required
@@ -230,4 +224,4 @@ def member_import_template(request, unit_pk):
     units = attach_full_names(
         _member_units(scope).filter(path__startswith=unit.path).only("pk", "name", "code", "path", "level")
     )
-    return _xlsx(template_workbook(units=units), f"members-template-{unit.pk}.xlsx")
+    return xlsx_response(f"members-template-{unit.pk}.xlsx", template_workbook(units=units))

@@ -3,8 +3,8 @@
 - Text typed by people (names, addresses, titles, unit names) can start with `=`, `+`, `-`,
   `@`, a tab or a carriage return; a spreadsheet would run it as a formula (OWASP "CSV
   injection"). In CSV such text gets a leading apostrophe; in .xlsx it is written as a
-  string cell, which Excel never evaluates, so the text itself survives a round trip
-  through the importers unchanged.
+  string cell with Excel's quote prefix, which Excel never evaluates, even once edited, so
+  the text itself survives a round trip through the importers unchanged.
 - Numbers stay numbers: money (Decimal) is written with two decimals and thousands
   separators in CSV, as a number with the format `#,##0.00` in Excel.
 - Dates stay dates (ISO in CSV, date cells in Excel).
@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -35,6 +35,8 @@ MONEY_FORMAT = "#,##0.00"
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 TEXT_FORMAT = "@"
+CENT = Decimal("0.01")
+CELL = object()  # see _bare
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -61,10 +63,16 @@ def csv_cell(value):
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
+def _download(response, filename):
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    # A download is a snapshot, often of personal data: no browser or proxy keeps a copy.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 def csv_response(filename, rows):
     """A CSV download (UTF-8 with a BOM, which Excel needs to read Chinese) of `rows`."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    response = _download(HttpResponse(content_type="text/csv; charset=utf-8"), filename)
     response.write("\ufeff")
     writer = csv.writer(response)
     for row in rows:
@@ -79,7 +87,8 @@ def _xlsx_value(value):
     if isinstance(value, bool):
         return int(value), None, False
     if isinstance(value, Decimal):
-        return value, MONEY_FORMAT, False
+        # Sums come back from SQLite as 140131.040000000: the cell holds the amount in fen.
+        return value.quantize(CENT), MONEY_FORMAT, False
     if isinstance(value, (int, float)):
         return value, None, False
     if isinstance(value, datetime.datetime):
@@ -96,6 +105,10 @@ def _text_cell(cell, text):
     # type afterwards keeps it a plain string cell.
     cell.value = text
     cell.data_type = "s"
+    if text.startswith(FORMULA_START):
+        # Excel's leading apostrophe: the cell stays text even after someone edits it in
+        # Excel (F2, Enter), so the workbook can be edited and imported back safely.
+        cell.quotePrefix = True
 
 
 def xlsx_cell(sheet, value, *, text_format=False, bold=False):
@@ -127,13 +140,31 @@ def set_cell(cell, value):
     return cell
 
 
+def _bare(value):
+    """`value` as openpyxl may take it bare (a number, a date, or text it stores as plain
+    text), or CELL. openpyxl takes a ready cell only after failing to read it as a value,
+    which makes a cell cost twice a bare value: a large export passes most values bare."""
+    if value is None or type(value) in (int, float):
+        return value
+    if type(value) is datetime.date:  # openpyxl gives a date DATE_FORMAT by itself
+        return value
+    if type(value) is str:
+        text = clean_text(value)
+        # "#N/A" and the like would become Excel error cells.
+        if not text.startswith(FORMULA_START) and text not in ERROR_CODES:
+            return text
+    return CELL
+
+
 def append_row(sheet, values, *, bold=False, text_columns=()):
     """Append one row to a sheet (write-only or ordinary); `text_columns` are indexes
     formatted as text (ID-card and mobile numbers, which Excel would turn into numbers)."""
     if not hasattr(sheet, "iter_rows"):  # openpyxl's WriteOnlyWorksheet
-        sheet.append(
-            [xlsx_cell(sheet, value, text_format=i in text_columns, bold=bold) for i, value in enumerate(values)]
-        )
+        row = []
+        for index, value in enumerate(values):
+            bare = CELL if bold or index in text_columns else _bare(value)
+            row.append(xlsx_cell(sheet, value, text_format=index in text_columns, bold=bold) if bare is CELL else bare)
+        sheet.append(row)
         return
     # An empty sheet reports max_row 1 too: look whether row 1 holds anything.
     row = sheet.max_row + 1 if sheet.max_row > 1 or sheet.cell(1, 1).value is not None else 1
@@ -145,9 +176,22 @@ def append_row(sheet, values, *, bold=False, text_columns=()):
             cell.font = Font(bold=True)
 
 
-def new_workbook():
-    """A write-only workbook (constant memory, for downloads of any size) with no sheet."""
-    return Workbook(write_only=True)
+def new_workbook(*, write_only=True):
+    """A workbook with no sheet: write-only (constant memory, for downloads of any size) by
+    default; an ordinary one where cells must be styled before anything is written in them
+    (the import template's text columns)."""
+    workbook = Workbook(write_only=write_only)
+    if not write_only:
+        workbook.remove(workbook.active)
+    return workbook
+
+
+def format_as_text(sheet, columns, *, rows):
+    """Format the cells of `columns` (indexes) in `rows` of an ordinary sheet as text, so that
+    what people type there (ID-card and mobile numbers) stays text and keeps every digit."""
+    for row in rows:
+        for index in columns:
+            sheet.cell(row=row, column=index + 1).number_format = TEXT_FORMAT
 
 
 def add_sheet(workbook, title, header=None, *, widths=()):
@@ -170,9 +214,7 @@ def xlsx_response(filename, content):
     """An .xlsx download of `content` (a workbook or its bytes)."""
     if not isinstance(content, (bytes, bytearray)):
         content = xlsx_bytes(content)
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
-    return response
+    return _download(HttpResponse(content, content_type=XLSX), filename)
 
 
 def rows_to_xlsx(filename, title, rows):

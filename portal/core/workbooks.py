@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from openpyxl import load_workbook
 
 MB = 1024 * 1024
 CHUNK = MB
@@ -134,3 +135,13 @@ def check_workbook(source, limits=Limits()):
     finally:
         if not isinstance(source, (str, os.PathLike)):
             source.seek(0)
+
+
+def open_workbook(source, limits=Limits()):
+    """`check_workbook`, then openpyxl's streaming (read-only) reader. ValidationError (Chinese)
+    for a workbook over the limits or a file that is not an .xlsx."""
+    check_workbook(source, limits)
+    try:
+        return load_workbook(source, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds (zip, XML, key) for a file that is not .xlsx
+        raise ValidationError(_("This file is not an Excel workbook (.xlsx)."), code="invalid") from exc

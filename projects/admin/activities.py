@@ -1,10 +1,11 @@
 """Admin of activities, residents' sign-ups (added only on the public page) and service records."""
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from grids.admin.base import ScopedAdmin
-from portal.core.personal import mask_mobile
 
 from ..models.activities import Activity, ServiceRecord, Signup
 from .common import KeepLinkedForm, masked_mobile
@@ -34,15 +35,33 @@ class SignupAdmin(ScopedAdmin):
 
     @admin.display(description=_("mobile"))
     def mobile_masked(self, obj):
-        return mask_mobile(obj.mobile)
+        return obj.mobile_masked
 
     def has_add_permission(self, request):
         return False  # residents sign up on the public page, which issues the cancellation link
 
 
+class ServiceRecordAdminForm(forms.ModelForm):
+    """The admin saves service records directly, so it checks the attendance page's rule
+    (Activity.check_hours): only once the activity has started, no more hours than it lasted
+    without a reason."""
+
+    def clean(self):
+        data = super().clean()
+        activity = data.get("activity", getattr(self.instance, "activity", None))
+        if activity is not None and data.get("hours") is not None:
+            try:
+                activity.check_hours(data["hours"], data.get("extra_hours_reason", ""))
+            except ValidationError as exc:
+                field = "extra_hours_reason" if exc.code == "over_length" else "activity"
+                self.add_error(field if field in self.fields else None, exc)
+        return data
+
+
 @admin.register(ServiceRecord)
 class ServiceRecordAdmin(ScopedAdmin):
     scope_via = "activity__project__unit"
+    form = ServiceRecordAdminForm
     list_display = ["volunteer", "activity", "hours", "recorded_by", "recorded_at"]
     list_select_related = ["volunteer", "activity", "recorded_by"]
     readonly_fields = ["recorded_by", "recorded_at"]

@@ -4,12 +4,10 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from portal.core.personal import mask_mobile
-
 
 @admin.display(description=_("mobile"))
 def masked_mobile(obj):
-    return mask_mobile(obj.mobile)
+    return obj.mobile_masked
 
 
 class KeepLinkedForm(forms.ModelForm):

@@ -1,4 +1,5 @@
-"""Admin of fund lines (set by 管理员, never below what projects hold) and per-project caps."""
+"""Admin of fund lines (set by 管理员, never below what projects hold), per-project caps, and the
+spending of micro-projects (read-only for everyone: corrected by a reversal on the staff page)."""
 
 from django import forms
 from django.contrib import admin
@@ -6,11 +7,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from grids.admin.base import ScopedAdmin
+from grids.admin.base import ReadOnlyAdmin, ScopedAdmin
 from grids.scope import MANAGE, scope_for
-from portal.core.money import yuan
+from portal.core.money import format_yuan
 
-from ..models.funds import FundLine, ProjectCap
+from ..models.funds import Expenditure, FundLine, ProjectCap
 from ..services import funds as services
 
 
@@ -27,7 +28,7 @@ class FundLineAdminForm(forms.ModelForm):
             if amount < held:
                 raise ValidationError(
                     gettext("Projects already hold %(held)s yuan of this line: the amount cannot be less.")
-                    % {"held": yuan(held)}
+                    % {"held": format_yuan(held)}
                 )
         return amount
 
@@ -37,16 +38,20 @@ class FundLineAdmin(ScopedAdmin):
     form = FundLineAdminForm
     scope_via = "unit"
     edit_need = MANAGE  # budgets are set by 管理员
-    list_display = ["year", "unit", "category", "amount", "left"]
+    list_display = ["year", "unit", "category", "amount_yuan", "left"]
     list_filter = ["year", "category"]
     search_fields = ["unit__name", "note"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("unit").with_left()
 
+    @admin.display(description=_("amount (yuan)"), ordering="amount")
+    def amount_yuan(self, obj):
+        return format_yuan(obj.amount)
+
     @admin.display(description=_("left (yuan)"), ordering="left")
     def left(self, obj):
-        return obj.left
+        return format_yuan(obj.left)
 
     def save_model(self, request, obj, form, change):
         if not scope_for(request.user).allows(obj.unit, self.edit_need):
@@ -64,5 +69,29 @@ class FundLineAdmin(ScopedAdmin):
 class ProjectCapAdmin(ScopedAdmin):
     scope_via = "district"
     edit_need = MANAGE
-    list_display = ["year", "district", "category", "max_amount"]
+    list_display = ["year", "district", "category", "max_yuan"]
     list_filter = ["year", "category"]
+
+    @admin.display(description=_("maximum per project (yuan)"), ordering="max_amount")
+    def max_yuan(self, obj):
+        return format_yuan(obj.max_amount)
+
+
+@admin.register(Expenditure)
+class ExpenditureAdmin(ReadOnlyAdmin):
+    """Public money once paid stays on record: no add, change or delete here, for superusers
+    too (ReadOnlyAdmin answers False whoever asks). A mistake is corrected by a reversing entry
+    on the staff spending page, which keeps both."""
+
+    scope_via = "project__community"
+    list_display = ["date", "project", "payee", "amount_yuan", "reverses", "recorded_by", "recorded_at"]
+    list_select_related = ["project", "reverses", "recorded_by"]
+    list_filter = ["date"]
+    search_fields = ["payee", "project__title"]
+    fields = ["project", "date", "payee", "amount_yuan", "note", "voucher", "overrun_reason", "reverses",
+              "reversal_reason", "recorded_by", "recorded_at"]  # fmt: skip
+    readonly_fields = fields
+
+    @admin.display(description=_("amount (yuan)"), ordering="amount")
+    def amount_yuan(self, obj):
+        return format_yuan(obj.amount)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from grids.admin.base import ScopedAdmin
 from grids.scope import EDIT, scope_for
+from portal.core.money import format_yuan
 
 from ..models.funds import Expenditure, SocialInvestment
 from ..models.micro import MicroProject, MicroStatus, MicroTransition, Milestone
@@ -46,20 +47,29 @@ class MilestoneInline(ReadOnlyInline):
 
 class ExpenditureInline(ReadOnlyInline):
     model = Expenditure
-    fields = ["date", "amount", "payee", "note", "voucher", "overrun_reason", "recorded_by"]
+    fields = ["date", "amount_yuan", "payee", "note", "voucher", "overrun_reason", "reverses", "reversal_reason",
+              "recorded_by"]  # fmt: skip
     readonly_fields = fields
+
+    @admin.display(description=_("amount (yuan)"))
+    def amount_yuan(self, obj):
+        return format_yuan(obj.amount)
 
 
 class SocialInvestmentInline(ReadOnlyInline):
     model = SocialInvestment
-    fields = ["date", "amount", "source", "note", "recorded_by"]
+    fields = ["date", "amount_yuan", "source", "note", "recorded_by"]
     readonly_fields = fields
+
+    @admin.display(description=_("amount (yuan)"))
+    def amount_yuan(self, obj):
+        return format_yuan(obj.amount)
 
 
 @admin.register(MicroProject)
 class MicroProjectAdmin(ScopedAdmin):
     scope_via = "community"
-    list_display = ["title", "community", "category", "status", "approved_amount", "proposed_at"]
+    list_display = ["title", "community", "category", "status", "approved_yuan", "proposed_at"]
     list_filter = ["status", "category", "budget_year"]
     search_fields = ["title", "tracking_code"]
     list_select_related = ["community"]
@@ -74,14 +84,14 @@ class MicroProjectAdmin(ScopedAdmin):
         "masked_mobile",
         "proposer_user",
         "proposer_organisation",
-        "requested_amount",
+        "requested_yuan",
         "resolution",
         "resolution_date",
         "rejection_reason",
-        "approved_amount",
+        "approved_yuan",
         "fund_line",
         "budget_year",
-        "reserved_amount",
+        "reserved_yuan",
         "implementer",
         "start_date",
         "progress",
@@ -92,11 +102,21 @@ class MicroProjectAdmin(ScopedAdmin):
     inlines = [TransitionInline, MilestoneInline, ExpenditureInline, SocialInvestmentInline]
     actions = ["start_review_action"]
 
+    @admin.display(description=_("requested amount (yuan)"), ordering="requested_amount")
+    def requested_yuan(self, obj):
+        return format_yuan(obj.requested_amount)
+
+    @admin.display(description=_("approved amount (yuan)"), ordering="approved_amount")
+    def approved_yuan(self, obj):
+        return format_yuan(obj.approved_amount)
+
+    @admin.display(description=_("reserved from the fund line (yuan)"))
+    def reserved_yuan(self, obj):
+        return format_yuan(obj.reserved_amount)
+
     @admin.display(description=_("proposer's mobile"))
     def masked_mobile(self, obj):
-        from portal.core.personal import mask_mobile
-
-        return mask_mobile(obj.proposer_mobile)
+        return obj.proposer_mobile_masked
 
     def has_add_permission(self, request):
         # New projects are proposed through the public form or the staff page (services.propose).

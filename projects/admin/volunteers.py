@@ -6,14 +6,14 @@ from django.utils.translation import gettext_lazy as _
 
 from grids.admin.base import ScopedAdmin
 from grids.scope import EDIT, scope_for
-from portal.core.personal import mask_mobile, validate_mobile
 
+from ..forms.volunteers import VolunteerMobileMixin
 from ..models.service import VolunteerTeam
 from ..models.volunteers import Certificate, Volunteer
 from .common import KeepLinkedForm, masked_mobile
 
 
-class VolunteerAdminForm(KeepLinkedForm):
+class VolunteerAdminForm(VolunteerMobileMixin, KeepLinkedForm):
     keep_linked = ("member",)
     # The stored mobile never reaches the browser: masked in the help text, empty keeps it.
     mobile = forms.CharField(label=_("mobile"), max_length=20, required=False)
@@ -24,19 +24,7 @@ class VolunteerAdminForm(KeepLinkedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.initial["mobile"] = ""
-            self.fields["mobile"].help_text = _("Now %(masked)s. Leave empty to keep it.") % {
-                "masked": mask_mobile(self.instance.mobile)
-            }
-        else:
-            self.fields["mobile"].required = True
-
-    def clean_mobile(self):
-        value = self.cleaned_data.get("mobile", "")
-        if not value and self.instance.pk:
-            return self.instance.mobile
-        return validate_mobile(value)
+        self.setup_mobile()
 
 
 @admin.register(Volunteer)

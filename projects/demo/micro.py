@@ -15,6 +15,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.utils import timezone
 
 from grids.models import Level, Unit
 
@@ -213,12 +214,38 @@ def seed_2018(district, communities, rng):
     )
 
 
+# The 2026 projects' calendar: proposed in February, decided by the council on 1 April, started
+# on 1 May, half done on 1 June, accepted on 1 September. A day still ahead of today is moved
+# to today, so every date obeys the rules whenever the demo is seeded.
+CALENDAR_2026 = {
+    "proposed": date(2026, 2, 16),
+    "reviewing": date(2026, 3, 2),
+    "withdrawn": date(2026, 3, 20),
+    "decided": date(2026, 4, 1),
+    "started": date(2026, 5, 1),
+    "halfway": date(2026, 6, 1),
+    "accepted": date(2026, 9, 1),
+}
+
+
+def _stamp(project, moment):
+    """Date the step just taken on its day of the calendar (the services stamp it now)."""
+    last = project.transitions.order_by("-at", "-pk").first()
+    MicroTransition.objects.filter(pk=last.pk).update(at=moment)
+
+
 def seed_2026(district):
     """A few current projects in every state, through the services (real transitions)."""
     line = FundLine.objects.create(
         unit=district, year=2026, category=FundCategory.MICRO, amount=Decimal("150000000.00")
     )
     communities = list(Unit.objects.filter(level=Level.COMMUNITY, name__in=["梅岗社区", "田面社区", "狮岭社区"]))
+    now = timezone.now()
+    day = {step: min(when, timezone.localdate()) for step, when in CALENDAR_2026.items()}
+
+    def moment(step, n=0):
+        return min(datetime.combine(day[step] + timedelta(days=n), time(10), SHANGHAI), now)
+
     plan = [
         ("proposed", "楼道扶手加装", MicroCategory.WORKS),
         ("reviewing", "长者助餐点餐具更新", MicroCategory.GOODS),
@@ -233,32 +260,38 @@ def seed_2026(district):
             project = services.propose(
                 community=community, title=f"{community.name}{title}", description="2026年演示项目。",
                 category=category, requested_amount=Decimal(60000 + 5000 * n), proposer_name="陈秀英",
-                proposer_mobile=f"1380013{n:02d}00",
+                proposer_mobile=f"1380013{n:02d}00", proposed_at=moment("proposed", n),
             )  # fmt: skip
             if state == "proposed":
                 continue
             services.start_review(project=project, actor=None, note="提交居民议事会")
+            _stamp(project, moment("reviewing"))
             if state == "reviewing":
                 continue
             if state == "rejected":
                 services.reject(project=project, actor=None, reason="属于业主自治事项，不使用公共资金",
-                                resolution="居民议事会表决未通过", resolution_date=date(2026, 4, 1))  # fmt: skip
+                                resolution="居民议事会表决未通过", resolution_date=day["decided"])  # fmt: skip
+                _stamp(project, moment("decided"))
                 continue
             if state == "withdrawn":
                 services.withdraw(project=project, actor=None, note="提议人撤回")
+                _stamp(project, moment("withdrawn"))
                 continue
             services.approve(project=project, actor=None, amount=project.requested_amount, fund_line=line,
-                             resolution="居民议事会表决通过", resolution_date=date(2026, 4, 1))  # fmt: skip
+                             resolution="居民议事会表决通过", resolution_date=day["decided"])  # fmt: skip
+            _stamp(project, moment("decided"))
             if state == "approved":
                 continue
-            services.start(project=project, actor=None, implementer="社区社工服务站", start_date=date(2026, 5, 1))
-            services.record_milestone(project=project, actor=None, date=date(2026, 6, 1), title="完成过半", progress=50)
+            services.start(project=project, actor=None, implementer="社区社工服务站", start_date=day["started"])
+            _stamp(project, moment("started"))
+            services.record_milestone(project=project, actor=None, date=day["halfway"], title="完成过半", progress=50)
             fund_services.record_expenditure(project=project, actor=None, amount=Decimal("20000.00"),
-                                             date=date(2026, 6, 1), payee="社区社工服务站")  # fmt: skip
+                                             date=day["halfway"], payee="社区社工服务站")  # fmt: skip
             if state == "accepted":
-                services.accept(project=project, actor=None, accepted_date=date(2026, 9, 1), result="验收合格")
+                services.accept(project=project, actor=None, accepted_date=day["accepted"], result="验收合格")
+                _stamp(project, moment("accepted"))
                 fund_services.record_social_investment(project=project, actor=None, amount=Decimal("5000.00"),
-                                                       source="辖区企业捐赠", date=date(2026, 9, 1))  # fmt: skip
+                                                       source="辖区企业捐赠", date=day["accepted"])  # fmt: skip
 
 
 @transaction.atomic

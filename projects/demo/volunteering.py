@@ -154,11 +154,10 @@ def seed(stdout=None):
     for index in range(60):
         team = team_list[index % len(team_list)]
         name = rng.choice(SURNAMES) + rng.choice(GIVEN) + (rng.choice(GIVEN) if rng.random() < 0.6 else "")
-        volunteer, created = Volunteer.objects.get_or_create(
-            mobile=f"1380755{index:04d}",
-            defaults={"name": name, "unit": team.unit, "registered_on": today - timedelta(days=rng.randint(30, 900))},
-        )
-        if created:
+        mobile, registered_on = f"1380755{index:04d}", today - timedelta(days=rng.randint(30, 900))
+        volunteer = Volunteer.objects.filter(Volunteer.mobile.q(mobile)).first()
+        if volunteer is None:
+            volunteer = Volunteer.objects.create(mobile=mobile, name=name, unit=team.unit, registered_on=registered_on)
             volunteer.teams.add(team)
             if team.leader_id is None:
                 VolunteerTeam.objects.filter(pk=team.pk).update(leader=volunteer)
@@ -186,8 +185,10 @@ def seed(stdout=None):
                         token_hash=hash_token(f"demo-{activity.pk}-{volunteer.pk}-{rng.random()}"),
                         created_at=activity.signup_deadline - timedelta(days=1),
                     )
+                    # At most the activity's two hours (Activity.check_hours): three choices, as
+                    # before, so the seeded sequence and everything after it stay the same.
                     ServiceRecord.objects.create(
-                        activity=activity, volunteer=volunteer, hours=Decimal(rng.choice(["1.50", "2.00", "2.50"]))
+                        activity=activity, volunteer=volunteer, hours=Decimal(rng.choice(["1.00", "1.50", "2.00"]))
                     )
 
     added = 0
@@ -239,7 +240,9 @@ def _link_members(communities):
                 .filter(volunteers__isnull=True)
                 .order_by("unit__path", "birth_date", "name", "pk")[:wanted]
             )
-            for volunteer, member in zip(volunteers.filter(member__isnull=True).order_by("mobile"), free, strict=False):
+            for volunteer, member in zip(
+                volunteers.filter(member__isnull=True).order_by("mobile_masked", "pk"), free, strict=False
+            ):
                 Volunteer.objects.filter(pk=volunteer.pk).update(member=member, name=member.name)
                 volunteer.member, volunteer.name = member, member.name
                 have += 1

@@ -7,7 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from portal.core.personal import mask_mobile, validate_mobile
+from portal.core.personal import validate_mobile
 
 from ..models.activities import Activity
 from .common import DateTimeLocalInput, center_field
@@ -59,16 +59,39 @@ class SignupForm(forms.Form):
         return validate_mobile(self.cleaned_data["mobile"])
 
 
+def reason_field():
+    return forms.CharField(label=_("Reason for extra hours"), max_length=200, required=False)
+
+
+def check_length(form, activity, hours, reason):
+    """The row's message when its hours pass the activity's length without a reason. The service
+    checks Activity.check_hours again, and says once for the page if the activity has not started."""
+    if activity is None or not hours:
+        return
+    try:
+        activity.check_hours(hours, reason)
+    except ValidationError as exc:
+        if exc.code == "over_length":
+            form.add_error("reason", exc)
+
+
 class AttendanceForm(forms.Form):
     attended = forms.BooleanField(label=_("Attended"), required=False)
     hours = forms.DecimalField(
         label=_("Hours"), max_digits=5, decimal_places=2, min_value=0, max_value=24, required=False
     )
+    reason = reason_field()
+
+    def __init__(self, *args, activity=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.activity = activity
 
     def clean(self):
         data = super().clean()
         if data.get("attended") and not data.get("hours"):
             self.add_error("hours", _("Enter the hours for a volunteer who attended."))
+        elif data.get("attended"):
+            check_length(self, self.activity, data["hours"], data.get("reason"))
         return data
 
 
@@ -79,14 +102,18 @@ class WalkInForm(forms.Form):
     hours = forms.DecimalField(
         label=_("Hours"), max_digits=5, decimal_places=2, min_value=Decimal("0.25"), max_value=24, required=False
     )
+    reason = reason_field()
 
-    def __init__(self, *args, volunteers, **kwargs):
+    def __init__(self, *args, volunteers, activity=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.activity = activity
         self.fields["volunteer"].queryset = volunteers.order_by("name", "pk")
-        self.fields["volunteer"].label_from_instance = lambda v: f"{v.name} ({mask_mobile(v.mobile)})"
+        self.fields["volunteer"].label_from_instance = lambda v: f"{v.name} ({v.mobile_masked})"
 
     def clean(self):
         data = super().clean()
         if data.get("volunteer") and not data.get("hours"):
             self.add_error("hours", _("Enter the hours for a volunteer who attended."))
+        elif data.get("volunteer"):
+            check_length(self, self.activity, data["hours"], data.get("reason"))
         return data

@@ -33,6 +33,16 @@ class ExpenditureForm(forms.Form):
     )
 
 
+class ReversalForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for the reversal"),
+        max_length=1000,
+        help_text=_("Published with the reversal, next to the original entry."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        validators=[no_markup],
+    )
+
+
 class SocialInvestmentForm(forms.Form):
     amount = money(_("Amount (yuan)"))
     source = forms.CharField(label=_("Source"), max_length=100, validators=[no_markup])

@@ -159,10 +159,10 @@ class ApproveForm(ResolutionMixin):
 
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
-        # Lines of the community or above it: the district's 民生微实事 line usually pays.
-        self.fields["fund_line"].queryset = FundLine.objects.filter(unit_id__in=project.community.ancestor_ids())
+        # Only the lines that may pay: 民生微实事 lines of the project's budget year, of its
+        # community or above it (the district's line usually pays). A tampered pk is refused.
         self.fields["fund_line"].queryset = (
-            self.fields["fund_line"].queryset.select_related("unit").order_by("-year", "unit__level", "category")
+            FundLine.objects.can_pay(project).select_related("unit").order_by("unit__level", "unit__name")
         )
         self.initial.setdefault("amount", project.requested_amount)
 

@@ -6,7 +6,6 @@ from django.utils.translation import gettext_lazy as _
 
 from grids.models import Level, Unit
 from portal.core.images import validate_image
-from portal.core.personal import mask_mobile
 
 from ..models.service import ProjectCategory, ServiceProject, VolunteerTeam
 from .common import center_field, unit_field
@@ -47,7 +46,7 @@ class TeamForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         unit_field(self.fields["unit"], units)
         self.fields["leader"].queryset = volunteers.order_by("name")
-        self.fields["leader"].label_from_instance = lambda v: f"{v.name} ({mask_mobile(v.mobile)})"
+        self.fields["leader"].label_from_instance = lambda v: f"{v.name} ({v.mobile_masked})"
 
 
 class ProjectFilterForm(forms.Form):

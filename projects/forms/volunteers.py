@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.core.personal import mask_mobile, validate_mobile
+from portal.core.personal import validate_mobile
 
 from ..models.volunteers import Volunteer
 from .common import DateInput, member_field, unit_field
@@ -18,7 +18,37 @@ from .common import DateInput, member_field, unit_field
 MAX_PERIOD_DAYS = 3 * 366
 
 
-class VolunteerForm(forms.ModelForm):
+class VolunteerMobileMixin:
+    """The mobile of a volunteer form (staff page and admin). The stored number is never sent
+    back to the browser: editing shows it masked and an empty field keeps it. A person is one
+    volunteer: a number registered to another volunteer is refused here, with a message, before
+    the unique fingerprint would refuse it in the database."""
+
+    def setup_mobile(self):
+        if self.instance.pk:
+            self.initial["mobile"] = ""
+            self.fields["mobile"].help_text = _("Now %(masked)s. Leave empty to keep it.") % {
+                "masked": self.instance.mobile_masked
+            }
+        else:
+            self.fields["mobile"].required = True
+
+    def clean_mobile(self):
+        value = self.cleaned_data.get("mobile", "")
+        if not value and self.instance.pk:
+            return ""  # keep the stored number
+        number = validate_mobile(value)
+        if Volunteer.objects.filter(Volunteer.mobile.q(number)).exclude(pk=self.instance.pk).exists():
+            raise ValidationError(_("A volunteer with this mobile number is already registered."))
+        return number
+
+    def _post_clean(self):
+        if self.cleaned_data.get("mobile"):
+            self.instance.mobile = self.cleaned_data["mobile"]
+        super()._post_clean()
+
+
+class VolunteerForm(VolunteerMobileMixin, forms.ModelForm):
     mobile = forms.CharField(label=_("Mobile"), max_length=20, required=False)
 
     class Meta:
@@ -32,21 +62,7 @@ class VolunteerForm(forms.ModelForm):
         unit_field(self.fields["unit"], units)
         self.fields["teams"].queryset = teams.order_by("name")
         member_field(self.fields["member"], members)
-        # The stored number is never sent back to the browser: editing shows it masked and an
-        # empty field keeps it.
-        if self.instance.pk:
-            self.initial["mobile"] = ""
-            self.fields["mobile"].help_text = _("Now %(masked)s. Leave empty to keep it.") % {
-                "masked": mask_mobile(self.instance.mobile)
-            }
-        else:
-            self.fields["mobile"].required = True
-
-    def clean_mobile(self):
-        value = self.cleaned_data.get("mobile", "")
-        if not value and self.instance.pk:
-            return self.instance.mobile
-        return validate_mobile(value)
+        self.setup_mobile()
 
 
 class PeriodForm(forms.Form):

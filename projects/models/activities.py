@@ -8,13 +8,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import OuterRef, Q, Sum
+from django.db.models import Max, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from portal.core.personal import mask_mobile, validate_mobile
+from portal.core.personal_fields import MOBILE, PersonalNumber
 
 from .common import ZERO_HOURS, center_has_public_page, count_rows
 from .service import ServiceProject
@@ -111,10 +111,49 @@ class Activity(models.Model):
             )
         if self.center_id is None and not (self.address or "").strip():
             raise ValidationError({"address": _("Choose a service center or enter an address.")})
+        if self.pk and self.starts_at and self.ends_at:
+            self._check_recorded_hours()
+
+    def _check_recorded_hours(self):
+        """Rescheduling must not undo the hours rules (check_hours) for hours already recorded."""
+        records = ServiceRecord.objects.filter(activity_id=self.pk)
+        if self.starts_at > timezone.now() and records.exists():
+            raise ValidationError(
+                {"starts_at": _("Hours are already recorded for this activity: it cannot start in the future.")}
+            )
+        longest = records.filter(extra_hours_reason="").aggregate(m=Max("hours"))["m"]
+        if longest is not None and longest > self.length_hours():
+            raise ValidationError(
+                {
+                    "ends_at": _(
+                        "%(hours)s hours are recorded for a volunteer without a reason: the activity cannot be shorter."
+                    )
+                    % {"hours": f"{longest:.2f}"}
+                }
+            )
 
     @property
     def center_public(self):
         return center_has_public_page(self.center)
+
+    def length_hours(self):
+        """How long the activity lasts, in hours (exact: 1 h 50 min is 1.8333…)."""
+        return Decimal((self.ends_at - self.starts_at).total_seconds()) / 3600
+
+    def check_hours(self, hours, reason="", now=None):
+        """Hours of one volunteer: only once the activity has started, and no more than it
+        lasted unless a reason is recorded (preparation, clearing up, a long day). Used by the
+        attendance service, its form and the admin alike."""
+        if (now or timezone.now()) < self.starts_at:
+            raise ValidationError(_("Attendance can be recorded once the activity has started."), code="not_started")
+        if hours is not None and hours > self.length_hours() and not (reason or "").strip():
+            raise ValidationError(
+                _(
+                    "%(hours)s hours is more than the activity lasted (%(length)s hours): record the reason for the extra hours."
+                )
+                % {"hours": f"{Decimal(hours):.2f}", "length": f"{self.length_hours():.2f}"},
+                code="over_length",
+            )
 
     def places_left(self):
         taken = getattr(self, "n_signups", None)
@@ -140,7 +179,7 @@ class Signup(models.Model):
 
     activity = models.ForeignKey(Activity, verbose_name=_("activity"), on_delete=models.CASCADE, related_name="signups")
     name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
-    mobile = models.CharField(_("mobile"), max_length=11, validators=[validate_mobile])
+    mobile = PersonalNumber(MOBILE, _("mobile"))
     volunteer = models.ForeignKey(
         Volunteer, verbose_name=_("volunteer"), null=True, blank=True, on_delete=models.SET_NULL, related_name="signups"
     )
@@ -160,11 +199,16 @@ class Signup(models.Model):
             # The database refuses a second live sign-up with the same mobile, even when two
             # requests race; after a cancellation the resident may sign up again.
             models.UniqueConstraint(
-                fields=["activity", "mobile"],
+                fields=["activity", "mobile_hash"],
                 condition=Q(cancelled_at__isnull=True),
                 name="signup_unique_mobile_per_activity",
                 violation_error_message=_("This mobile number is already signed up for this activity."),
-            )
+            ),
+            models.CheckConstraint(
+                condition=~Q(mobile_hash=""),
+                name="signup_has_mobile",
+                violation_error_message=_("A sign-up needs a mobile number."),
+            ),
         ]
 
     def __str__(self):
@@ -172,7 +216,7 @@ class Signup(models.Model):
 
     @property
     def masked_mobile(self):
-        return mask_mobile(self.mobile)
+        return self.mobile_masked
 
 
 class ServiceRecordQuerySet(models.QuerySet):
@@ -208,6 +252,10 @@ class ServiceRecord(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    # Needed when the hours pass the activity's length (Activity.check_hours).
+    extra_hours_reason = models.CharField(
+        _("reason for more hours than the activity lasted"), max_length=200, blank=True
+    )
 
     objects = ServiceRecordQuerySet.as_manager()
 

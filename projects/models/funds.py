@@ -16,7 +16,7 @@ from django.db.models import DecimalField, F, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from grids.models import Level, Unit
-from portal.core.money import MONEY, ZERO, MoneySum, coalesce_money, money_field
+from portal.core.money import MONEY, ZERO, MoneySum, coalesce_money, format_yuan, money_field
 
 from .micro import MicroCategory, MicroProject
 
@@ -49,6 +49,11 @@ class FundLineQuerySet(models.QuerySet):
     def covering(self, community, year):
         """Lines of `year` owned by the community or one of its ancestors."""
         return self.filter(unit_id__in=community.ancestor_ids(), year=year)
+
+    def can_pay(self, project):
+        """The lines that may pay for a micro-project: 民生微实事 lines of its budget year, owned
+        by its community or a unit above it (services.micro.approve checks the same three rules)."""
+        return self.covering(project.community, project.funding_year()).filter(category=FundCategory.MICRO)
 
 
 class FundLine(models.Model):
@@ -125,7 +130,7 @@ class ProjectCap(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.year} {self.get_category_display()} ≤ {self.max_amount}"
+        return f"{self.year} {self.get_category_display()} ≤ {format_yuan(self.max_amount)}"
 
     def clean(self):
         super().clean()
@@ -151,10 +156,15 @@ def social_subquery():
 
 
 class Expenditure(models.Model):
+    """One payment of public money. Never edited nor deleted: a mistake is corrected by a
+    reversing entry (冲正) with the opposite amount, which names the original and a reason, so
+    the public list keeps both and every total (database sums) comes out right."""
+
     project = models.ForeignKey(
         MicroProject, verbose_name=_("micro-project"), on_delete=models.PROTECT, related_name="expenditures"
     )
-    amount = money_field(_("amount (yuan)"), validators=[MinValueValidator(Decimal("0.01"))])
+    # Positive, or negative for a reversal (the constraints below).
+    amount = money_field(_("amount (yuan)"))
     date = models.DateField(_("date"))
     payee = models.CharField(_("payee"), max_length=100)
     note = models.CharField(_("note"), max_length=200, blank=True)
@@ -165,6 +175,16 @@ class Expenditure(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    # One-to-one: an entry is reversed at most once, even by two clicks at the same moment.
+    reverses = models.OneToOneField(
+        "self",
+        verbose_name=_("reverses"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reversal",
+    )
+    reversal_reason = models.TextField(_("reason for the reversal"), blank=True)
 
     class Meta:
         verbose_name = _("expenditure")
@@ -172,14 +192,31 @@ class Expenditure(models.Model):
         ordering = ["date", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(amount__gt=0),
-                name="expenditure_amount_positive",
-                violation_error_message=_("An expenditure must be more than zero."),
-            )
+                condition=Q(reverses__isnull=True, amount__gt=0) | Q(reverses__isnull=False, amount__lt=0),
+                name="expenditure_positive_unless_reversal",
+                violation_error_message=_("An expenditure must be more than zero; only a reversal is negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(reverses__isnull=True) | ~Q(reversal_reason=""),
+                name="expenditure_reversal_has_reason",
+                violation_error_message=_("A reversal needs its reason."),
+            ),
         ]
 
     def __str__(self):
-        return f"{self.date} {self.payee} {self.amount}"
+        return f"{self.date} {self.payee} {format_yuan(self.amount)}"
+
+    @property
+    def is_reversal(self):
+        return self.reverses_id is not None
+
+    @property
+    def reversed_by(self):
+        """The entry that reversed this one, or None."""
+        try:
+            return self.reversal
+        except Expenditure.DoesNotExist:
+            return None
 
 
 class SocialInvestment(models.Model):
@@ -209,4 +246,4 @@ class SocialInvestment(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.source} {self.amount}"
+        return f"{self.source} {format_yuan(self.amount)}"

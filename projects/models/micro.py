@@ -9,11 +9,13 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from grids.models import Unit
 from portal.core.money import ZERO, MoneySum, coalesce_money, money_field
+from portal.core.personal_fields import MOBILE, PersonalNumber
 
 __all__ = ["MicroCategory", "MicroProject", "MicroStatus", "MicroTransition", "Milestone", "ProposerKind"]
 
@@ -85,7 +87,7 @@ class MicroProject(models.Model):
     )
     proposer_name = models.CharField(_("proposer's name"), max_length=50, blank=True)
     # Personal data (PIPL): only staff in scope see it, masked; never on a public page or export.
-    proposer_mobile = models.CharField(_("proposer's mobile"), max_length=11, blank=True)
+    proposer_mobile = PersonalNumber(MOBILE, _("proposer's mobile"), blank=True)
     proposer_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("proposing staff member"),
@@ -172,7 +174,7 @@ class MicroProject(models.Model):
                 violation_error_message=_("An approved project needs an approved amount, a fund line and a year."),
             ),
             models.CheckConstraint(
-                condition=~Q(proposer_kind=ProposerKind.RESIDENT) | ~Q(proposer_mobile=""),
+                condition=~Q(proposer_kind=ProposerKind.RESIDENT) | ~Q(proposer_mobile_hash=""),
                 name="microproject_resident_has_mobile",
                 violation_error_message=_("A resident's proposal needs a mobile number."),
             ),
@@ -193,6 +195,18 @@ class MicroProject(models.Model):
     @property
     def reached_approval(self):
         return self.approved_amount is not None
+
+    def proposal_date(self):
+        """The day it was proposed, in Asia/Shanghai (what the council's dates are compared with)."""
+        return timezone.localdate(self.proposed_at)
+
+    def funding_year(self):
+        """The budget year that pays for the project: the year it was proposed (Asia/Shanghai).
+
+        Proposals are collected and decided within the district's yearly 民生微实事 budget
+        (shared/domain/000), so a 2026 proposal is paid from the 2026 line, never another year's.
+        """
+        return self.proposal_date().year
 
     def public_proposer(self):
         """Who proposed it, as the public may read it: never a resident's name or mobile."""

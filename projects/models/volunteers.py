@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from portal.core.personal import mask_mobile, validate_mobile
+from portal.core.personal_fields import MOBILE, PersonalNumber
 
 from .common import ZERO_HOURS, count_rows, sum_hours
 from .service import VolunteerTeam
@@ -45,7 +45,8 @@ class Volunteer(models.Model):
         "grids.Unit", verbose_name=_("registering unit"), on_delete=models.PROTECT, related_name="volunteers"
     )
     name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
-    mobile = models.CharField(_("mobile"), max_length=11, validators=[validate_mobile])
+    # Encrypted, fingerprinted (unique: one volunteer per person) and masked.
+    mobile = PersonalNumber(MOBILE, _("mobile"))
     teams = models.ManyToManyField(VolunteerTeam, verbose_name=_("teams"), blank=True, related_name="members")
     registered_on = models.DateField(_("registration date"), default=timezone.localdate)
     # Staff link a volunteer to the Party member they are (only a member within their scope).
@@ -68,9 +69,14 @@ class Volunteer(models.Model):
         ordering = ["name", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["mobile"],
+                fields=["mobile_hash"],
                 name="volunteer_unique_mobile",
                 violation_error_message=_("A volunteer with this mobile number is already registered."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(mobile_hash=""),
+                name="volunteer_has_mobile",
+                violation_error_message=_("A volunteer needs a mobile number."),
             ),
             # One person, one volunteer: a Party member is linked to at most one volunteer.
             models.UniqueConstraint(
@@ -85,7 +91,7 @@ class Volunteer(models.Model):
 
     @property
     def masked_mobile(self):
-        return mask_mobile(self.mobile)
+        return self.mobile_masked
 
 
 class Certificate(models.Model):

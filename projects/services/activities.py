@@ -44,12 +44,12 @@ def sign_up(*, activity_id, name, mobile, now=None):
         if now > activity.signup_deadline:
             raise ValidationError(_("Sign-up for this activity has closed."))
         active = activity.signups.active()
-        if active.filter(mobile=mobile).exists():
+        if active.filter(Signup.mobile.q(mobile)).exists():
             raise ValidationError(_("This mobile number is already signed up for this activity."))
         if active.count() >= activity.capacity:
             raise ValidationError(_("Sorry, this activity is full."))
         token = secrets.token_urlsafe(32)
-        volunteer = Volunteer.objects.filter(mobile=mobile).first()
+        volunteer = Volunteer.objects.filter(Volunteer.mobile.q(mobile)).first()
         try:
             with transaction.atomic():
                 signup = Signup.objects.create(
@@ -94,9 +94,23 @@ def cancel_signup(*, token, now=None):
 # --- Attendance and hours ------------------------------------------------------------------
 
 
+def _volunteer_for(signup, unit):
+    """The volunteer with the sign-up's mobile, registered with `unit` if there is none yet.
+    The mobile is copied encrypted; two saves racing meet the unique fingerprint."""
+    found = Volunteer.objects.filter(Volunteer.mobile.q(signup.mobile)).first()
+    if found is not None:
+        return found
+    try:
+        with transaction.atomic():
+            return Volunteer.objects.create(mobile=signup.mobile, name=signup.name, unit=unit)
+    except IntegrityError:
+        return Volunteer.objects.get(Volunteer.mobile.q(signup.mobile))
+
+
 def record_attendance(*, activity, entries, user):
-    """Save attendance for an activity: entries are (who, attended, hours), where `who` is a
-    live sign-up or, for someone who came without signing up, a Volunteer.
+    """Save attendance for an activity: entries are (who, attended, hours) or (who, attended,
+    hours, reason), where `who` is a live sign-up or, for someone who came without signing up,
+    a Volunteer. Hours beyond the activity's length need the reason (Activity.check_hours).
 
     An attending resident who is not yet a volunteer is registered with the project's unit
     (found by mobile, a person is one volunteer portal-wide). A volunteer without a sign-up
@@ -108,7 +122,10 @@ def record_attendance(*, activity, entries, user):
     saved = 0
     with transaction.atomic():
         recorded = set(activity.service_records.values_list("volunteer_id", flat=True))
-        for who, attended, hours in entries:
+        for who, attended, hours, *rest in entries:
+            reason = (rest[0] if rest else "").strip()
+            if attended:
+                activity.check_hours(hours, reason)
             if isinstance(who, Volunteer):
                 volunteer = who
                 if attended and volunteer.pk not in recorded and not scope_for(user).allows(volunteer.unit, EDIT):
@@ -119,16 +136,19 @@ def record_attendance(*, activity, entries, user):
                     raise ValidationError(_("This sign-up belongs to another activity."))
                 volunteer = signup.volunteer
                 if attended and volunteer is None:
-                    volunteer, _created = Volunteer.objects.get_or_create(
-                        mobile=signup.mobile, defaults={"name": signup.name, "unit": activity.project.unit}
-                    )
+                    volunteer = _volunteer_for(signup, activity.project.unit)
                     Signup.objects.filter(pk=signup.pk).update(volunteer=volunteer)
                     signup.volunteer = volunteer
             if attended:
                 ServiceRecord.objects.update_or_create(
                     activity=activity,
                     volunteer=volunteer,
-                    defaults={"hours": hours, "recorded_by": user, "recorded_at": timezone.now()},
+                    defaults={
+                        "hours": hours,
+                        "extra_hours_reason": reason,
+                        "recorded_by": user,
+                        "recorded_at": timezone.now(),
+                    },
                 )
                 saved += 1
             elif volunteer is not None:

@@ -8,6 +8,9 @@ the database holds now, changes it and appends a MicroTransition.
 Money: approving locks the fund line's row (SELECT ... FOR UPDATE) before reading what is
 left, so two approvals racing for the last money are serialised and exactly one wins.
 Spending and the fund lines themselves are in funds.py, with the same locks.
+
+Dates agree with each other and with today, and only a 民生微实事 line of the project's budget
+year above its community pays for it: the rules are in micro_rules.py.
 """
 
 import difflib
@@ -15,15 +18,15 @@ import math
 import secrets
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.core.money import ZERO, MoneySum, coalesce_money, yuan
+from portal.core.money import ZERO, MoneySum, coalesce_money, format_yuan
 
 from ..models.funds import FundLine, ProjectCap
 from ..models.micro import OPEN_STATUSES, MicroProject, MicroStatus, MicroTransition, Milestone, ProposerKind
+from .micro_rules import check_date, check_fund_line, check_resolution_date, fail
 
 # The lifecycle: which status may follow which (撤销 from any open state).
 ALLOWED = {
@@ -43,10 +46,6 @@ TITLE_SIMILARITY = 0.5
 
 def new_tracking_code():
     return "MS" + "".join(secrets.choice(CODE_ALPHABET) for _i in range(8))
-
-
-def fail(message):
-    raise ValidationError(message)
 
 
 def lock_project(project):
@@ -95,12 +94,16 @@ def propose(
     longitude=None,
     actor=None,
     note="",
+    proposed_at=None,
 ):
-    """征集: record a new proposal and give it a tracking code."""
+    """征集: record a new proposal and give it a tracking code. `proposed_at` (default now)
+    is for a proposal collected earlier on paper; never in the future."""
     if community.level != 3:
         fail(_("Choose a community."))
     if requested_amount is None or requested_amount <= 0:
         fail(_("The requested amount must be more than zero."))
+    if proposed_at is not None and proposed_at > timezone.now():
+        fail(_("A proposal cannot be dated in the future."))
     with transaction.atomic():
         project = MicroProject(
             community=community,
@@ -116,7 +119,7 @@ def propose(
             latitude=latitude,
             longitude=longitude,
             tracking_code=new_tracking_code(),
-            proposed_at=timezone.now(),
+            proposed_at=proposed_at or timezone.now(),
             status=MicroStatus.PROPOSED,
         )
         for attempt in range(5):
@@ -181,12 +184,12 @@ def approve(*, project, actor, amount, fund_line, resolution, resolution_date, n
     with transaction.atomic():
         locked = lock_project(project)
         _check_move(locked, MicroStatus.APPROVED)
+        check_resolution_date(locked, resolution_date)
         community = locked.community
         # Lock the line: a second approval waits here until the first commits, then reads
         # what is left after it.
         line = FundLine.objects.select_for_update().get(pk=fund_line.pk)
-        if line.unit_id not in community.ancestor_ids():
-            fail(_("This fund line does not cover the project's community."))
+        check_fund_line(locked, line)
         cap = cap_for(community=community, year=line.year, category=locked.category)
         if cap is not None and amount > cap:
             fail(
@@ -195,16 +198,16 @@ def approve(*, project, actor, amount, fund_line, resolution, resolution_date, n
                 )
                 % {
                     "category": locked.get_category_display(),
-                    "cap": yuan(cap),
+                    "cap": format_yuan(cap),
                     "year": line.year,
-                    "amount": yuan(amount),
+                    "amount": format_yuan(amount),
                 }
             )
         left = fund_line_left(line)
         if left < amount:
             fail(
                 _("The fund line “%(line)s” has only %(left)s yuan left, less than the %(amount)s yuan to approve.")
-                % {"line": line, "left": yuan(left), "amount": yuan(amount)}
+                % {"line": line, "left": format_yuan(left), "amount": format_yuan(amount)}
             )
         _move(locked, MicroStatus.APPROVED, actor=actor, note=note)
         locked.resolution = clean_text(resolution)
@@ -225,6 +228,8 @@ def reject(*, project, actor, reason, resolution, resolution_date, note=""):
         fail(_("Give the reason, the proposer will read it."))
     with transaction.atomic():
         locked = lock_project(project)
+        _check_move(locked, MicroStatus.REJECTED)
+        check_resolution_date(locked, resolution_date)
         _move(locked, MicroStatus.REJECTED, actor=actor, note=note)
         locked.resolution = clean_text(resolution)
         locked.resolution_date = resolution_date
@@ -240,6 +245,14 @@ def start(*, project, actor, implementer, start_date, note=""):
         fail(_("Name the implementer and the start date."))
     with transaction.atomic():
         locked = lock_project(project)
+        _check_move(locked, MicroStatus.IN_PROGRESS)
+        check_date(
+            start_date,
+            earliest=locked.resolution_date,
+            message=_(
+                "The start date (%(date)s) must lie between the council's approval (%(earliest)s) and today (%(today)s)."
+            ),
+        )
         _move(locked, MicroStatus.IN_PROGRESS, actor=actor, note=note)
         locked.implementer = clean_text(implementer)
         locked.start_date = start_date
@@ -258,6 +271,13 @@ def record_milestone(*, project, actor, date, title, progress):
         locked = lock_project(project)
         if locked.status != MicroStatus.IN_PROGRESS:
             fail(_("Milestones are recorded while a project is in progress."))
+        check_date(
+            date,
+            earliest=locked.start_date,
+            message=_(
+                "A milestone's date (%(date)s) must lie between the start of implementation (%(earliest)s) and today (%(today)s)."
+            ),
+        )
         milestone = Milestone.objects.create(
             project=locked, date=date, title=clean_text(title), progress=progress, recorded_by=actor
         )
@@ -273,6 +293,15 @@ def accept(*, project, actor, accepted_date, result, note=""):
         fail(_("Record the acceptance date and its result."))
     with transaction.atomic():
         locked = lock_project(project)
+        _check_move(locked, MicroStatus.ACCEPTED)
+        last_milestone = locked.milestones.order_by("-date").values_list("date", flat=True).first()
+        check_date(
+            accepted_date,
+            earliest=max(filter(None, [locked.start_date, last_milestone])),
+            message=_(
+                "The acceptance date (%(date)s) must lie between the start of implementation or its last milestone (%(earliest)s) and today (%(today)s)."
+            ),
+        )
         _move(locked, MicroStatus.ACCEPTED, actor=actor, note=note)
         locked.accepted_date = accepted_date
         locked.acceptance_result = clean_text(result)
@@ -341,6 +370,8 @@ __all__ = [
     "accept",
     "approve",
     "cap_for",
+    "check_date",
+    "check_fund_line",
     "fund_line_left",
     "possible_duplicates",
     "propose",

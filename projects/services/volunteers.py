@@ -1,7 +1,6 @@
 """Volunteer certificates (issued with a random code, verified on a public page) and the
 export of hours per volunteer for a period."""
 
-import io
 import secrets
 from decimal import Decimal
 
@@ -9,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from portal.core.personal import mask_mobile
+from portal.core import exports
 
 from ..models.volunteers import Certificate
 
@@ -60,29 +59,24 @@ def hours_workbook(*, volunteers, start, end):
 
     `volunteers` must already be scoped; totals are annotated by the database in one query.
     """
-    from openpyxl import Workbook
-
     rows = volunteers.with_period_totals(start, end).select_related("unit").order_by("unit__path", "name", "pk")
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("Service hours")[:31]
-    sheet.append([_("Service hours from %(start)s to %(end)s") % {"start": start, "end": end}])
-    sheet.append([pgettext("person", "Name"), _("Mobile"), _("Registering unit"), _("Activities"), _("Hours")])
+    workbook = exports.new_workbook()
+    sheet = exports.add_sheet(workbook, _("Service hours"), widths=(16, 14, 24, 10, 10))
+    exports.append_row(sheet, [_("Service hours from %(start)s to %(end)s") % {"start": start, "end": end}])
+    header = [pgettext("person", "Name"), _("Mobile"), _("Registering unit"), _("Activities"), _("Hours")]
+    exports.append_row(sheet, header, bold=True)
     total = Decimal("0")
     for volunteer in rows:
-        sheet.append(
+        exports.append_row(
+            sheet,
             [
                 volunteer.name,
-                mask_mobile(volunteer.mobile),
+                volunteer.mobile_masked,
                 volunteer.unit.name,
                 volunteer.n_records,
                 volunteer.total_hours,
-            ]
+            ],
         )
         total += volunteer.total_hours
-    sheet.append([_("Total"), "", "", "", total])
-    for column, width in zip("ABCDE", (16, 14, 24, 10, 10), strict=True):
-        sheet.column_dimensions[column].width = width
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    exports.append_row(sheet, [_("Total"), "", "", "", total], bold=True)
+    return exports.xlsx_bytes(workbook)

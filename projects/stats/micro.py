@@ -4,7 +4,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext as _
 
-from portal.core.money import MoneySum, coalesce_money, yuan
+from portal.core.money import ZERO, MoneySum, coalesce_money, yuan
 
 from ..models.funds import Expenditure, SocialInvestment
 from ..models.micro import MicroProject, MicroStatus
@@ -85,6 +85,6 @@ def funnel_rows(projects, *, by="street"):
     for row in counted:
         row["name"] = row[key]
         row["street"] = row.get("community__parent__name", "")
-        row["spent"] = spent_by.get(tuple(row[k] for k in keys), 0)
+        row["spent"] = spent_by.get(tuple(row[k] for k in keys), ZERO)  # money stays Decimal for the export
         rows.append(row)
     return rows

@@ -164,18 +164,22 @@ def staff_attendance(request, activity_pk):
     signups = list(activity.signups.active().select_related("volunteer").order_by("created_at", "pk"))
     records = list(activity.service_records.select_related("volunteer__unit").order_by("volunteer__name", "pk"))
     existing = {r.volunteer_id: r.hours for r in records}
-    default_hours = round((activity.ends_at - activity.starts_at).total_seconds() / 3600 * 4) / 4
+    reasons = {r.volunteer_id: r.extra_hours_reason for r in records}
+    # Whole quarter hours, rounded down so the default never passes the activity's length.
+    default_hours = int((activity.ends_at - activity.starts_at).total_seconds() // 900) / 4
     rows = []
     for signup in signups:
         hours = existing.get(signup.volunteer_id) if signup.volunteer_id else None
         initial = {"attended": hours is not None, "hours": hours if hours is not None else default_hours}
-        rows.append((signup, AttendanceForm(data, prefix=f"s{signup.pk}", initial=initial), True))
+        initial["reason"] = reasons.get(signup.volunteer_id, "")
+        form = AttendanceForm(data, prefix=f"s{signup.pk}", initial=initial, activity=activity)
+        rows.append((signup, form, True))
     # Volunteers with hours here but no live sign-up: added earlier as walk-ins (or cancelled).
     signed_up = {s.volunteer_id for s in signups if s.volunteer_id}
     for record in records:
         if record.volunteer_id not in signed_up:
-            initial = {"attended": True, "hours": record.hours}
-            form = AttendanceForm(data, prefix=f"v{record.volunteer_id}", initial=initial)
+            initial = {"attended": True, "hours": record.hours, "reason": record.extra_hours_reason}
+            form = AttendanceForm(data, prefix=f"v{record.volunteer_id}", initial=initial, activity=activity)
             rows.append((record.volunteer, form, False))
     # A walk-in is chosen among the volunteers in scope who have no row yet (by volunteer or by
     # mobile: a resident may have signed up before registering as a volunteer).
@@ -183,23 +187,27 @@ def staff_attendance(request, activity_pk):
         scope.filter(Volunteer.objects.all(), "unit", EDIT)
         .select_related("unit")
         .exclude(pk__in=signed_up | set(existing))
-        .exclude(mobile__in=[s.mobile for s in signups])
+        .exclude(mobile_hash__in=[s.mobile_hash for s in signups])
     )
     # A street may hold thousands of volunteers: the list offers those of the project's unit,
     # or those matching a search, never more than WALK_IN_CHOICES; any candidate validates.
     find = request.GET.get("find", "").strip()[:50]
     if find:
-        by_mobile = Q(mobile__endswith=find) if find.isdigit() and len(find) <= 4 else Q(pk__in=[])
+        by_mobile = Q(mobile_masked__endswith=find) if find.isdigit() and len(find) <= 4 else Q(pk__in=[])
         shown = candidates.filter(Q(name__icontains=find) | by_mobile)
     else:
         shown = candidates.filter(unit__path__startswith=activity.project.unit.path)
     shown = list(shown.order_by("name", "pk")[: WALK_IN_CHOICES + 1])
-    walk_in = WalkInForm(data, prefix="add", volunteers=candidates, initial={"hours": default_hours})
+    walk_in = WalkInForm(data, prefix="add", volunteers=candidates, initial={"hours": default_hours}, activity=activity)
     if request.method == "POST":
         if all([form.is_valid() for _who, form, _signed in rows] + [walk_in.is_valid()]):
-            entries = [(who, f.cleaned_data["attended"], f.cleaned_data["hours"]) for who, f, _signed in rows]
+            entries = [
+                (who, f.cleaned_data["attended"], f.cleaned_data["hours"], f.cleaned_data["reason"])
+                for who, f, _signed in rows
+            ]
             if walk_in.cleaned_data.get("volunteer"):
-                entries.append((walk_in.cleaned_data["volunteer"], True, walk_in.cleaned_data["hours"]))
+                added = walk_in.cleaned_data
+                entries.append((added["volunteer"], True, added["hours"], added["reason"]))
             try:
                 saved = services.record_attendance(activity=activity, entries=entries, user=request.user)
             except ValidationError as exc:
@@ -219,5 +227,6 @@ def staff_attendance(request, activity_pk):
         "more_choices": len(shown) > WALK_IN_CHOICES,
         "limit": WALK_IN_CHOICES,
         "find": find,
+        "length": f"{activity.length_hours():.2f}",
     }
     return render(request, "projects/activities/staff/attendance.html", context)

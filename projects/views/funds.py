@@ -14,7 +14,7 @@ from grids.models import Level
 from grids.scope import EDIT, MANAGE, VIEW, scope_for
 
 from ..forms import funds as forms
-from ..models.funds import FundLine
+from ..models.funds import Expenditure, FundLine
 from ..services import funds as services
 from .micro import PAGE_SIZE, int_param, money_context
 from .micro_staff import get_project
@@ -58,15 +58,42 @@ def staff_spending(request, micro_pk):
                 return redirect("micro_staff_spending", micro_pk=project.pk)
         status = 400
     project.spent = project.spent_total()
+    can_edit = scope.allows(project.community, EDIT)
     context = {
         "project": project,
         "expense_form": expense_form,
         "social_form": social_form,
-        "can_edit": scope.allows(project.community, EDIT),
+        "can_edit": can_edit,
+        "can_reverse": can_edit,
         "can_overrun": scope.allows(project.community, MANAGE),
         **money_context(project),
     }
     return render(request, "projects/funds/staff_spending.html", context, status=status)
+
+
+@login_required
+def staff_reverse(request, expenditure_pk):
+    """冲正: a mistaken expenditure is corrected by a reversing entry with a reason, never edited."""
+    qs = Expenditure.objects.select_related("project__community", "reverses")
+    expenditure = scope_for(request.user).get_object_or_404(qs, via="project__community", need=EDIT, pk=expenditure_pk)
+    project = expenditure.project
+    form = forms.ReversalForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.reverse_expenditure(
+                    expenditure=expenditure, actor=request.user, reason=form.cleaned_data["reason"]
+                )
+            except ValidationError as exc:
+                for message in exc.messages:
+                    form.add_error(None, message)
+            else:
+                messages.success(request, _("Reversed: the original entry and its reversal are both on record."))
+                return redirect("micro_staff_spending", micro_pk=project.pk)
+        status = 400
+    context = {"project": project, "expenditure": expenditure, "form": form}
+    return render(request, "projects/funds/staff_reverse.html", context, status=status)
 
 
 def _visible_lines(scope):

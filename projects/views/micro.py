@@ -5,13 +5,11 @@ money are shared with the staff pages (micro_staff.py, funds.py).
 Public pages never show a proposer's name or mobile.
 """
 
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +17,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_safe
 
 from grids.models import Level, Unit
+from portal.core.exports import csv_response, rows_to_xlsx
 from portal.core.ratelimit import hit, ratelimit
 
 from ..forms import micro as forms
@@ -112,42 +111,12 @@ def download_rows(projects):
             p.title,
             p.get_category_display(),
             timezone.localtime(p.proposed_at).year,
-            p.approved_amount if p.approved_amount is not None else "",
+            p.approved_amount,  # Decimal or None: the writer formats money, leaves None empty
             p.spent,
             p.social,
             p.get_status_display(),
             p.progress,
         ]
-
-
-def _csv_response(rows, filename):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")  # Excel opens UTF-8 CSV correctly only with a BOM
-    writer = csv.writer(response)
-    for row in rows:
-        writer.writerow([_csv_safe(value) for value in row])
-    return response
-
-
-def _csv_safe(value):
-    # Spreadsheet formula injection: a cell starting with = + - @ is shown as text.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
-
-
-def xlsx_response(rows, filename, title):
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
-    for row in rows:
-        sheet.append([_csv_safe(value) for value in row])
-    response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    workbook.save(response)
-    return response
 
 
 # --- Public pages --------------------------------------------------------------------------
@@ -165,13 +134,13 @@ def public_list(request):
 @require_safe
 def public_csv(request):
     qs, _chosen = _public_queryset(request)
-    return _csv_response(download_rows(qs.iterator(chunk_size=500)), "micro-projects.csv")
+    return csv_response("micro-projects.csv", download_rows(qs.iterator(chunk_size=500)))
 
 
 @require_safe
 def public_xlsx(request):
     qs, _chosen = _public_queryset(request)
-    return xlsx_response(download_rows(qs.iterator(chunk_size=500)), "micro-projects.xlsx", _("Micro-projects"))
+    return rows_to_xlsx("micro-projects.xlsx", _("Micro-projects"), download_rows(qs.iterator(chunk_size=500)))
 
 
 def timeline(project):
@@ -180,7 +149,8 @@ def timeline(project):
 
 def money_context(project):
     return {
-        "expenditures": list(project.expenditures.order_by("date", "pk")),
+        # Each reversal and the entry it reverses, both ways, in the same query.
+        "expenditures": list(project.expenditures.select_related("reverses", "reversal").order_by("date", "pk")),
         "social_investments": list(project.social_investments.order_by("date", "pk")),
         "milestones": list(project.milestones.order_by("date", "pk")),
     }

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from grids.scope import EDIT, VIEW, scope_for
-from portal.core.personal import mask_mobile
+from portal.core.exports import rows_to_xlsx
 
 from ..forms import micro as forms
 from ..models.micro import MicroProject, MicroStatus, ProposerKind
@@ -29,7 +29,6 @@ from .micro import (
     int_param,
     money_context,
     timeline,
-    xlsx_response,
 )
 
 STAFF_STATUSES = list(MicroStatus)
@@ -59,8 +58,8 @@ def staff_list(request):
     qs, chosen = _staff_projects(request)
     if request.GET.get("export") == "xlsx":
         # The Excel export is the same list (same scope, same filters), hence the same URL.
-        return xlsx_response(
-            download_rows(qs.iterator(chunk_size=500)), "micro-projects-staff.xlsx", _("Micro-projects")
+        return rows_to_xlsx(
+            "micro-projects-staff.xlsx", _("Micro-projects"), download_rows(qs.iterator(chunk_size=500))
         )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"page": page, **filter_context(chosen, STAFF_STATUSES, scope.units(VIEW))}
@@ -192,7 +191,7 @@ def _detail(request, project, bound=None, status=200):
     project.spent = project.spent_total()
     context = {
         "project": project,
-        "masked_mobile": mask_mobile(project.proposer_mobile),
+        "masked_mobile": project.proposer_mobile_masked,
         "timeline": timeline(project),
         "actions": actions,
         "can_edit": can_edit,
@@ -271,7 +270,7 @@ def staff_funnel(request):
         projects = projects.proposed_in(year)
     rows = funnel_rows(projects, by=by)
     if request.GET.get("export") == "xlsx":
-        return xlsx_response(_funnel_sheet(rows, by), "micro-funnel.xlsx", _("Funnel"))
+        return rows_to_xlsx("micro-funnel.xlsx", _("Funnel"), _funnel_sheet(rows, by))
     this_year = timezone.localdate().year
     context = {"rows": rows, "by": by, "year": year, "years": list(range(this_year, 2015, -1))}
     return render(request, "projects/micro/staff_funnel.html", context)

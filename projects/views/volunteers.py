@@ -6,7 +6,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_safe
 from grids.models import Member
 from grids.scope import EDIT, VIEW, scope_for
 from grids.services.tree import attach_full_names
+from portal.core.exports import xlsx_response
 from portal.core.ratelimit import ratelimit
 
 from ..forms.volunteers import PeriodForm, VerifyForm, VolunteerForm
@@ -48,7 +48,7 @@ def staff_volunteers(request):
     query = request.GET.get("q", "").strip()
     if query:
         # Digits search the last digits of the mobile (what a masked number shows), never more.
-        by_mobile = Q(mobile__endswith=query) if query.isdigit() and len(query) <= 4 else Q(pk__in=[])
+        by_mobile = Q(mobile_masked__endswith=query) if query.isdigit() and len(query) <= 4 else Q(pk__in=[])
         volunteers = volunteers.filter(Q(name__icontains=query) | by_mobile)
     page = Paginator(volunteers.order_by("unit__path", "name", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -172,7 +172,5 @@ def staff_hours_export(request):
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
         volunteers = scope.filter(Volunteer.objects.all(), "unit")
         data = services.hours_workbook(volunteers=volunteers, start=start, end=end)
-        response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        response["Content-Disposition"] = f'attachment; filename="volunteer-hours-{start}-{end}.xlsx"'
-        return response
+        return xlsx_response(f"volunteer-hours-{start}-{end}.xlsx", data)
     return render(request, "projects/volunteers/staff/export.html", {"form": form})

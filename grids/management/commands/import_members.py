@@ -29,7 +29,8 @@ class Command(BaseCommand):
         started = time.perf_counter()
         with transaction.atomic():
             result = import_workbook(workbook, user=importer, batch_size=batch_size)
-            if dry_run:
+            # A refused workbook wrote nothing but its log of refused registrations: keep it.
+            if dry_run and result.ok:
                 transaction.set_rollback(True)
         elapsed = time.perf_counter() - started
         # ru_maxrss is in kilobytes on Linux.
