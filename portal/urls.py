@@ -7,7 +7,7 @@ import centers.urls
 import projects.urls
 from grids import urls as grids_urls
 
-from . import auth_views, views
+from . import auth_views, media, views
 
 admin.site.site_header = _("Party-Masses Service Portal administration")
 admin.site.site_title = _("Portal administration")
@@ -37,6 +37,6 @@ urlpatterns = [
 
 if settings.DEBUG:
     # Development only; in production the proxy serves /media/ with the same headers (README).
-    urlpatterns += [re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$", views.media)]
+    urlpatterns += [re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$", media.media)]
 
 handler500 = "portal.views.server_error"

@@ -1,14 +1,13 @@
 import sys
-from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
-from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views import defaults, static
+from django.views import defaults
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from grids.models import Level, Unit
@@ -94,19 +93,3 @@ def server_error(request):
     if isinstance(exception, (OperationalError, InterfaceError)):
         return database_unavailable(exception)
     return defaults.server_error(request)
-
-
-# Media the browser may show inline: the types uploads are re-encoded or proven to be
-# (portal/core/uploads.py). Anything else, PDFs included, is a download.
-INLINE_MEDIA = (".jpg", ".jpeg", ".png", ".webp")
-
-
-def media(request, path):
-    """Uploaded files on the development server, with the headers README asks of the proxy in
-    production: no type sniffing, no script in them, PDFs and unknown types as downloads."""
-    response = static.serve(request, path, document_root=settings.MEDIA_ROOT)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    if not path.lower().endswith(INLINE_MEDIA):
-        response["Content-Disposition"] = content_disposition_header(True, PurePosixPath(path).name)
-    return response

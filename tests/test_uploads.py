@@ -18,7 +18,7 @@ from PIL import Image, ImageFile
 
 from grids.models import Member
 from grids.services import members_import
-from portal import views as portal_views
+from portal import media as portal_media
 from portal.core import workbooks
 from portal.core.images import MAX_PIXELS, validate_image
 from portal.core.uploads import proven_extension
@@ -131,7 +131,7 @@ def test_media_headers(settings, name, content, inline):
     path = settings.MEDIA_ROOT / name
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(content)
-    response = portal_views.media(RequestFactory().get(f"/media/{name}"), name)
+    response = portal_media.media(RequestFactory().get(f"/media/{name}"), name)
     assert response.status_code == 200
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
@@ -149,7 +149,7 @@ def test_the_development_server_serves_media_through_that_view(monkeypatch):
     monkeypatch.setattr("django.conf.settings.DEBUG", True)
     try:
         routes = importlib.reload(portal.urls).urlpatterns
-        assert any(getattr(route, "callback", None) is portal_views.media for route in routes)
+        assert any(getattr(route, "callback", None) is portal_media.media for route in routes)
     finally:
         monkeypatch.setattr("django.conf.settings.DEBUG", False)
         importlib.reload(portal.urls)
