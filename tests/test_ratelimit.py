@@ -240,3 +240,16 @@ def test_twenty_parallel_proposals_against_a_limit_of_five_create_exactly_five(l
     statuses = _post_proposals(live_server, tree, 20)
     assert statuses == [302] * 5 + [429] * 15
     assert MicroProject.objects.count() == 5
+
+
+def test_axes_counts_failed_logins_by_the_same_client_address(client, people, settings):
+    from axes.models import AccessFailureLog
+
+    settings.TRUSTED_PROXY_HOPS = 1
+    client.post(
+        reverse("login"),
+        {"username": "huafu", "password": "wrong"},
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.5",
+    )
+    assert list(AccessFailureLog.objects.values_list("ip_address", flat=True)) == ["203.0.113.5"]
