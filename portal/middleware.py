@@ -5,15 +5,19 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import SESSION_KEY, logout
 from django.contrib.auth.views import redirect_to_login
-from django.http import JsonResponse
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 
 from portal import auth
 from portal.core.params import BadParameter, bad_characters
 from portal.core.personal_store import PersonalDataKeyError
+from portal.core.ratelimit import Limited, hit
 
+logger = logging.getLogger("portal")
 personal_data_log = logging.getLogger("portal.personal_data")
 
 
@@ -165,3 +169,82 @@ class PersonalDataKeyMiddleware:
         response = render(request, "personal_data_key.html", status=500)
         response["Cache-Control"] = "no-store"
         return response
+
+
+class RateLimitMiddleware:
+    """The 429 page for a request over its rate limit, and the limits of views the portal does
+    not write itself (Django's login and password reset, the admin's login).
+
+    The portal's own views carry `portal.core.ratelimit.ratelimit` or call `hit`; both raise
+    `Limited`, answered here. The login limit counts every login form sent from an address; it is
+    kept apart from django-axes, which locks an account (or an address) after failed logins.
+    """
+
+    POST_LIMITS = {"login": "login", "admin:login": "login", "password_reset": "password_reset"}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        group = self.POST_LIMITS.get(request.resolver_match.view_name) if request.method == "POST" else None
+        if group is None:
+            return None
+        try:
+            hit(request, group)
+        except Limited as exc:
+            return self.process_exception(request, exc)
+        return None
+
+    @staticmethod
+    def message(group):
+        count, _slash, period = settings.RATE_LIMITS[group].partition("/")
+        if group == "propose" and period == "h":
+            return _("Too many proposals from this connection: at most %(n)d an hour. Please try again later.") % {
+                "n": int(count)
+            }
+        return ""
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, Limited):
+            return None
+        context = {"retry_minutes": -(-exception.retry_after // 60), "message": self.message(exception.group)}
+        response = render(request, "429.html", context, status=429)
+        response["Retry-After"] = str(exception.retry_after)
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class DatabaseUnavailableMiddleware:
+    """While the database is unreachable (a PostgreSQL restart, a failover), a 503 page in Chinese
+    with `Retry-After`, not a 500. Django closes a broken connection at the end of the request and
+    opens a new one for the next (`CONN_HEALTH_CHECKS`), so the portal recovers by itself.
+
+    This catches what a view raises; `portal.views.server_error` (handler500) answers the same
+    for an error raised elsewhere (a middleware saving the session).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, (OperationalError, InterfaceError)):
+            return database_unavailable(exception)
+        return None
+
+
+def database_unavailable(exception=None):
+    """The 503 page, rendered without the request: its context processors would ask the
+    database (the user, the session) again."""
+    # With its traceback: OperationalError also covers what a restart is not (a missing table,
+    # a statement timeout), which the log must still show.
+    logger.warning("Database unavailable: %s", exception, exc_info=exception)
+    response = HttpResponse(render_to_string("503.html"), status=503)
+    response["Retry-After"] = str(settings.DATABASE_RETRY_AFTER)
+    response["Cache-Control"] = "no-store"
+    return response

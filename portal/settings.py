@@ -96,6 +96,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "portal.middleware.BadParameterMiddleware",
     "portal.middleware.PersonalDataKeyMiddleware",
+    "portal.middleware.RateLimitMiddleware",
+    "portal.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -136,9 +138,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    # Several stateless processes share one cache and the sessions through Redis.
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    # Several stateless processes share one cache and the rate-limit counters through Redis.
+    # While Redis is unreachable the cache is no cache (portal/cache.py). Sessions stay in the
+    # database (Django's default engine): with cached_db, a logout or password change made while
+    # Redis was down would leave the old session in Redis, alive again once Redis is back.
+    CACHES = {
+        "default": {
+            "BACKEND": "portal.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -312,3 +322,25 @@ CONTENT_SECURITY_POLICY = {
 # Features a page may use (portal.middleware.PermissionsPolicyMiddleware): the nearby search
 # and the proposal form ask for the location, on this site only; nothing else is needed.
 PERMISSIONS_POLICY = "geolocation=(self), camera=(), microphone=(), payment=(), usb=()"
+
+# --- Rate limits, outages, uploads (issue 16, sections 2 and 5) ---------------------------
+# The client's address: behind TRUSTED_PROXY_HOPS proxies that each append to X-Forwarded-For,
+# the hops-th entry from the right (portal/core/ratelimit.py); 0 ignores the header.
+TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", 1 if env_bool("BEHIND_PROXY", False) else 0)
+RATELIMIT_IP_META_KEY = "portal.core.ratelimit.client_ip"
+AXES_CLIENT_IP_CALLABLE = "portal.core.ratelimit.client_ip"  # failures per address, the same address
+# With Redis unreachable the counters cannot be read: allow (and log, portal/cache.py) rather
+# than refuse every resident; failed logins are still locked out by django-axes in the database.
+RATELIMIT_FAIL_OPEN = True
+# group → requests per client address and period (django-ratelimit's "N/period", e.g. 5/h, 30/10m).
+RATE_LIMITS = {
+    "propose": "5/h",  # micro-projects really created
+    "signup": "20/h",  # volunteer sign-up forms sent
+    "cancel": "20/h",  # cancellations sent
+    "lookup": "60/h",  # tracking codes, certificate checks, cancellation links opened
+    "login": "60/10m",  # staff and admin login forms sent, per address (django-axes locks accounts apart)
+    "password_reset": "10/h",  # password-reset mails asked for
+}
+RATE_LIMITS.update(dict(item.split("=", 1) for item in env_list("RATE_LIMITS")))
+# Seconds a client is asked to wait when the database is unreachable (503 page).
+DATABASE_RETRY_AFTER = env_int("DATABASE_RETRY_AFTER", 10)

@@ -1,14 +1,13 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 
 import centers.urls
 import projects.urls
 from grids import urls as grids_urls
 
-from . import auth_views, views
+from . import auth_views, media, views
 
 admin.site.site_header = _("Party-Masses Service Portal administration")
 admin.site.site_title = _("Portal administration")
@@ -37,4 +36,7 @@ urlpatterns = [
 ]
 
 if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    # Development only; in production the proxy serves /media/ with the same headers (README).
+    urlpatterns += [re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$", media.media)]
+
+handler500 = "portal.views.server_error"

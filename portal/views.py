@@ -1,9 +1,13 @@
+import sys
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.db import InterfaceError, OperationalError
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from grids.models import Level, Unit
@@ -12,6 +16,7 @@ from grids.services.tree import attach_full_names
 from portal.core import params
 
 from . import stats
+from .middleware import database_unavailable
 
 
 def home(request):
@@ -77,3 +82,12 @@ def text_size(request):
     else:
         response.delete_cookie(settings.LARGE_TEXT_COOKIE)
     return response
+
+
+def server_error(request):
+    """handler500: a database that is unreachable is a 503 wherever it was noticed (a view, or a
+    middleware saving the session), anything else Django's 500."""
+    exception = sys.exc_info()[1]
+    if isinstance(exception, (OperationalError, InterfaceError)):
+        return database_unavailable(exception)
+    return defaults.server_error(request)

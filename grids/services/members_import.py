@@ -14,12 +14,13 @@ import io
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 
 from portal.core import personal_store
+from portal.core.workbooks import Limits, open_workbook
 
 from ..models import AttemptKind, Category, Education, Gender, Member, MemberStatus
 from ..scope import EDIT, scope_for
@@ -284,10 +285,10 @@ def import_workbook(source, *, user, batch_size=BATCH_SIZE, progress=None):
         label = str(HEADER[column_key]) if column_key in HEADER else ""
         result.errors.append(RowError(row, label, str(message)))
 
-    try:
-        workbook = load_workbook(source, read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds (zip, XML, key) for a file that is not .xlsx
-        fail(1, "", _("This file is not an Excel workbook (.xlsx)."))
+    try:  # size, rows and shared strings measured before openpyxl parses anything
+        workbook = open_workbook(source, Limits(rows=MAX_ROWS))
+    except ValidationError as exc:
+        fail(1, "", exc.messages[0])
         return result
     try:
         sheet = workbook.worksheets[0]

@@ -5,28 +5,16 @@ projects/services/funds.py.
 """
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from portal.core.images import validate_image
+from portal.core.uploads import validate_document
 
 from ..models.funds import FundLine
 from .micro import money, no_markup
 
-PDF_MAX_BYTES = 5 * 1024 * 1024
-
-
-def validate_voucher(upload):
-    """A voucher is an image (checked by Pillow) or a PDF (magic bytes, at most 5 MB)."""
-    head = upload.read(5)
-    upload.seek(0)
-    if head == b"%PDF-":
-        if upload.size > PDF_MAX_BYTES:
-            raise ValidationError(_("The PDF is larger than 5 MB. Please choose a smaller one."), code="too_large")
-        return upload
-    if upload.name.lower().endswith(".pdf"):
-        raise ValidationError(_("This file is not a real PDF."), code="not_pdf")
-    return validate_image(upload)
+# A voucher is a PDF or an image, checked by its bytes (portal.core.uploads), stored under the
+# extension the bytes prove by services.funds.record_expenditure.
+validate_voucher = validate_document
 
 
 class ExpenditureForm(forms.Form):

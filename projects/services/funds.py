@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from grids.scope import MANAGE, scope_for
 from portal.core.money import MoneySum, coalesce_money, format_yuan
+from portal.core.uploads import stored_document
 
 from ..models.funds import Expenditure, FundLine, SocialInvestment
 from ..models.micro import MicroProject, MicroStatus
@@ -69,7 +70,7 @@ def record_expenditure(*, project, actor, amount, date, payee, note="", voucher=
             date=date,
             payee=clean_text(payee),
             note=clean_text(note),
-            voucher=voucher or "",
+            voucher=stored_document(voucher) if voucher else "",
             overrun_reason=clean_text(overrun_reason),
             recorded_by=actor,
         )

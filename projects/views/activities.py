@@ -15,6 +15,7 @@ from django.views.decorators.http import require_safe
 
 from grids.scope import EDIT, scope_for
 from portal.core import params
+from portal.core.ratelimit import posted, ratelimit
 
 from ..forms.activities import ActivityForm, AttendanceForm, SignupForm, WalkInForm
 from ..models.activities import Activity
@@ -26,6 +27,7 @@ from .common import PAGE_SIZE, editable_centers, first_error
 WALK_IN_CHOICES = 100  # volunteers listed at once on the attendance page (search for others)
 
 
+@ratelimit("signup", when=posted)
 def activity_detail(request, activity_pk):
     """The activity and its sign-up form (name and mobile, no account)."""
     activity = get_object_or_404(
@@ -58,6 +60,8 @@ def activity_detail(request, activity_pk):
     return render(request, "projects/activities/activity_detail.html", context, status=status)
 
 
+@ratelimit("lookup")  # the token is a secret: each page opened is a guess at it
+@ratelimit("cancel", when=posted)
 def cancel(request, token):
     signup = services.signup_for_token(token)
     if signup is None:

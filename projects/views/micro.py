@@ -5,9 +5,7 @@ money are shared with the staff pages (micro_staff.py, funds.py).
 Public pages never show a proposer's name or mobile.
 """
 
-from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -21,6 +19,7 @@ from django.views.decorators.http import require_safe
 from grids.models import Level, Unit
 from portal.core import params
 from portal.core.exports import csv_response, rows_to_xlsx
+from portal.core.ratelimit import hit, ratelimit
 
 from ..forms import micro as forms
 from ..models.micro import MicroCategory, MicroProject, MicroStatus, ProposerKind
@@ -159,71 +158,44 @@ def public_detail(request, pk):
     return render(request, "projects/micro/public_detail.html", context)
 
 
-def client_ip(request):
-    """The client's address; behind our proxy, the last X-Forwarded-For entry (the one it added)."""
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded and getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        return forwarded.split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "")
-
-
-def _rate_key(request):
-    return f"micro-propose:{client_ip(request)}"
-
-
-def proposals_per_hour():
-    return getattr(settings, "MICRO_PROPOSALS_PER_HOUR", 5)
-
-
 def propose(request):
     """征集: a resident proposes; a similar open project within 100 m is shown first."""
     form = forms.ProposalForm(request.POST or None)
     duplicates = []
-    limited = False
-    if request.method == "POST":
-        # The cache is Redis in production, shared by every process: the limit holds across them.
-        limited = cache.get(_rate_key(request), 0) >= proposals_per_hour()
-        if limited:
-            form.add_error(
-                None,
-                _("Too many proposals from this connection: at most %(n)d an hour. Please try again later.")
-                % {"n": proposals_per_hour()},
-            )
-        elif form.is_valid():
-            data = form.cleaned_data
-            duplicates = services.possible_duplicates(
-                latitude=data["latitude"], longitude=data["longitude"], title=data["title"]
-            )
-            if not duplicates or data["confirm_duplicate"]:
-                try:
-                    project = services.propose(
-                        community=data["community"],
-                        title=data["title"],
-                        description=data["description"],
-                        category=data["category"],
-                        requested_amount=data["requested_amount"],
-                        proposer_kind=ProposerKind.RESIDENT,
-                        proposer_name=data["name"],
-                        proposer_mobile=data["mobile"],
-                        latitude=data["latitude"],
-                        longitude=data["longitude"],
-                    )
-                except ValidationError as exc:
-                    form.add_error(None, exc)
-                else:
-                    if cache.add(_rate_key(request), 1, 3600) is False:
-                        try:
-                            cache.incr(_rate_key(request))
-                        except ValueError:  # expired between add and incr
-                            cache.add(_rate_key(request), 1, 3600)
-                    messages.success(
-                        request,
-                        _("Thank you. Your tracking code is %(code)s: keep it to follow your proposal.")
-                        % {"code": project.tracking_code},
-                    )
-                    return redirect("micro_track_code", code=project.tracking_code)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        duplicates = services.possible_duplicates(
+            latitude=data["latitude"], longitude=data["longitude"], title=data["title"]
+        )
+        if not duplicates or data["confirm_duplicate"]:
+            # Only proposals about to be created count (not a form with a mistake, not the page
+            # asking to confirm a similar project), in one atomic increment: the limit holds
+            # across processes and parallel requests. Over it, Limited → the 429 page.
+            hit(request, "propose")
+            try:
+                project = services.propose(
+                    community=data["community"],
+                    title=data["title"],
+                    description=data["description"],
+                    category=data["category"],
+                    requested_amount=data["requested_amount"],
+                    proposer_kind=ProposerKind.RESIDENT,
+                    proposer_name=data["name"],
+                    proposer_mobile=data["mobile"],
+                    latitude=data["latitude"],
+                    longitude=data["longitude"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Thank you. Your tracking code is %(code)s: keep it to follow your proposal.")
+                    % {"code": project.tracking_code},
+                )
+                return redirect("micro_track_code", code=project.tracking_code)
     context = {"form": form, "duplicates": duplicates}
-    return render(request, "projects/micro/propose.html", context, status=429 if limited else 200)
+    return render(request, "projects/micro/propose.html", context)
 
 
 @require_safe
@@ -238,6 +210,7 @@ def track(request):
 
 
 @require_safe
+@ratelimit("lookup")
 def track_code(request, code):
     code = params.code(code, max_length=12, label=_("tracking code"))
     project = MicroProject.objects.select_related("community__parent").filter(tracking_code=code).first()

@@ -16,6 +16,7 @@ from grids.scope import EDIT, VIEW, scope_for
 from grids.services.tree import attach_full_names
 from portal.core import params
 from portal.core.exports import xlsx_response
+from portal.core.ratelimit import ratelimit
 
 from ..forms.volunteers import PeriodForm, VerifyForm, VolunteerForm
 from ..models.service import VolunteerTeam
@@ -25,6 +26,7 @@ from .common import PAGE_SIZE, first_error, need_edit_somewhere
 
 
 @require_safe
+@ratelimit("lookup", when=lambda request: "code" in request.GET)  # a certificate looked up
 def verify(request):
     form = VerifyForm(request.GET or None)
     certificate = None
