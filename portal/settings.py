@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    "auditlog",
     "portal",
     "grids",
     "centers",
@@ -101,6 +102,7 @@ MIDDLEWARE = [
     "portal.middleware.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    "portal.audit.AuditMiddleware",  # after authentication: who and from where, for the audit trail
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -291,3 +293,12 @@ CONTENT_SECURITY_POLICY = {
 # Features a page may use (portal.middleware.PermissionsPolicyMiddleware): the nearby search
 # and the proposal form ask for the location, on this site only; nothing else is needed.
 PERMISSIONS_POLICY = "geolocation=(self), camera=(), microphone=(), payment=(), usb=()"
+
+# --- Audit trail (issue 16, section 4) -------------------------------------------------------
+# django-auditlog writes grids.AuditEntry (its LogEntry with the owning unit) for every change of
+# every domain model (portal/audit.py). Entries are kept at least AUDIT_MIN_RETENTION_DAYS;
+# `purge_audit --older-than DAYS` is the only way they go (with axes' login logs).
+AUDITLOG_LOGENTRY_MODEL = "grids.AuditEntry"
+AUDITLOG_STORE_JSON_CHANGES = True
+AUDITLOG_MASK_CALLABLE = "grids.services.audit.mask_changed"
+AUDIT_MIN_RETENTION_DAYS = 180

@@ -2,6 +2,7 @@
 assignments, Party members, and reporting with service posts."""
 
 from .accounts import AccountAction, AccountEvent, Assignment, Role, StaffProfile
+from .audit import AuditEntry, AuditKind
 from .members import (
     AgeBand,
     AttemptKind,
@@ -21,6 +22,8 @@ from .scoped import ScopedQuerySet
 from .tree import Level, OrgKind, Unit, UnitQuerySet
 
 __all__ = [
+    "AuditEntry",
+    "AuditKind",
     "AccountAction",
     "AccountEvent",
     "StaffProfile",

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from portal.core.personal import id_card_birth_date, id_card_gender, validate_id_card, validate_mobile
 
 from ..models import (
+    AuditKind,
     Category,
     Level,
     Member,
@@ -22,6 +23,7 @@ from ..models import (
     RefusedRegistration,
 )
 from ..scope import VIEW, scope_for
+from . import audit
 
 # Party constitution, article 1: members join at 18 or older.
 MIN_JOINING_AGE = 18
@@ -160,4 +162,5 @@ def reveal(*, user, members, kind):
     PersonalDataReveal.objects.bulk_create(
         [PersonalDataReveal(user=user, member=member, kind=kind) for member in members], batch_size=2000
     )
+    audit.record_many(AuditKind.REVEAL, members, actor=user, data={"reveal": str(kind)})
     return numbers
