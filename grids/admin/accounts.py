@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from ..models import Assignment
 from ..scope import MANAGE, scope_for
 from ..services import accounts as account_services
-from .base import ScopedAdmin
+from ..services import audit as audit_services
+from .base import ArchiveInsteadMixin, ScopedAdmin
 
 
 @admin.register(Assignment)
@@ -65,11 +66,16 @@ class _ResetPasswordForm(AdminPasswordChangeForm):
         return user
 
 
-class PortalUserAdmin(UserAdmin):
+class PortalUserAdmin(ArchiveInsteadMixin, UserAdmin):
     """Django's user admin (superusers only) under the sign-in rules of /staff/accounts/: a
-    password set here is changed at the next login, and a deactivation ends the open sessions."""
+    password set here is changed at the next login, and a deactivation ends the open sessions.
+    An account with history (anything it recorded, the trail's entries, the admin's log) is not
+    deleted but deactivated."""
 
     change_password_form = _ResetPasswordForm
+
+    def history_of(self, obj):
+        return audit_services.account_history(obj)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -15,6 +15,7 @@ from auditlog.registry import auditlog
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -130,6 +131,34 @@ def record_import(model, *, source, user, result):
     name = getattr(source, "name", None) or str(source)
     data = {"rows": result.rows, "created": result.created, "errors": len(result.errors)}
     return record(AuditKind.IMPORT, model=model, text=name[:200], unit=owning_unit(user), actor=user, data=data)
+
+
+def account_history(account):
+    """Why an account must stay (deactivate it instead): what points at it with SET_NULL in the
+    domain apps (transitions, spending, reveals, hours ...), its changes in the trail, the admin's log."""
+    from django.contrib.admin.models import LogEntry
+
+    reasons = []
+    # related_name="+" relations are hidden from related_objects: ask for them too.
+    for relation in account._meta.get_fields(include_hidden=True):
+        if not (relation.auto_created and not relation.concrete and (relation.one_to_many or relation.one_to_one)):
+            continue
+        model = relation.related_model
+        if model._meta.app_label not in ("grids", "centers", "projects") or model is AuditEntry:
+            continue
+        if (
+            relation.on_delete is models.SET_NULL
+            and model._default_manager.filter(**{relation.field.name: account}).exists()
+        ):
+            reasons.append(
+                _("%(records)s recorded by %(account)s")
+                % {"records": model._meta.verbose_name_plural, "account": account}
+            )
+    if AuditEntry.objects.filter(actor=account, kind=AuditKind.CHANGE).exists():
+        reasons.append(_("changes by %(account)s in the audit trail") % {"account": account})
+    if LogEntry.objects.filter(user=account).exists():
+        reasons.append(_("the admin's log of %(account)s") % {"account": account})
+    return reasons
 
 
 def history(obj):

@@ -160,7 +160,8 @@ def reveal(*, user, members, kind):
     # Decrypted first: with a wrong key (PersonalDataKeyError) nothing was seen, nothing is recorded.
     numbers = {member.pk: (member.reveal_id_card(), member.reveal_mobile()) for member in members}
     PersonalDataReveal.objects.bulk_create(
-        [PersonalDataReveal(user=user, member=member, kind=kind) for member in members], batch_size=2000
+        [PersonalDataReveal(user=user, user_name=user.get_username(), member=member, kind=kind) for member in members],
+        batch_size=2000,
     )
     audit.record_many(AuditKind.REVEAL, members, actor=user, data={"reveal": str(kind)})
     return numbers
