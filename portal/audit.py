@@ -11,6 +11,7 @@
   (any response written by portal.core.exports) as export events.
 """
 
+from auditlog.context import auditlog_value
 from auditlog.middleware import AuditlogMiddleware
 from django.apps import apps
 from django.conf import settings
@@ -70,7 +71,12 @@ class AuditMiddleware(AuditlogMiddleware):
         return data
 
     def __call__(self, request):
-        response = super().__call__(request)
+        try:
+            response = super().__call__(request)
+        finally:
+            # auditlog leaves its context (actor, address) set after the request: cleared, so
+            # nothing done outside a request later in this thread is attributed to this one.
+            auditlog_value.set({})
         if getattr(response, "portal_export", False):
             _record_export(request, response)
         return response

@@ -12,6 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from grids.models import AuditEntry, AuditKind, Category, Member
+from grids.services import audit
 from grids.services.audit import CHANGED
 from portal import audit as portal_audit
 from portal.core.personal_fields import PERSONAL_COLUMN_TYPES
@@ -151,3 +152,12 @@ def test_logins_failures_and_lockouts_come_from_axes_logs(tree, people, client):
     assert list(failures.values_list("kind", flat=True)) == [AuditKind.LOGIN_FAILED] * 4 + [AuditKind.LOCKOUT] * 2
     assert set(failures.values_list("remote_addr", "actor", "unit")) == {("10.9.9.8", None, tree.street1.pk)}
     assert not AuditEntry.objects.filter(changes__icontains="wrong").exists()
+
+
+def test_nothing_after_a_request_is_attributed_to_its_user(tree, people, client_for, inside):
+    client_for(people.huafu).get(reverse("member_detail", args=[inside.pk]))
+    later = make_member(tree.grid1, "赵六")
+    entry = _entries(later).get()
+    event = audit.record(AuditKind.EXPORT, model=Member, text="命令行导出")
+    for row in (entry, event):
+        assert (row.actor, row.actor_name, row.remote_addr) == (None, "", None)
