@@ -85,7 +85,6 @@ class AuditMiddleware(AuditlogMiddleware):
 def _record_export(request, response):
     user = request.user if request.user.is_authenticated else None
     unit = audit.owning_unit(user) if user is not None else None
-    disposition = response.get("Content-Disposition", "")
     audit.record(
         AuditKind.EXPORT,
         model=get_user_model(),
@@ -94,7 +93,7 @@ def _record_export(request, response):
         unit=unit,
         actor=user,
         address=client_address(request),
-        data={"path": request.path, "query": request.GET.urlencode()[:1000], "file": disposition[:300]},
+        data={"path": request.path, "query": request.GET.urlencode()[:1000], "file": str(response.portal_export)[:300]},
     )
 
 
