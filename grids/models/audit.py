@@ -38,8 +38,10 @@ class AuditEntryManager(LogEntryManager.from_queryset(ScopedQuerySet)):
         from ..services.audit import owning_unit
 
         unit = owning_unit(instance)
-        kwargs.setdefault("unit", unit)
         kwargs.setdefault("unit_path", unit.path if unit is not None else "")
+        if unit is not None and unit is instance and kwargs.get("action") == self.model.Action.DELETE:
+            unit = unit.parent  # a deleted unit's entry belongs to its parent (the path stays its own)
+        kwargs.setdefault("unit", unit)
         return super().log_create(instance, force_log=force_log, **kwargs)
 
 

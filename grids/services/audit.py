@@ -51,11 +51,15 @@ def register_models(model_list):
         if auditlog.contains(model):
             continue
         m2m = [f.name for f in model._meta.many_to_many if f.remote_field.through._meta.auto_created]
+        # The model's own columns only: auditlog would otherwise read every reverse relation on a
+        # create or delete (a query each, and a reverse one-to-one cached as missing on the instance).
+        excluded = ACCOUNT_EXCLUDED if model is get_user_model() else []
+        columns = [f.name for f in model._meta.concrete_fields if f.name not in excluded]
         auditlog.register(
             model,
+            include_fields=columns,
             mask_fields=masked_columns(model),
             mask_callable=MASK_CALLABLE,
-            exclude_fields=ACCOUNT_EXCLUDED if model is get_user_model() else None,
             m2m_fields=m2m or None,
         )
 
