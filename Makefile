@@ -23,7 +23,10 @@ migrate: install
 seed: migrate
 	$(DEV) $(BIN)/python manage.py seed_demo
 
+# The web server and a job worker beside it; the worker stops with the server (Ctrl-C).
 run: seed
+	$(DEV) $(BIN)/python manage.py jobs_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(DEV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # Quality gates that need no services: migrations in step with models, lint, deploy checks.

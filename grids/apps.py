@@ -1,7 +1,17 @@
+from importlib import import_module
+
 from django.apps import AppConfig
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 
 class GridsConfig(AppConfig):
     name = "grids"
     verbose_name = _("Organisation tree")
+
+    def ready(self):
+        # Job kinds register themselves when their module is imported.
+        from .services import members_import_job  # noqa: F401
+
+        for module in settings.JOBS_EXTRA_MODULES:
+            import_module(module)

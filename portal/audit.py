@@ -23,6 +23,8 @@ from grids.services import audit
 # Models of the domain apps that are not tracked, and why.
 EXEMPT = {
     "grids.AuditEntry": "the trail itself: entries are never changed, only purged by age",
+    "grids.Job": "a background job's own state and progress (saved many times a run); what a job does is "
+    "in the trail: the records it writes are tracked, an import is an event",
 }
 TRACKED_APPS = ("grids", "centers", "projects")
 

@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "axes",
     "auditlog",
+    "django_tasks",
+    "django_tasks_db",
     "portal",
     "grids",
     "centers",
@@ -183,6 +185,25 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # manage.py backup writes its archives here unless given --output-dir (README "Backups").
 BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "backups"))
+
+# Background jobs (issue 10): django-tasks with its database backend, so a laptop needs no extra
+# service (`make run` starts `manage.py jobs_worker` beside the server). Under pytest jobs run at
+# once in the test's process (the immediate backend); one test runs a real worker.
+JOBS_BACKEND = os.environ.get(
+    "JOBS_BACKEND", "immediate" if "PYTEST_VERSION" in os.environ and "JOBS_WORKER" not in os.environ else "database"
+)
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+            "database": "django_tasks_db.DatabaseBackend",
+        }[JOBS_BACKEND]
+    }
+}
+# A running job whose worker (on another machine) has given no sign of life for this long is queued again.
+JOBS_STALE_AFTER = env_int("JOBS_STALE_AFTER", 900)
+# Modules that register more job kinds (tests use it for a slow job).
+JOBS_EXTRA_MODULES = env_list("JOBS_EXTRA_MODULES")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

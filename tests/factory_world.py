@@ -26,6 +26,8 @@ from grids.models import (
     AuditEntry,
     AuditKind,
     Category,
+    Job,
+    JobStatus,
     Level,
     Member,
     MemberMove,
@@ -154,6 +156,9 @@ def _build(side, tree):
     r[ServicePost] = fm.make_post(side.building, mark(ServicePost), capacity=3)
     r[PostClaim] = fm.make_claim(r[ServicePost], fm.make_member(side.grid, mark(PostClaim)))
 
+    r[Job] = Job.objects.create(
+        kind="coverage", title=mark(Job), unit=side.community, status=JobStatus.DONE, finished_at=now
+    )
     center = r[Center] = make_center(side.community, mark(Center))
     r[OpeningInterval] = center.intervals.first()
     # Half of the function-room area is office space: listed on the 10% office-rule page.

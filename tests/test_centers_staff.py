@@ -14,6 +14,7 @@ from django.urls import reverse
 from PIL import Image
 
 from centers.models import Center, Closure, OpeningInterval, Photo, RoomKind, validate_phone
+from grids.models import Job
 from portal.core.images import MAX_UPLOAD_BYTES
 from tests.asserts import assert_redirects_to
 from tests.factory_centers import add_rooms, make_center
@@ -270,22 +271,28 @@ def test_phone_refuses_other_numbers(raw):
 def test_coverage_per_street_and_community_within_the_scope(tree, people, client_for):
     # building1 (华富) stands at 22.55, 114.08; building2 (莲花) at 22.556, 114.055.
     center = make_center(tree.community1, lat=22.5505, lng=114.0805)
-    response = client_for(people.district_admin).get(reverse("staff_center_coverage"))
-    coverage = response.context["coverage"]
-    assert len(coverage.rows) == 2
-    assert [row["unit"] for row in coverage.uncovered] == [tree.building2]
-    assert coverage.uncovered[0]["center"].pk == center.pk
-    assert coverage.uncovered[0]["distance_m"] > 1000
-    by_street = {area.unit: (area.buildings, area.covered) for area in coverage.streets}
-    assert by_street == {tree.street1: (1, 1), tree.street2: (1, 0)}
-    huafu = client_for(people.huafu).get(reverse("staff_center_coverage")).context["coverage"]
-    assert [row["unit"] for row in huafu.rows] == [tree.building1]
+    client = client_for(people.district_admin)
+    assert client.get(reverse("staff_center_coverage")).context["coverage"] is None  # no analysis yet
+    response = client.post(reverse("staff_center_coverage"))  # a job, run at once under pytest
+    assert response["Location"] == reverse("job_detail", args=[Job.objects.get().pk])
+    coverage = client.get(reverse("staff_center_coverage")).context["coverage"]
+    assert coverage["rows"] == 2
+    assert [row["unit"] for row in coverage["uncovered"]] == [tree.building2.name]
+    assert coverage["uncovered"][0]["center"] == center.name
+    assert coverage["uncovered"][0]["distance_m"] > 1000
+    by_street = {area["name"]: (area["buildings"], area["covered"]) for area in coverage["streets"]}
+    assert by_street == {tree.street1.name: (1, 1), tree.street2.name: (1, 0)}
+    huafu = client_for(people.huafu)
+    huafu.post(reverse("staff_center_coverage"))
+    assert huafu.get(reverse("staff_center_coverage")).context["coverage"]["rows"] == 1
 
 
 def test_coverage_ignores_centers_that_are_not_operating(tree, people, client_for):
     make_center(tree.community1, lat=22.5505, lng=114.0805, status="suspended")
-    coverage = client_for(people.huafu).get(reverse("staff_center_coverage")).context["coverage"]
-    assert coverage.uncovered and coverage.uncovered[0]["center"] is None
+    client = client_for(people.huafu)
+    client.post(reverse("staff_center_coverage"))
+    coverage = client.get(reverse("staff_center_coverage")).context["coverage"]
+    assert coverage["uncovered"] and coverage["uncovered"][0]["center"] == ""
 
 
 # --- Admin, scoped ---------------------------------------------------------------------

@@ -3,6 +3,7 @@ assignments, Party members, and reporting with service posts."""
 
 from .accounts import AccountAction, AccountEvent, Assignment, Role, StaffProfile
 from .audit import AuditEntry, AuditKind
+from .jobs import Job, JobStatus
 from .members import (
     AgeBand,
     AttemptKind,
@@ -34,6 +35,8 @@ __all__ = [
     "Category",
     "Education",
     "Gender",
+    "Job",
+    "JobStatus",
     "Level",
     "LeftReason",
     "Member",

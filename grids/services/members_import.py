@@ -301,8 +301,8 @@ def _insert(rows, now):
         cursor.copy_expert(sql, buffer)
 
 
-def import_workbook(source, *, user, batch_size=BATCH_SIZE):
-    """Import members from an .xlsx (a path or a file object): all rows or none."""
+def import_workbook(source, *, user, batch_size=BATCH_SIZE, progress=None):
+    """Import members from an .xlsx (a path or a file object): all rows or none; progress(rows, total) per batch."""
     result = ImportResult()
 
     def fail(row, column_key, message):
@@ -385,6 +385,7 @@ def import_workbook(source, *, user, batch_size=BATCH_SIZE):
                 batch.append((number, _values(data, now), data["id_card"]))
                 if len(batch) >= batch_size:
                     flush()
+                    progress and progress(result.rows, max(sheet.max_row or 0, result.rows + 1) - 1)
             flush()
             if result.errors:
                 result.created = 0

@@ -23,10 +23,10 @@ from portal.core.forms import add_service_errors
 from ..forms.members import ImportForm, MemberFilterForm, MemberForm, MoveForm
 from ..models import Level, Member, Report, RevealKind, Unit
 from ..scope import EDIT, MANAGE, VIEW, scope_for
-from ..services import audit as audit_services
 from ..services import members as member_services
+from ..services.jobs import start_job
 from ..services.members_export import export_workbook, template_workbook
-from ..services.members_import import import_workbook
+from ..services.members_import_job import KIND
 from ..services.tree import attach_full_names
 
 PAGE_SIZE = 50
@@ -207,13 +207,15 @@ def member_import(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
-        source = form.cleaned_data["workbook"]
-        result = import_workbook(source, user=request.user)
-        # Rows are written in bulk (COPY / bulk_create, no per-row signal): one trail entry per import.
-        audit_services.record_import(Member, source=source, user=request.user, result=result)
-        if result.ok:
-            messages.success(request, _("Imported %(n)d members.") % {"n": result.created})
-            return redirect("member_list")
+        upload = form.cleaned_data["workbook"]
+        job = start_job(
+            KIND,
+            user=request.user,
+            unit=scope.roots(EDIT)[0],
+            title=_("Member import: %(name)s") % {"name": upload.name},
+            upload=upload,
+        )
+        return redirect("job_detail", job.pk)
     roots = scope.roots(EDIT)
     attach_full_names(roots)
     context = {"form": form, "result": result, "roots": roots}

@@ -14,7 +14,7 @@ def keep_names(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('grids', '0008_audit_trail'),
+        ('grids', '0009_audit_trail'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('grids', '0009_history_survives_deletes'),
+        ('grids', '0010_history_survives_deletes'),
     ]
 
     operations = [

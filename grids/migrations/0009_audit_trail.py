@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
-        ('grids', '0007_staff_sign_in_state'),
+        ('grids', '0008_background_jobs'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
