@@ -320,6 +320,9 @@ PERMISSIONS_POLICY = "geolocation=(self), camera=(), microphone=(), payment=(), 
 # every domain model (portal/audit.py). Entries are kept at least AUDIT_MIN_RETENTION_DAYS;
 # `purge_audit --older-than DAYS` is the only way they go (with axes' login logs).
 AUDITLOG_LOGENTRY_MODEL = "grids.AuditEntry"
+# auditlog's own migrations would create its LogEntry table although the model is swapped out:
+# an unused table whose foreign key to the accounts keeps PostgreSQL from truncating them.
+MIGRATION_MODULES = {"auditlog": None}
 AUDITLOG_STORE_JSON_CHANGES = True
 AUDITLOG_MASK_CALLABLE = "grids.services.audit.mask_changed"
 AUDIT_MIN_RETENTION_DAYS = 180

@@ -137,7 +137,8 @@ class Member(models.Model):
         blank=True,
         help_text=_("In-service members only: the organisation holding the relation, when outside the district."),
     )
-    left_reason = models.CharField(_("left"), max_length=20, choices=LeftReason.choices, blank=True)
+    # db_default: the import's COPY names only the columns it fills.
+    left_reason = models.CharField(_("left"), max_length=20, choices=LeftReason.choices, blank=True, db_default="")
     left_on = models.DateField(_("date left"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
