@@ -12,3 +12,7 @@ class PortalConfig(AppConfig):
         from . import auth, checks  # noqa: F401  (checks registers the system checks)
 
         user_logged_in.connect(auth.stamp_session, dispatch_uid="portal.auth.stamp_session")
+
+        from . import audit
+
+        audit.connect()  # the audit trail: tracked models, axes' logs, downloads

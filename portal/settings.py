@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    "auditlog",
     "django_tasks",
     "django_tasks_db",
     "portal",
@@ -105,6 +106,7 @@ MIDDLEWARE = [
     "portal.middleware.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    "portal.audit.AuditMiddleware",  # after authentication: who and from where, for the audit trail
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -344,3 +346,15 @@ RATE_LIMITS = {
 RATE_LIMITS.update(dict(item.split("=", 1) for item in env_list("RATE_LIMITS")))
 # Seconds a client is asked to wait when the database is unreachable (503 page).
 DATABASE_RETRY_AFTER = env_int("DATABASE_RETRY_AFTER", 10)
+
+# --- Audit trail (issue 16, section 4) -------------------------------------------------------
+# django-auditlog writes grids.AuditEntry (its LogEntry with the owning unit) for every change of
+# every domain model (portal/audit.py). Entries are kept at least AUDIT_MIN_RETENTION_DAYS;
+# `purge_audit --older-than DAYS` is the only way they go (with axes' login logs).
+AUDITLOG_LOGENTRY_MODEL = "grids.AuditEntry"
+# auditlog's own migrations would create its LogEntry table although the model is swapped out:
+# an unused table whose foreign key to the accounts keeps PostgreSQL from truncating them.
+MIGRATION_MODULES = {"auditlog": None}
+AUDITLOG_STORE_JSON_CHANGES = True
+AUDITLOG_MASK_CALLABLE = "grids.services.audit.mask_changed"
+AUDIT_MIN_RETENTION_DAYS = 180

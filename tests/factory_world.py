@@ -23,6 +23,8 @@ from django.utils import timezone
 from centers.models import Center, Closure, OpeningInterval, Photo, Room, RoomKind
 from grids.models import (
     Assignment,
+    AuditEntry,
+    AuditKind,
     Category,
     Job,
     JobStatus,
@@ -37,6 +39,7 @@ from grids.models import (
     ServicePost,
     Unit,
 )
+from grids.services import audit as audit_services
 from projects.models import (
     Activity,
     Certificate,
@@ -218,6 +221,10 @@ def _build(side, tree):
     r[Expenditure] = Expenditure.objects.create(project=running, amount="1000.00", date=today, payee=mark(Expenditure))
     r[SocialInvestment] = SocialInvestment.objects.create(
         project=running, amount="500.00", date=today, source=mark(SocialInvestment)
+    )
+    # An event of the trail (a download) recorded on the side's grid, its marker as what it names.
+    r[AuditEntry] = audit_services.record(
+        AuditKind.EXPORT, model=Member, text=mark(AuditEntry), unit=side.grid, data={"path": "/staff/members/"}
     )
 
 

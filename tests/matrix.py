@@ -30,6 +30,7 @@ from django.utils import timezone
 from centers.models import Center, Kind, Photo
 from grids.models import (
     Assignment,
+    AuditEntry,
     Job,
     Member,
     PersonalDataReveal,
@@ -120,7 +121,7 @@ KEYWORDS = {
 }
 
 # A scoped admin model whose list needs more than VIEW.
-ADMIN_NEEDS = {PersonalDataReveal: MANAGE, RefusedRegistration: MANAGE}
+ADMIN_NEEDS = {PersonalDataReveal: MANAGE, RefusedRegistration: MANAGE, AuditEntry: MANAGE}
 
 
 def _today():
@@ -322,6 +323,15 @@ ROUTES = {
     ),
     "account_deactivate": Route(get=MANAGE, post=MANAGE, form=Post(done=_to("account_detail", _pk))),
     "account_locked_list": Route(get=MANAGE),
+    "audit_list": Route(
+        get=MANAGE,
+        shows=(AuditEntry,),
+        more=(
+            ({"kind": "export"}, (AuditEntry,)),
+            ({"model": "grids.member", "start": _today, "end": _today}, ()),
+            ({"export": "xlsx"}, (AuditEntry,)),
+        ),
+    ),
     "account_unlock": Route(
         get=MANAGE,
         post=MANAGE,

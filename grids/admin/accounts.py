@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from ..models import Assignment
 from ..scope import MANAGE, scope_for
 from ..services import accounts as account_services
-from .base import IdChecksMixin, ScopedAdmin
+from ..services import audit as audit_services
+from .base import ArchiveInsteadMixin, IdChecksMixin, ScopedAdmin
 
 # Django's group admin and django-axes' logs (superusers only), with the same checks of ids
 # and filter values as every admin of ours.
@@ -74,12 +75,16 @@ class _ResetPasswordForm(AdminPasswordChangeForm):
         return user
 
 
-class PortalUserAdmin(IdChecksMixin, UserAdmin):
+class PortalUserAdmin(ArchiveInsteadMixin, IdChecksMixin, UserAdmin):
     """Django's user admin (superusers only) under the sign-in rules of /staff/accounts/: a
     password set here is changed at the next login, and a deactivation ends the open sessions.
-    Ids posted to it are checked like in every admin of the portal."""
+    An account with history (anything it recorded, the trail's entries, the admin's log) is not
+    deleted but deactivated. Ids posted to it are checked like in every admin of the portal."""
 
     change_password_form = _ResetPasswordForm
+
+    def history_of(self, obj):
+        return audit_services.account_history(obj)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

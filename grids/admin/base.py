@@ -6,12 +6,13 @@ model's own `scope_via` declaration (an admin never names a path of its own). Re
 the same for audit records, which are never changed by hand.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from portal.core import params
 from portal.core.forms import IdMultipleChoiceField
@@ -79,7 +80,29 @@ class IdChecksMixin:
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
-class ScopedAdmin(IdChecksMixin, admin.ModelAdmin):
+ARCHIVE_INSTEAD = gettext_lazy(
+    "History, money or service hours point at this record, so it cannot be deleted. "
+    "Archive it instead: deactivate it, close it or set its status, and its history stays."
+)
+
+
+class ArchiveInsteadMixin:
+    """The delete page and the bulk delete of the admin say why a record cannot go (PROTECT, or
+    history of its own from `history_of`) and offer to archive it, instead of deleting or a 500."""
+
+    def history_of(self, obj):
+        """Further reasons `obj` must stay (strings), beyond the PROTECT foreign keys."""
+        return []
+
+    def get_deleted_objects(self, objs, request):
+        to_delete, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        protected = list(protected) + [reason for obj in objs for reason in self.history_of(obj)]
+        if protected:
+            messages.error(request, ARCHIVE_INSTEAD)
+        return to_delete, model_count, perms_needed, protected
+
+
+class ScopedAdmin(ArchiveInsteadMixin, IdChecksMixin, admin.ModelAdmin):
     edit_need = EDIT  # role needed to add, change or delete
 
     def scope_unit(self, obj):

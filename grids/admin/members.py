@@ -3,7 +3,10 @@
 ID-card and mobile numbers: masked in lists, write-only in forms (never rendered back).
 """
 
+import copy
+
 from django.contrib import admin
+from django.utils.translation import gettext as _
 
 from portal.core.personal import ID_PATTERN, normalize_id_card
 
@@ -27,7 +30,18 @@ class MemberAdmin(ScopedAdmin):
     def get_form(self, request, obj=None, **kwargs):
         # The form refuses (and logs) an ID-card number held outside the user's scope.
         form = super().get_form(request, obj, **kwargs)
-        return type(form.__name__, (form,), {"user": request.user})
+        form = type(form.__name__, (form,), {"user": request.user})
+        if obj is not None and "unit" in form.base_fields:
+            # A member's unit changes only by a move (grids.services.members.move_member), which
+            # records it: shown here, not editable.
+            form.base_fields = {**form.base_fields, "unit": copy.copy(form.base_fields["unit"])}
+            form.base_fields["unit"].disabled = True
+            form.base_fields["unit"].help_text = _("A member changes unit by a move on the member's staff page.")
+        return form
+
+    def has_delete_permission(self, request, obj=None):
+        # Members are not deleted: they leave (transferred out, left the Party, died) with a status.
+        return False
 
 
 @admin.register(MemberMove)

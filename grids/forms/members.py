@@ -53,8 +53,15 @@ class MemberForm(forms.ModelForm):
             "address",
             "unit",
             "outside_org",
+            "left_reason",
+            "left_on",
         ]
-        widgets = {"birth_date": DateInput(), "joined_on": DateInput(), "full_member_on": DateInput()}
+        widgets = {
+            "birth_date": DateInput(),
+            "joined_on": DateInput(),
+            "full_member_on": DateInput(),
+            "left_on": DateInput(),
+        }
 
     user = None  # who fills it in: an ID-card number held outside their scope is refused and logged
 

@@ -2,6 +2,7 @@
 assignments, Party members, and reporting with service posts."""
 
 from .accounts import AccountAction, AccountEvent, Assignment, Role, StaffProfile
+from .audit import AuditEntry, AuditKind
 from .jobs import Job, JobStatus
 from .members import (
     AgeBand,
@@ -9,6 +10,7 @@ from .members import (
     Category,
     Education,
     Gender,
+    LeftReason,
     Member,
     MemberMove,
     MemberQuerySet,
@@ -22,6 +24,8 @@ from .scoped import ScopedQuerySet
 from .tree import Level, OrgKind, Unit, UnitQuerySet
 
 __all__ = [
+    "AuditEntry",
+    "AuditKind",
     "AccountAction",
     "AccountEvent",
     "StaffProfile",
@@ -34,6 +38,7 @@ __all__ = [
     "Job",
     "JobStatus",
     "Level",
+    "LeftReason",
     "Member",
     "MemberMove",
     "MemberQuerySet",

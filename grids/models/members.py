@@ -40,6 +40,14 @@ class MemberStatus(models.TextChoices):
     PROBATIONARY = "probationary", _("Probationary member")
 
 
+class LeftReason(models.TextChoices):
+    """How a member leaves the portal's books: members are never deleted (issue 16, section 4)."""
+
+    TRANSFERRED_OUT = "transferred_out", _("Transferred out")
+    LEFT_PARTY = "left_party", _("Left the Party")
+    DECEASED = "deceased", _("Deceased")
+
+
 class Category(models.TextChoices):
     """在册: organisational relation here; 在职报到: works elsewhere, reports where they live; 流动."""
 
@@ -129,6 +137,9 @@ class Member(models.Model):
         blank=True,
         help_text=_("In-service members only: the organisation holding the relation, when outside the district."),
     )
+    # db_default: the import's COPY names only the columns it fills.
+    left_reason = models.CharField(_("left"), max_length=20, choices=LeftReason.choices, blank=True, db_default="")
+    left_on = models.DateField(_("date left"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -162,6 +173,11 @@ class Member(models.Model):
                 condition=Q(status=MemberStatus.FULL) | Q(full_member_on__isnull=True),
                 name="member_probationary_not_full_yet",
                 violation_error_message=_("A probationary member has no date of full membership yet."),
+            ),
+            models.CheckConstraint(
+                condition=Q(left_reason="", left_on__isnull=True) | (~Q(left_reason="") & Q(left_on__isnull=False)),
+                name="member_left_with_reason_and_date",
+                violation_error_message=_("A member who left needs both how and when."),
             ),
         ]
 
@@ -215,7 +231,7 @@ class MemberMove(models.Model):
     # Where the member is managed now: the history moves with the member.
     scope_via = "member__unit"
 
-    member = models.ForeignKey(Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="moves")
+    member = models.ForeignKey(Member, verbose_name=_("member"), on_delete=models.PROTECT, related_name="moves")
     from_unit = models.ForeignKey(
         Unit,
         verbose_name=pgettext_lazy("member move", "from"),
@@ -257,10 +273,12 @@ class PersonalDataReveal(models.Model):
 
     scope_via = "member__unit"
 
+    # The record outlives the account: SET_NULL, with the username kept beside it.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    member = models.ForeignKey(Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="reveals")
+    user_name = models.CharField(_("username"), max_length=150, blank=True)
+    member = models.ForeignKey(Member, verbose_name=_("member"), on_delete=models.PROTECT, related_name="reveals")
     kind = models.CharField(_("how"), max_length=10, choices=RevealKind.choices)
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
 
@@ -272,7 +290,12 @@ class PersonalDataReveal(models.Model):
         ordering = ["-at", "-pk"]
 
     def __str__(self):
-        return f"{self.user} · {self.member} · {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.user or self.user_name} · {self.member} · {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.user_id and not self.user_name:
+            self.user_name = self.user.get_username()
+        super().save(*args, **kwargs)
 
 
 class AttemptKind(models.TextChoices):

@@ -39,7 +39,7 @@ class Report(models.Model):
     # The building group reported to sees the report, wherever the member is managed.
     scope_via = "building"
 
-    member = models.OneToOneField(Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="report")
+    member = models.OneToOneField(Member, verbose_name=_("member"), on_delete=models.PROTECT, related_name="report")
     building = models.ForeignKey(
         Unit, verbose_name=_("building group"), on_delete=models.PROTECT, related_name="reports"
     )
@@ -122,7 +122,7 @@ class PostClaim(models.Model):
     post = models.ForeignKey(
         ServicePost, verbose_name=_("service post"), on_delete=models.CASCADE, related_name="claims"
     )
-    member = models.ForeignKey(Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="claims")
+    member = models.ForeignKey(Member, verbose_name=_("member"), on_delete=models.PROTECT, related_name="claims")
     claimed_on = models.DateField(_("date claimed"))
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.SET_NULL, null=True, related_name="+"

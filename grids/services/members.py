@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from portal.core.personal import id_card_birth_date, id_card_gender, validate_id_card, validate_mobile
 
 from ..models import (
+    AuditKind,
     Category,
     Level,
     Member,
@@ -22,6 +23,7 @@ from ..models import (
     RefusedRegistration,
 )
 from ..scope import VIEW, scope_for
+from . import audit
 
 # Party constitution, article 1: members join at 18 or older.
 MIN_JOINING_AGE = 18
@@ -158,6 +160,8 @@ def reveal(*, user, members, kind):
     # Decrypted first: with a wrong key (PersonalDataKeyError) nothing was seen, nothing is recorded.
     numbers = {member.pk: (member.reveal_id_card(), member.reveal_mobile()) for member in members}
     PersonalDataReveal.objects.bulk_create(
-        [PersonalDataReveal(user=user, member=member, kind=kind) for member in members], batch_size=2000
+        [PersonalDataReveal(user=user, user_name=user.get_username(), member=member, kind=kind) for member in members],
+        batch_size=2000,
     )
+    audit.record_many(AuditKind.REVEAL, members, actor=user, data={"reveal": str(kind)})
     return numbers

@@ -3,6 +3,8 @@ it all-or-nothing (grids.services.members_import), the outcome lists every probl
 
 from django.utils.translation import gettext as _
 
+from ..models import Member
+from . import audit
 from .jobs import register
 from .members_import import import_workbook
 
@@ -14,6 +16,8 @@ def run_members_import(job, ctx):
     with ctx.finishing():
         with job.input_file.open("rb") as upload:
             result = import_workbook(upload, user=job.started_by, progress=ctx.progress)
+        # Rows are written in bulk (COPY / bulk_create, no per-row signal): one trail entry per import.
+        audit.record_import(Member, source=job.input_file, user=job.started_by, result=result)
         ctx.progress(result.rows, result.rows)
         ctx.outcome = {
             "summary": {"rows": result.rows, "created": result.created},

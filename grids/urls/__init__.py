@@ -1,7 +1,7 @@
 """Routes of the grids app. It has no public pages; its staff pages are mounted under "staff/"
 by portal/urls.py, one url module per topic."""
 
-from . import accounts, jobs, members, posts, tree
+from . import accounts, audit, jobs, members, posts, tree
 
 urlpatterns = []
 
@@ -10,5 +10,6 @@ staff_urlpatterns = [
     *members.staff_urlpatterns,
     *posts.staff_urlpatterns,
     *accounts.staff_urlpatterns,
+    *audit.staff_urlpatterns,
     *jobs.staff_urlpatterns,
 ]

@@ -67,6 +67,7 @@ def _download(response, filename):
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
     # A download is a snapshot, often of personal data: no browser or proxy keeps a copy.
     response["Cache-Control"] = "no-store"
+    response.portal_export = filename or "download"  # the audit middleware records every download
     return response
 
 

@@ -43,7 +43,7 @@ class Activity(models.Model):
     scope_via = "project__unit"
 
     project = models.ForeignKey(
-        ServiceProject, verbose_name=_("project"), on_delete=models.CASCADE, related_name="activities"
+        ServiceProject, verbose_name=_("project"), on_delete=models.PROTECT, related_name="activities"
     )
     title = models.CharField(_("title"), max_length=100)
     # "Center or address" (issue 5): at a service center, or at an address (a park, a canteen);
@@ -182,7 +182,7 @@ class Signup(models.Model):
 
     scope_via = "activity__project__unit"
 
-    activity = models.ForeignKey(Activity, verbose_name=_("activity"), on_delete=models.CASCADE, related_name="signups")
+    activity = models.ForeignKey(Activity, verbose_name=_("activity"), on_delete=models.PROTECT, related_name="signups")
     name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     mobile = PersonalNumber(MOBILE, _("mobile"))
     volunteer = models.ForeignKey(
@@ -244,7 +244,7 @@ class ServiceRecord(models.Model):
     scope_via = "activity__project__unit"
 
     activity = models.ForeignKey(
-        Activity, verbose_name=_("activity"), on_delete=models.CASCADE, related_name="service_records"
+        Activity, verbose_name=_("activity"), on_delete=models.PROTECT, related_name="service_records"
     )
     volunteer = models.ForeignKey(
         Volunteer, verbose_name=_("volunteer"), on_delete=models.PROTECT, related_name="service_records"

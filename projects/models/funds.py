@@ -183,6 +183,7 @@ class Expenditure(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    recorded_by_name = models.CharField(_("recorded by (name)"), max_length=150, blank=True)  # kept after the account
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     # One-to-one: an entry is reversed at most once, even by two clicks at the same moment.
     reverses = models.OneToOneField(
@@ -216,6 +217,11 @@ class Expenditure(models.Model):
 
     def __str__(self):
         return f"{self.date} {self.payee} {format_yuan(self.amount)}"
+
+    def save(self, *args, **kwargs):
+        if self.recorded_by_id and not self.recorded_by_name:
+            self.recorded_by_name = self.recorded_by.get_username()
+        super().save(*args, **kwargs)
 
     @property
     def is_reversal(self):

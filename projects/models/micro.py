@@ -229,7 +229,7 @@ class MicroTransition(models.Model):
     scope_via = "project__community"
 
     project = models.ForeignKey(
-        MicroProject, verbose_name=_("micro-project"), on_delete=models.CASCADE, related_name="transitions"
+        MicroProject, verbose_name=_("micro-project"), on_delete=models.PROTECT, related_name="transitions"
     )
     from_status = models.CharField(
         pgettext_lazy("status change", "from"), max_length=16, choices=MicroStatus.choices, blank=True
@@ -243,6 +243,7 @@ class MicroTransition(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    actor_name = models.CharField(pgettext_lazy("audit", "by"), max_length=150, blank=True)  # kept after the account
     at = models.DateTimeField(_("at"))
     note = models.TextField(_("note"), blank=True)
 
@@ -256,12 +257,17 @@ class MicroTransition(models.Model):
     def __str__(self):
         return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
 
+    def save(self, *args, **kwargs):
+        if self.actor_id and not self.actor_name:
+            self.actor_name = self.actor.get_username()
+        super().save(*args, **kwargs)
+
 
 class Milestone(models.Model):
     scope_via = "project__community"
 
     project = models.ForeignKey(
-        MicroProject, verbose_name=_("micro-project"), on_delete=models.CASCADE, related_name="milestones"
+        MicroProject, verbose_name=_("micro-project"), on_delete=models.PROTECT, related_name="milestones"
     )
     date = models.DateField(_("date"))
     title = models.CharField(_("milestone"), max_length=100)

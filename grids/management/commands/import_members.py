@@ -5,6 +5,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from grids.models import Member
+from grids.services import audit
 from grids.services.members_import import BATCH_SIZE, import_workbook
 
 
@@ -29,6 +31,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         with transaction.atomic():
             result = import_workbook(workbook, user=importer, batch_size=batch_size)
+            audit.record_import(Member, source=workbook, user=importer, result=result)
             # A refused workbook wrote nothing but its log of refused registrations: keep it.
             if dry_run and result.ok:
                 transaction.set_rollback(True)
