@@ -11,6 +11,7 @@ import logging
 import smtplib
 
 from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import views as auth_views
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -89,3 +90,27 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         response = super().form_valid(form)
         account_services.password_changed(form.user)
         return response
+
+
+class UsernameLengthMixin:
+    """Django's login forms set the username's max_length only on the widget, so any length
+    reached authenticate() and django-axes' failure log (a varchar(255) on PostgreSQL: a 500).
+    A name longer than any account's is refused before anyone is asked."""
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if len(username) > self.fields["username"].max_length:
+            raise self.get_invalid_login_error()
+        return username
+
+
+class LoginForm(UsernameLengthMixin, auth_forms.AuthenticationForm):
+    pass
+
+
+class AdminLoginForm(UsernameLengthMixin, AdminAuthenticationForm):
+    pass
+
+
+class LoginView(auth_views.LoginView):
+    authentication_form = LoginForm

@@ -9,12 +9,14 @@ from grids import urls as grids_urls
 
 from . import auth_views, media, views
 
+admin.site.login_form = auth_views.AdminLoginForm
 admin.site.site_header = _("Party-Masses Service Portal administration")
 admin.site.site_title = _("Portal administration")
 admin.site.index_title = _("Records in your part of the tree")
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/password_change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password_reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
     path(
