@@ -39,6 +39,11 @@ def test_nearby_uses_the_browser_location_and_lists_the_nearest_first(live_serve
     assert "市民中心党群服务中心" in text
     assert re.search(r"\b100 米", text), text  # 0.0009° of latitude ≈ 100 m
     assert phone.locator("#nearby-results li").count() == 2  # the third is beyond 1 km
+    # The answer is where the eye and the focus are: results in the first screen, focused.
+    assert phone.evaluate("document.activeElement.id") == "results-h"
+    assert phone.locator("#results-h").bounding_box()["y"] < 844
+    amap = first.get_by_role("link", name="高德地图")
+    assert amap.get_attribute("href").startswith("https://uri.amap.com/marker?position=114.")
     assert axe(phone) == []
 
 

@@ -77,3 +77,14 @@ def test_bounding_box_contains_the_circle():
     assert geo.haversine_m(22.54, 114.05, max_lat, 114.05) == pytest.approx(1000, rel=1e-6)
     assert geo.haversine_m(22.54, 114.05, 22.54, max_lng) >= 1000
     assert min_lat < 22.54 < max_lat and min_lng < 114.05 < max_lng
+
+
+def test_bd09_matches_the_published_reference_vector():
+    # coordtransform's README: gcj02tobd09(116.404, 39.915) = [116.41036949371029, 39.92133699351021]
+    lat, lng = geo.gcj02_to_bd09(39.915, 116.404)
+    assert lat == pytest.approx(39.92133699351021, abs=1e-9)
+    assert lng == pytest.approx(116.41036949371029, abs=1e-9)
+
+
+def test_wgs84_to_bd09_chains_both_shifts():
+    assert geo.wgs84_to_bd09(39.915, 116.404) == geo.gcj02_to_bd09(*geo.wgs84_to_gcj02(39.915, 116.404))

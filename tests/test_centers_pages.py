@@ -72,8 +72,25 @@ def test_detail_shows_hours_rooms_services_and_a_tap_to_call_phone(tree, client)
     assert "430学堂" in html
     assert "08:30–12:00, 14:00–21:00" in html
     assert 'aria-current="date"' in html  # today highlighted
-    assert "营业中" in html or "已休息" in html
     assert 'id="center-map"' in html  # the map is extra: the page is complete without it
+
+
+@pytest.mark.parametrize(
+    ("clock", "badge", "not_shown"),
+    [
+        ("2026-12-01 10:00", "营业中", "今日休息"),  # a Tuesday morning
+        ("2026-12-01 12:30", "当前未开放", "今日休息"),  # the noon gap: closed for now, opens at 14:00
+        ("2026-11-30 10:00", "今日休息", "当前未开放"),  # Monday, the weekly rest day
+    ],
+)
+def test_open_badge_tells_a_rest_day_from_closed_for_now(tree, client, monkeypatch, clock, badge, not_shown):
+    center = make_center(tree.community1)
+    moment = dt.datetime.fromisoformat(clock).replace(tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    monkeypatch.setattr("django.utils.timezone.now", lambda: moment)
+    html = client.get(reverse("center_detail", args=[center.pk])).content.decode()
+    badge_html = html.split('id="open-state"', 1)[1].split("</p>", 1)[0]
+    assert badge in badge_html
+    assert not_shown not in badge_html
 
 
 def test_centers_in_preparation_are_not_public(tree, client):

@@ -84,7 +84,10 @@ def test_choice_and_code():
     with pytest.raises(BadParameter):
         params.choice(q(by="grid"), "by", ["street", "community"])
     assert params.code(" ms2a3b ") == "MS2A3B"
-    for raw in ["", "MS\x00", "ＭＳ12", "a" * 33, "MS-12"]:
+    # Codes as people copy and type them: groups split by spaces or dashes, full-width on phones.
+    for typed in ["ms2a-3b", "MS2A 3B", "ＭＳ２Ａ３Ｂ", "ms2a－3b", "MS2A\u30003B"]:
+        assert params.code(typed) == "MS2A3B", typed
+    for raw in ["", "MS\x00", "a" * 33, "MS#12", "---", "MS.12"]:
         with pytest.raises(BadParameter):
             params.code(raw)
 

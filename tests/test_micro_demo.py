@@ -1,6 +1,5 @@
 """The demo: Futian's 2018 figures from shared/domain/000, exactly, through /open/stats.json."""
 
-import time
 from collections import defaultdict
 
 import pytest
@@ -13,14 +12,12 @@ from projects.models.micro import MicroProject, MicroStatus
 
 @pytest.fixture
 def seeded(db, settings):
+    # How fast the demo seeds is a benchmark figure (README), not a timed test.
     settings.DEBUG = True
-    started = time.monotonic()
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    return time.monotonic() - started
 
 
 def test_open_stats_for_2018_match_the_article(client, seeded):
-    assert seeded < 30
     for params in ({"year": "2018"}, {"year": "2018", "unit": "440304"}):
         data = client.get(reverse("open_stats"), params).json()["micro_projects"]
         assert data["proposed"] == 1766

@@ -238,6 +238,16 @@ class Center(models.Model):
     def is_open(self, moment=None):
         return self.state(moment)[0]
 
+    def rests_today(self, moment=None):
+        """True on a day without any opening hours (its weekly rest day, a holiday or a closure):
+        residents read that as "今日休息", unlike a center that has merely closed for the evening."""
+        if self.status != Status.OPERATING:
+            return False
+        today = hours.to_shanghai(moment).date()
+        return not hours.intervals_on(
+            today, weekly=self.weekly_hours(), closures=self.closure_dates(), follows_holidays=self.follows_holidays
+        )
+
     def next_opening(self, moment=None):
         return self.state(moment)[2]
 

@@ -1,8 +1,12 @@
 """Nearby search: centers nearest to a point, widening the radius when none is close."""
 
+from urllib.parse import urlencode
+
 from django.db.models import Avg
+from django.utils.translation import gettext as _
 
 from grids.models import Level, Unit
+from portal.core import geo
 
 from ..models import Center
 
@@ -12,6 +16,8 @@ MAX_LIMIT = 50
 FALLBACK_COUNT = 5
 # Radii tried, in order, when nothing lies within the asked radius: each is one indexed query.
 _WIDENING = (3_000, 10_000, 30_000, 100_000, 300_000)
+# Who asks, as the map apps' URL APIs want to know (`src` / `referer`).
+SOURCE = "partyportal"
 
 
 def nearby(*, lat, lng, radius_m=COVERAGE_RADIUS_M, limit=20, queryset=None):
@@ -52,3 +58,30 @@ def unit_centroid(unit):
     if point["lat"] is None:
         return None
     return float(point["lat"]), float(point["lng"])
+
+
+def navigation_links(center):
+    """[(label, url)] opening 高德, 百度 and 腾讯 maps at the center, for residents to navigate.
+
+    Storage is WGS-84; 高德 and 腾讯 take GCJ-02 and 百度 takes BD-09, so each URL carries the
+    point in the datum its map expects (a WGS-84 point shown as is lands a few hundred metres off).
+    """
+    lat, lng = float(center.latitude), float(center.longitude)
+    g_lat, g_lng = geo.wgs84_to_gcj02(lat, lng)
+    b_lat, b_lng = geo.gcj02_to_bd09(g_lat, g_lng)
+    name = center.name
+    amap = {"position": f"{g_lng:.6f},{g_lat:.6f}", "name": name, "coordinate": "gaode", "callnative": "1"}
+    baidu = {
+        "location": f"{b_lat:.6f},{b_lng:.6f}",
+        "title": name,
+        "content": center.address,
+        "coord_type": "bd09ll",
+        "output": "html",
+        "src": SOURCE,
+    }
+    tencent = {"marker": f"coord:{g_lat:.6f},{g_lng:.6f};title:{name};addr:{center.address}", "referer": SOURCE}
+    return [
+        (_("Amap"), "https://uri.amap.com/marker?" + urlencode(amap)),
+        (_("Baidu Maps"), "https://api.map.baidu.com/marker?" + urlencode(baidu)),
+        (_("Tencent Maps"), "https://apis.map.qq.com/uri/v1/marker?" + urlencode(tencent)),
+    ]

@@ -21,6 +21,7 @@ from ..forms.hours import IntervalFormSet
 from ..models import Center, Kind, Photo, Service
 from ..services import centers as services
 from ..services import hours
+from ..services.nearby import navigation_links
 from .common import (
     annotate_state,
     get_center_for_user,
@@ -96,6 +97,7 @@ def center_detail(request, center_pk):
     context = {
         "center": center,
         "week": center.week_table(),
+        "navigation": navigation_links(center),
         "map": map_config([marker(center)]),
         "today": hours.local_now().date(),
     }

@@ -36,12 +36,13 @@ def marker(center, url=None, label=None):
 
 
 def annotate_state(centers, moment=None):
-    """Set open_now / next_opening_text on each center (prefetched hours: no queries)."""
+    """Set open_now / rests_today_now / next_opening_text on each center (prefetched hours: no queries)."""
     for center in centers:
         open_now, current, opening = center.state(moment)
         center.open_now = open_now
         center.current_interval = current
         center.next_opening_text = hours.describe_opening(opening, moment)
+        center.rests_today_now = not open_now and center.rests_today(moment)
     return centers
 
 
@@ -50,6 +51,10 @@ def units_for_filters():
     units = list(Unit.objects.filter(level__in=[Level.STREET, Level.COMMUNITY]).only("pk", "name", "level", "path"))
     streets = sorted((u for u in units if u.level == Level.STREET), key=lambda u: u.path)
     communities = sorted((u for u in units if u.level == Level.COMMUNITY), key=lambda u: u.path)
+    # 95 bare community names mean little: the menus group them under their street.
+    street_names = {u.path: u.name for u in streets}
+    for community in communities:
+        community.street_name = street_names.get(community.path.rsplit("/", 2)[0] + "/", "")
     return streets, communities
 
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from portal.core import geo, params
+from portal.templatetags.portal_tags import distance
 
 from ..models import Center
 from ..services import nearby as services
@@ -38,6 +39,8 @@ def center_nearby(request):
             lat=origin[0], lng=origin[1], radius_m=services.COVERAGE_RADIUS_M, queryset=centers
         )
         annotate_state(results)
+        for center in results:
+            center.navigation = services.navigation_links(center)
     context = {
         "streets": streets,
         "communities": communities,
@@ -49,7 +52,7 @@ def center_nearby(request):
         "within": within,
         "radius_m": services.COVERAGE_RADIUS_M,
         "map": map_config(
-            [marker(c, reverse("center_detail", args=[c.pk]), f"{c.distance_m:.0f} m") for c in results],
+            [marker(c, reverse("center_detail", args=[c.pk]), distance(c.distance_m)) for c in results],
             center={"lat": origin[0], "lng": origin[1]} if origin else None,
         ),
     }

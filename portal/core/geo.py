@@ -1,4 +1,4 @@
-"""Great-circle distance and the WGS-84 ⇄ GCJ-02 datum shift.
+"""Great-circle distance and the WGS-84 ⇄ GCJ-02 (⇄ BD-09) datum shifts.
 
 Storage is WGS-84 (GPS, browsers). Chinese map tiles (AMap, Tencent) are drawn in GCJ-02,
 an obfuscated datum offset by a few hundred metres inside mainland China: points are shifted
@@ -74,6 +74,21 @@ def gcj02_to_wgs84(lat, lng, tolerance_deg=1e-8, max_steps=20):
         if abs(e_lat) < tolerance_deg and abs(e_lng) < tolerance_deg:
             break
     return w_lat, w_lng
+
+
+# Baidu's BD-09 is a further, published shift of GCJ-02 (its own "x_pi" constant).
+_X_PI = math.pi * 3000.0 / 180.0
+
+
+def gcj02_to_bd09(lat, lng):
+    """(lat, lng) in BD-09 for a GCJ-02 point: what Baidu Maps expects (outside China too)."""
+    z = math.sqrt(lng * lng + lat * lat) + 0.00002 * math.sin(lat * _X_PI)
+    theta = math.atan2(lat, lng) + 0.000003 * math.cos(lng * _X_PI)
+    return z * math.sin(theta) + 0.006, z * math.cos(theta) + 0.0065
+
+
+def wgs84_to_bd09(lat, lng):
+    return gcj02_to_bd09(*wgs84_to_gcj02(lat, lng))
 
 
 def bounding_box(lat, lng, radius_m):

@@ -12,6 +12,7 @@ A leaf module: it imports no app.
 
 import datetime
 import re
+import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
@@ -182,8 +183,13 @@ def choice(params, name, choices, *, default="", label=None):
 
 
 def code(value, *, max_length=32, label=None):
-    """A tracking or verification code from a path or a box: upper-cased ASCII letters and digits."""
-    value = (value or "").strip().upper()
+    """A tracking or verification code from a path or a box: upper-cased ASCII letters and digits.
+
+    People copy codes with spaces or dashes between groups (MS7K-3P9Q XA) and phones type
+    full-width characters: those are what the person meant, so they are taken out, not refused.
+    """
+    value = unicodedata.normalize("NFKC", value or "")
+    value = re.sub(r"[\s\-_–—]+", "", value).upper()
     if not value or len(value) > max_length or not re.fullmatch(r"[A-Z0-9]+", value):
         raise BadParameter(_("“%(label)s” is not a valid code.") % {"label": label or _("code")}, name="code")
     return value

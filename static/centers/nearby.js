@@ -17,3 +17,11 @@
     );
   });
 })();
+
+/* After a search the results come first on the page; move the focus there too, so a screen
+   reader announces them and a keyboard user starts from the answer. */
+(function () {
+  "use strict";
+  var heading = document.getElementById("results-h");
+  if (heading) heading.focus();
+})();
