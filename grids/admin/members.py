@@ -5,6 +5,7 @@ ID-card and mobile numbers: masked in lists, write-only in forms (never rendered
 
 import copy
 
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext as _
 
@@ -44,6 +45,9 @@ class MemberAdmin(ScopedAdmin):
         return super().has_change_permission(request, obj)
 
     def get_form(self, request, obj=None, **kwargs):
+        if obj is not None and obj.has_left:
+            # Shown read-only (has_change_permission): a plain form, none of MemberForm's fields.
+            return super().get_form(request, obj, **{**kwargs, "form": forms.ModelForm})
         # The form refuses (and logs) an ID-card number held outside the user's scope.
         form = super().get_form(request, obj, **kwargs)
         form = type(form.__name__, (form,), {"user": request.user})
