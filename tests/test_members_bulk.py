@@ -84,9 +84,7 @@ def test_report_is_all_or_nothing_and_names_every_refused_member(tree, people, c
 def test_a_move_that_fails_for_one_rolls_back_the_others(tree, people, client_for, three):
     Member.objects.filter(pk=three[2].pk).update(unit=tree.building1)  # already there: refused
     before = _snapshot()
-    response = _post(
-        client_for(people.huafu), "move", three, confirm="1", to_unit=tree.building1.pk, moved_on=TODAY
-    )
+    response = _post(client_for(people.huafu), "move", three, confirm="1", to_unit=tree.building1.pk, moved_on=TODAY)
     assert response.status_code == 400 and "丙三" in response.content.decode()
     assert _snapshot() == before
 

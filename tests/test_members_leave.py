@@ -31,7 +31,9 @@ def pair(tree):
 
 def _changes(member):
     return AuditEntry.objects.filter(
-        content_type=ContentType.objects.get_for_model(Member), object_pk=str(member.pk), action=AuditEntry.Action.UPDATE
+        content_type=ContentType.objects.get_for_model(Member),
+        object_pk=str(member.pk),
+        action=AuditEntry.Action.UPDATE,
     )
 
 

@@ -26,8 +26,8 @@ from ..models import Level, Member, Report, RevealKind, Unit
 from ..scope import EDIT, MANAGE, VIEW, scope_for
 from ..services import members as member_services
 from ..services.jobs import start_job
-from ..services.members_export import export_workbook, template_workbook
 from ..services.members_bulk import bulk_choices
+from ..services.members_export import export_workbook, template_workbook
 from ..services.members_import_job import KIND
 from ..services.tree import attach_full_names
 
