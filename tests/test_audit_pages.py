@@ -44,7 +44,13 @@ def test_a_fund_line_change_shows_in_its_history(world, people, client_for):
 
     line = world.inside.records[FundLine]
     admin = client_for(people.superuser)
-    data = {"category": line.category, "unit": line.unit_id, "year": line.year, "amount": "123456.00", "note": line.note}
+    data = {
+        "category": line.category,
+        "unit": line.unit_id,
+        "year": line.year,
+        "amount": "123456.00",
+        "note": line.note,
+    }
     assert admin.post(reverse("admin:projects_fundline_change", args=[line.pk]), data).status_code == 302
     client = client_for(world.huafu_admin)
     section = _history(client.get(reverse("micro_staff_fund", args=[line.pk])).content.decode())
