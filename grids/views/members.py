@@ -234,9 +234,14 @@ def member_export(request, unit_pk):
     unit = scope.get_object_or_404(Unit.objects.all(), need=need, pk=unit_pk)
     form = _filter_form(scope, request.POST if full else request.GET)
     members = form.filter(Member.objects.under(unit).visible_to(request.user, need))
+    return export_response(request, members, f"{unit.pk}-", full=full)
+
+
+def export_response(request, members, label, *, full=False):
+    """The members' workbook (masked unless `full`) as a download named members-<label><time>."""
     content = export_workbook(members, user=request.user, full=full)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return xlsx_response(f"members-{unit.pk}-{stamp}{'-full' if full else ''}.xlsx", content)
+    return xlsx_response(f"members-{label}{stamp}{'-full' if full else ''}.xlsx", content)
 
 
 @login_required

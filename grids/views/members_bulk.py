@@ -10,11 +10,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from portal.core.exports import xlsx_response
 from portal.core.forms import add_service_errors
 
 from ..forms.members import LeaveForm, MoveForm
@@ -23,9 +21,8 @@ from ..forms.posts import ReportForm
 from ..models import Level, Member
 from ..scope import EDIT, VIEW, scope_for
 from ..services import members_bulk as bulk
-from ..services.members_export import export_workbook
 from ..services.tree import attach_full_names
-from .members import member_units
+from .members import export_response, member_units
 
 BulkAction = bulk.BulkAction
 
@@ -56,12 +53,6 @@ def _run(action, members, details, user):
     return bulk.report(members=members, building=data["building"], reported_on=data["reported_on"], by=user)
 
 
-def _export(request, members):
-    content = export_workbook(members, user=request.user, full=False)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return xlsx_response(f"members-selected-{stamp}.xlsx", content)
-
-
 @login_required
 def member_bulk(request):
     scope = scope_for(request.user)
@@ -75,7 +66,7 @@ def member_bulk(request):
     action = form.cleaned_data["action"]
     members = form.cleaned_data["members"].select_related("unit").order_by("unit__path", "name", "pk")
     if action == BulkAction.EXPORT:
-        return _export(request, members)
+        return export_response(request, members, "selected-")
     members = list(members)
     if not all(scope.allows(member.unit, EDIT) for member in members):
         raise PermissionDenied(_("Your role here does not allow this."))
