@@ -52,9 +52,9 @@ class AuditMiddleware(AuditlogMiddleware):
 
     def get_extra_data(self, request):
         data = super().get_extra_data(request)
-        user = getattr(request, "user", None)
-        # Read when an entry is written (auditlog calls it): the user of a login request too.
-        data["actor_name"] = lambda: user.get_username() if user is not None and user.is_authenticated else ""
+        # Read when an entry is written (auditlog calls it), from the request as it is then: a
+        # login replaces request.user, so the user read before the view would name nobody.
+        data["actor_name"] = lambda: _username(getattr(request, "user", None))
         return data
 
     def __call__(self, request):
@@ -67,6 +67,10 @@ class AuditMiddleware(AuditlogMiddleware):
         if getattr(response, "portal_export", False):
             _record_export(request, response)
         return response
+
+
+def _username(user):
+    return user.get_username() if user is not None and user.is_authenticated else ""
 
 
 def _record_export(request, response):

@@ -144,6 +144,8 @@ def test_logins_failures_and_lockouts_come_from_axes_logs(tree, people, client):
     client.post(reverse("login"), {"username": "huafu", "password": PASSWORD}, REMOTE_ADDR="10.9.9.9")
     login = AuditEntry.objects.filter(kind=AuditKind.LOGIN).get()
     assert (login.actor, login.remote_addr, login.unit) == (people.huafu, "10.9.9.9", tree.street1)
+    # The name is kept beside the account (the trail still says who once the account is gone).
+    assert login.actor_name == "huafu"
     client.logout()
     for _ in range(6):
         client.post(reverse("login"), {"username": "huafu", "password": "wrong"}, REMOTE_ADDR="10.9.9.8")
