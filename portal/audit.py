@@ -7,7 +7,8 @@
 - `register()`: every model of grids, centers and projects, and the accounts, tracked by auditlog
   (grids.services.audit.register_models), except the trail's own table and those in EXEMPT.
 - Receivers that read django-axes' logs into the trail (sign-ins from AccessLog, failures and
-  refusals while locked from AccessFailureLog, lockouts from its signal), and mark downloads
+  refusals while locked from AccessFailureLog, lockouts from its signal), record every logout
+  (the account's own, or a session ended by the idle or absolute timeout), and mark downloads
   (any response written by portal.core.exports) as export events.
 """
 
@@ -51,9 +52,9 @@ class AuditMiddleware(AuditlogMiddleware):
 
     def get_extra_data(self, request):
         data = super().get_extra_data(request)
-        user = getattr(request, "user", None)
-        # Read when an entry is written (auditlog calls it): the user of a login request too.
-        data["actor_name"] = lambda: user.get_username() if user is not None and user.is_authenticated else ""
+        # Read when an entry is written (auditlog calls it), from the request as it is then: a
+        # login replaces request.user, so the user read before the view would name nobody.
+        data["actor_name"] = lambda: _username(getattr(request, "user", None))
         return data
 
     def __call__(self, request):
@@ -66,6 +67,10 @@ class AuditMiddleware(AuditlogMiddleware):
         if getattr(response, "portal_export", False):
             _record_export(request, response)
         return response
+
+
+def _username(user):
+    return user.get_username() if user is not None and user.is_authenticated else ""
 
 
 def _record_export(request, response):
@@ -111,10 +116,28 @@ def _login_event(kind, username, address, data):
     )
 
 
+def on_logout(sender, request, user, **kwargs):
+    """A logout (Django's user_logged_out): by the account itself or a session the portal ended."""
+    if user is None:  # no one was signed in
+        return
+    audit.record(
+        AuditKind.LOGOUT,
+        model=get_user_model(),
+        pk=user.pk,
+        text=user.get_username()[:150],
+        unit=audit.owning_unit(user),
+        actor=user,
+        address=client_ip(request) if request is not None and request.META.get("REMOTE_ADDR") else None,
+        data={"path": request.path[:200]} if request is not None and request.path else None,
+    )
+
+
 def connect():
     from axes.models import AccessFailureLog, AccessLog
+    from django.contrib.auth.signals import user_logged_out
     from django.db.models.signals import post_save
 
     register()
+    user_logged_out.connect(on_logout, dispatch_uid="portal.audit.logout")
     post_save.connect(on_access_log, sender=AccessLog, dispatch_uid="portal.audit.access_log")
     post_save.connect(on_failure_log, sender=AccessFailureLog, dispatch_uid="portal.audit.failure_log")

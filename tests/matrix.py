@@ -116,6 +116,7 @@ KEYWORDS = {
     "activity_pk": rec(Activity),
     "micro_pk": lambda world, side: side.running_project,
     "expenditure_pk": rec(Expenditure),
+    "fund_pk": rec(FundLine),
     "center_pk": rec(Center),
     "job_pk": rec(Job),
 }
@@ -263,6 +264,32 @@ ROUTES = {
         form=Post(change=lambda w, s, r, d: {"to_unit": s.building.pk, "note": "调动"}, done=_to("member_detail", _pk)),
     ),
     "member_reveal": Route(post=MANAGE, form=Post(from_page=False, done=None)),
+    "member_leave": Route(
+        get=EDIT,
+        post=EDIT,
+        form=Post(
+            change=lambda w, s, r, d: {"left_reason": "transferred_out", "left_on": _today().isoformat()},
+            done=_to("member_detail", _pk),
+        ),
+    ),
+    # The list's actions on ticked members: the POST moves the ticked member (confirmed); one of
+    # another street is not a choice (400, nothing written).
+    "member_bulk": Route(
+        post=EDIT,
+        form=Post(
+            source="member_list",
+            change=lambda w, s, r, d: {
+                "action": "move",
+                "members": [s.records[Member].pk],
+                "confirm": "1",
+                "to_unit": s.building.pk,
+                "moved_on": _today().isoformat(),
+            },
+            done=lambda w, s, r: reverse("member_list"),
+            outside=lambda w: {"members": [w.outside.records[Member].pk]},
+            refused=400,
+        ),
+    ),
     # --- reporting and service posts
     "member_reporting": Route(shows=(Unit,)),
     "post_list": Route(shows=(ServicePost,)),
@@ -497,6 +524,7 @@ ROUTES = {
         ),
     ),
     "micro_staff_funds": Route(shows=(FundLine,), unassigned=200),
+    "micro_staff_fund": Route(shows=(FundLine,)),
     "micro_staff_fund_new": Route(
         get=MANAGE,
         post=MANAGE,

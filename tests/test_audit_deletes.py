@@ -120,3 +120,26 @@ def test_an_account_with_history_is_not_deleted_and_records_keep_its_name(tree, 
     assert (expense.recorded_by, expense.recorded_by_name) == (None, "huafu")
     assert (reveal.user, reveal.user_name) == (None, "huafu")
     assert AuditEntry.objects.filter(actor_name="huafu").exists()
+
+
+def test_a_center_with_only_rooms_hours_and_photos_stays(tree, admin):
+    """Its rooms, hours, closures and photos would go with it: refused, archive instead."""
+    from datetime import date as day
+
+    from centers.models import Closure, OpeningInterval, Photo, Room
+    from tests.factory_centers import add_closure, add_rooms
+
+    center = make_center(tree.community1, "梅岗小站")
+    add_rooms(center, ("hall", 60))
+    add_closure(center, day(2026, 10, 1))
+    Photo.objects.create(center=center, caption="外景", image="centers/x.jpg", thumbnail="centers/x-t.jpg")
+    counts = [model.objects.filter(center=center).count() for model in (OpeningInterval, Closure, Room, Photo)]
+    assert all(counts)
+    _refused(admin, Center, center, "center")
+    changelist = reverse("admin:centers_center_changelist")
+    response = admin.post(changelist, {"action": "delete_selected", "_selected_action": [center.pk]})
+    assert response.status_code == 200 and ARCHIVE in _text(response)
+    admin.post(changelist, {"action": "delete_selected", "_selected_action": [center.pk], "post": "yes"})
+    with pytest.raises(ProtectedError):
+        Center.objects.filter(pk=center.pk).delete()
+    assert [model.objects.filter(center=center).count() for model in (OpeningInterval, Closure, Room, Photo)] == counts

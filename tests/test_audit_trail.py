@@ -144,6 +144,8 @@ def test_logins_failures_and_lockouts_come_from_axes_logs(tree, people, client):
     client.post(reverse("login"), {"username": "huafu", "password": PASSWORD}, REMOTE_ADDR="10.9.9.9")
     login = AuditEntry.objects.filter(kind=AuditKind.LOGIN).get()
     assert (login.actor, login.remote_addr, login.unit) == (people.huafu, "10.9.9.9", tree.street1)
+    # The name is kept beside the account (the trail still says who once the account is gone).
+    assert login.actor_name == "huafu"
     client.logout()
     for _ in range(6):
         client.post(reverse("login"), {"username": "huafu", "password": "wrong"}, REMOTE_ADDR="10.9.9.8")
@@ -161,3 +163,33 @@ def test_nothing_after_a_request_is_attributed_to_its_user(tree, people, client_
     event = audit.record(AuditKind.EXPORT, model=Member, text="命令行导出")
     for row in (entry, event):
         assert (row.actor, row.actor_name, row.remote_addr) == (None, "", None)
+
+
+def test_logouts_are_recorded_like_logins(tree, people, client):
+    client.post(reverse("login"), {"username": "huafu", "password": PASSWORD}, REMOTE_ADDR="10.9.9.7")
+    assert not AuditEntry.objects.filter(kind=AuditKind.LOGOUT).exists()
+    response = client.post(reverse("logout"), REMOTE_ADDR="10.9.9.7")
+    assert response.status_code == 302
+    logout = AuditEntry.objects.filter(kind=AuditKind.LOGOUT).get()
+    assert (logout.actor, logout.actor_name, logout.remote_addr, logout.unit) == (
+        people.huafu,
+        "huafu",
+        "10.9.9.7",
+        tree.street1,
+    )
+    # Nobody signed in: nothing to record.
+    client.post(reverse("logout"), REMOTE_ADDR="10.9.9.7")
+    assert AuditEntry.objects.filter(kind=AuditKind.LOGOUT).count() == 1
+
+
+def test_a_session_ended_by_the_idle_timeout_is_a_logout_too(tree, people, client):
+    from portal import auth
+
+    client.post(reverse("login"), {"username": "huafu", "password": PASSWORD}, REMOTE_ADDR="10.9.9.6")
+    session = client.session
+    session[auth.SEEN_AT] = session[auth.SEEN_AT] - 31 * 60
+    session.save()
+    response = client.get(reverse("staff_home"), REMOTE_ADDR="10.9.9.6")
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    logout = AuditEntry.objects.filter(kind=AuditKind.LOGOUT).get()
+    assert (logout.actor, logout.remote_addr) == (people.huafu, "10.9.9.6")

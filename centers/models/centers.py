@@ -276,7 +276,7 @@ class Photo(models.Model):
 
     scope_via = "center__owner"
 
-    center = models.ForeignKey(Center, verbose_name=_("center"), on_delete=models.CASCADE, related_name="photos")
+    center = models.ForeignKey(Center, verbose_name=_("center"), on_delete=models.PROTECT, related_name="photos")
     image = models.ImageField(_("image"), upload_to=_photo_path)
     thumbnail = models.ImageField(_("thumbnail"), upload_to=_photo_path)
     caption = models.CharField(_("caption"), max_length=100, blank=True)

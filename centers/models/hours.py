@@ -18,7 +18,7 @@ class OpeningInterval(models.Model):
     scope_via = "center__owner"
 
     center = models.ForeignKey(
-        "centers.Center", verbose_name=_("center"), on_delete=models.CASCADE, related_name="intervals"
+        "centers.Center", verbose_name=_("center"), on_delete=models.PROTECT, related_name="intervals"
     )
     weekday = models.PositiveSmallIntegerField(_("weekday"), choices=hours.WEEKDAYS)
     opens = models.TimeField(_("opens"))
@@ -51,7 +51,7 @@ class Closure(models.Model):
     scope_via = "center__owner"
 
     center = models.ForeignKey(
-        "centers.Center", verbose_name=_("center"), on_delete=models.CASCADE, related_name="closures"
+        "centers.Center", verbose_name=_("center"), on_delete=models.PROTECT, related_name="closures"
     )
     date = models.DateField(_("date"))
     reason = models.CharField(_("reason"), max_length=100, blank=True)

@@ -29,7 +29,7 @@ class Room(models.Model):
     scope_via = "center__owner"
 
     center = models.ForeignKey(
-        "centers.Center", verbose_name=_("center"), on_delete=models.CASCADE, related_name="rooms"
+        "centers.Center", verbose_name=_("center"), on_delete=models.PROTECT, related_name="rooms"
     )
     kind = models.CharField(_("kind"), max_length=16, choices=RoomKind.choices)
     name = models.CharField(_("name"), max_length=60, blank=True)

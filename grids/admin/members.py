@@ -5,6 +5,7 @@ ID-card and mobile numbers: masked in lists, write-only in forms (never rendered
 
 import copy
 
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext as _
 
@@ -20,14 +21,33 @@ from .base import ReadOnlyAdmin, ScopedAdmin
 class MemberAdmin(ScopedAdmin):
     form = MemberForm
     list_display = ["name", "gender", "id_card_masked", "mobile_masked", "category", "status", "unit"]
-    list_filter = ["category", "status", "gender"]
+    list_filter = ["category", "status", "gender", "left_reason"]
     search_fields = ["name"]
     list_select_related = ["unit"]
     autocomplete_fields = ["unit"]
     list_per_page = 50
-    fields = MemberForm.Meta.fields
+    # Leaving goes through the member's staff page (grids.services.members.leave): shown here only.
+    fields = [*MemberForm.Meta.fields, "left_reason", "left_on"]
+    readonly_fields = ["left_reason", "left_on"]
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        match = getattr(request, "resolver_match", None)
+        if match is not None and match.url_name == "autocomplete":
+            # The picker of another record (a report, a claim) offers members on the books only.
+            queryset = queryset.current()
+        return queryset, may_have_duplicates
+
+    def has_change_permission(self, request, obj=None):
+        # A member who left is kept as they were: not edited back into an active member.
+        if obj is not None and obj.has_left:
+            return False
+        return super().has_change_permission(request, obj)
 
     def get_form(self, request, obj=None, **kwargs):
+        if obj is not None and obj.has_left:
+            # Shown read-only (has_change_permission): a plain form, none of MemberForm's fields.
+            return super().get_form(request, obj, **{**kwargs, "form": forms.ModelForm})
         # The form refuses (and logs) an ID-card number held outside the user's scope.
         form = super().get_form(request, obj, **kwargs)
         form = type(form.__name__, (form,), {"user": request.user})

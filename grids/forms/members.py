@@ -9,7 +9,7 @@ from django.utils.translation import pgettext_lazy
 
 from portal.core.personal import id_card_birth_date, id_card_gender
 
-from ..models import AgeBand, AttemptKind, Category, Member, MemberStatus, Unit
+from ..models import AgeBand, AttemptKind, Category, LeftReason, Member, MemberStatus, Unit
 from ..services import members as member_services
 from .tree import label_units
 
@@ -53,14 +53,11 @@ class MemberForm(forms.ModelForm):
             "address",
             "unit",
             "outside_org",
-            "left_reason",
-            "left_on",
         ]
         widgets = {
             "birth_date": DateInput(),
             "joined_on": DateInput(),
             "full_member_on": DateInput(),
-            "left_on": DateInput(),
         }
 
     user = None  # who fills it in: an ID-card number held outside their scope is refused and logged
@@ -166,6 +163,9 @@ class MemberForm(forms.ModelForm):
             self._update_errors(exc)
 
 
+LEFT, EVERYONE = "left", "all"
+
+
 class MemberFilterForm(forms.Form):
     q = forms.CharField(label=pgettext_lazy("person", "Name"), required=False)
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
@@ -181,6 +181,12 @@ class MemberFilterForm(forms.Form):
     )
     age = forms.ChoiceField(label=_("Age"), choices=[("", _("All ages"))] + AgeBand.choices, required=False)
     joined_year = forms.IntegerField(label=_("Year joined"), required=False, min_value=1921, max_value=2100)
+    # Members on the books unless asked: 已离开 (those who left) or everyone.
+    standing = forms.ChoiceField(
+        label=_("On the books"),
+        choices=[("", _("Current members")), (LEFT, _("Left")), (EVERYONE, _("Current and left"))],
+        required=False,
+    )
 
     def __init__(self, *args, unit_choices, **kwargs):
         super().__init__(*args, **kwargs)
@@ -193,6 +199,10 @@ class MemberFilterForm(forms.Form):
         if not self.is_valid():
             return members.none()
         data = self.cleaned_data
+        if data["standing"] == LEFT:
+            members = members.departed()
+        elif data["standing"] != EVERYONE:
+            members = members.current()
         if data["q"]:
             members = members.filter(name__icontains=data["q"])
         if data["unit"]:
@@ -223,6 +233,13 @@ class MoveForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["to_unit"].queryset = unit_choices
         label_units(self.fields["to_unit"], unit_choices)
+
+
+class LeaveForm(forms.Form):
+    """A member leaves (转出, 出党, 去世): how and when (grids.services.members.leave)."""
+
+    left_reason = forms.ChoiceField(label=_("How the member left"), choices=LeftReason.choices)
+    left_on = forms.DateField(label=_("Date left"), initial=date.today, widget=DateInput())
 
 
 class ImportForm(forms.Form):

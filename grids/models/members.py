@@ -82,6 +82,14 @@ def _years_before(day, years):
 
 
 class MemberQuerySet(ScopedQuerySet):
+    def current(self):
+        """Members on the books: every list, count, figure, export and picker starts here unless
+        it asks for those who left (`departed()`)."""
+        return self.filter(left_reason="")
+
+    def departed(self):
+        return self.exclude(left_reason="")
+
     def under(self, unit):
         return self.filter(unit__path__startswith=unit.path)
 
@@ -211,6 +219,10 @@ class Member(models.Model):
 
     def reveal_mobile(self):
         return self.mobile.reveal()
+
+    @property
+    def has_left(self):
+        return bool(self.left_reason)
 
     @property
     def is_outside(self):

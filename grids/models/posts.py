@@ -15,6 +15,10 @@ from .tree import Level, Unit
 
 
 class ReportQuerySet(ScopedQuerySet):
+    def current(self):
+        """Reports of members on the books (not of those who left)."""
+        return self.filter(member__left_reason="")
+
     def under(self, unit):
         return self.filter(building__path__startswith=unit.path)
 
@@ -70,7 +74,8 @@ class PostKind(models.TextChoices):
 
 class ServicePostQuerySet(ScopedQuerySet):
     def with_claimed(self):
-        return self.annotate(n_claimed=Count("claims"))
+        # Places held by members on the books: a member who left holds none.
+        return self.annotate(n_claimed=Count("claims", filter=Q(claims__member__left_reason="")))
 
 
 class ServicePost(models.Model):

@@ -1,4 +1,4 @@
-"""Member workflows: identity checks, moving a member, revealing the full numbers.
+"""Member workflows: identity checks, moving a member, a member leaving, revealing the full numbers.
 
 Nothing here logs or puts a full ID-card or mobile number into an exception message.
 """
@@ -15,6 +15,7 @@ from portal.core.personal import id_card_birth_date, id_card_gender, validate_id
 from ..models import (
     AuditKind,
     Category,
+    LeftReason,
     Level,
     Member,
     MemberMove,
@@ -133,6 +134,8 @@ def record_refusals(*, user, kind, attempts):
 def move_member(*, member, to_unit, by, moved_on=None, to_outside_org="", note=""):
     """Move a member to another unit; the history keeps from, to, date and who."""
     member = Member.objects.select_for_update().get(pk=member.pk)
+    if member.has_left:
+        raise ValidationError({"to_unit": left_message(member)})
     errors = check_placement(unit=to_unit, category=member.category, outside_org=to_outside_org)
     if errors:
         raise ValidationError(errors)
@@ -152,6 +155,48 @@ def move_member(*, member, to_unit, by, moved_on=None, to_outside_org="", note="
     member.outside_org = to_outside_org
     member.save(update_fields=["unit", "outside_org", "updated_at"])
     return move
+
+
+def left_message(member):
+    return _("%(name)s left (%(how)s, %(date)s): their record is kept and can no longer be changed.") % {
+        "name": member.name,
+        "how": member.get_left_reason_display(),
+        "date": member.left_on.isoformat(),
+    }
+
+
+@transaction.atomic
+def leave(*, members, reason, left_on, by, today=None):
+    """Members leave the books (转出, 出党, 去世): a reason and a date on each record, never a
+    delete. All or nothing: one member who cannot leave (already left, a date before they
+    joined) and none does. Each change goes to the audit trail (auditlog, field by field, with
+    `by` and the request's address). Returns the members, updated."""
+    today = today or date.today()
+    if reason not in LeftReason.values:
+        raise ValidationError({"left_reason": _("Choose how the member left.")})
+    if left_on is None or left_on > today:
+        raise ValidationError({"left_on": _("The date left cannot be in the future.")})
+    pks = [member.pk for member in members]
+    locked = list(Member.objects.select_for_update().filter(pk__in=pks).order_by("pk"))
+    problems = []
+    for member in locked:
+        if member.has_left:
+            problems.append(left_message(member))
+        elif left_on < member.joined_on:
+            problems.append(
+                _("%(name)s joined the Party on %(date)s: the date left cannot come before it.")
+                % {"name": member.name, "date": member.joined_on.isoformat()}
+            )
+    if len(locked) != len(set(pks)):
+        problems.append(_("Some of the chosen members no longer exist."))
+    if problems:
+        raise ValidationError(problems)
+    for member in locked:
+        member.left_reason = reason
+        member.left_on = left_on
+        # save(), not update(): auditlog records each member's change with who and from where.
+        member.save(update_fields=["left_reason", "left_on", "updated_at"])
+    return locked
 
 
 def reveal(*, user, members, kind):

@@ -1,4 +1,5 @@
-"""The "members" section of /open/stats.json: counts only, never a name or a number of a person."""
+"""The "members" section of /open/stats.json: counts only, never a name or a number of a person.
+Members who left (转出, 出党, 去世) are not counted, nor their reports and claims."""
 
 from django.db.models import Count
 
@@ -6,10 +7,15 @@ from ..models import Category, Member, PostClaim, Report, ServicePost
 
 
 def members_section(unit=None, **params):
-    members = Member.objects.under(unit) if unit else Member.objects.all()
-    posts = ServicePost.objects.filter(unit__path__startswith=unit.path) if unit else ServicePost.objects.all()
-    claims = PostClaim.objects.filter(post__unit__path__startswith=unit.path) if unit else PostClaim.objects.all()
-    reports = Report.objects.under(unit) if unit else Report.objects.all()
+    members = Member.objects.current()
+    posts = ServicePost.objects.all()
+    claims = PostClaim.objects.filter(member__left_reason="")
+    reports = Report.objects.current()
+    if unit:
+        members = members.under(unit)
+        posts = posts.filter(unit__path__startswith=unit.path)
+        claims = claims.filter(post__unit__path__startswith=unit.path)
+        reports = reports.under(unit)
     by_category = dict(members.values_list("category").annotate(n=Count("pk")).order_by())
     return {
         "total": sum(by_category.values()),

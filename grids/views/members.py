@@ -1,5 +1,5 @@
 """Staff pages for Party members (/staff/members/...): list, detail, reveal, register, edit,
-move, and Excel export and import.
+move, leave, and Excel export and import.
 
 Every query goes through grids.scope. ID-card and mobile numbers are shown masked; the full
 numbers appear only in the response to a 管理员's POST (never in a URL), each reveal recorded.
@@ -21,11 +21,12 @@ from portal.core import params
 from portal.core.exports import xlsx_response
 from portal.core.forms import add_service_errors
 
-from ..forms.members import ImportForm, MemberFilterForm, MemberForm, MoveForm
+from ..forms.members import ImportForm, LeaveForm, MemberFilterForm, MemberForm, MoveForm
 from ..models import Level, Member, Report, RevealKind, Unit
 from ..scope import EDIT, MANAGE, VIEW, scope_for
 from ..services import members as member_services
 from ..services.jobs import start_job
+from ..services.members_bulk import bulk_choices
 from ..services.members_export import export_workbook, template_workbook
 from ..services.members_import_job import KIND
 from ..services.tree import attach_full_names
@@ -33,8 +34,19 @@ from ..services.tree import attach_full_names
 PAGE_SIZE = 50
 
 
-def _member_units(scope, need=EDIT):
+def member_units(scope, need=EDIT):
     return scope.units(need).filter(level__in=member_services.MEMBER_LEVELS).order_by("path")
+
+
+def editable_member(request, member_pk):
+    """(member, None) for a member on the books the user may edit, or (member, redirect) for one
+    who left: their record is kept as it was, not edited back into an active member."""
+    scope = scope_for(request.user)
+    member = scope.get_object_or_404(Member.objects.select_related("unit"), need=EDIT, pk=member_pk)
+    if member.has_left:
+        messages.error(request, member_services.left_message(member))
+        return member, redirect("member_detail", member_pk=member.pk)
+    return member, None
 
 
 def _filter_form(scope, data):
@@ -66,6 +78,7 @@ def member_list(request):
         "export_unit": chosen or default_root(scope),
         "can_edit": scope.can(EDIT),
         "can_manage": scope.can(MANAGE),
+        "bulk_actions": bulk_choices(),
     }
     return render(request, "grids/members/list.html", context)
 
@@ -83,7 +96,7 @@ def _detail_context(scope, member):
         "moves": moves,
         "report": report,
         "claims": member.claims.select_related("post", "post__unit"),
-        "can_edit": scope.allows(member.unit, EDIT),
+        "can_edit": scope.allows(member.unit, EDIT) and not member.has_left,
         "can_reveal": scope.allows(member.unit, MANAGE),
         "revealed": None,
     }
@@ -128,7 +141,7 @@ def member_create(request):
     scope = scope_for(request.user)
     if not scope.can(EDIT):
         raise PermissionDenied(_("Your role here does not allow this."))
-    form = MemberForm(request.POST or None, unit_choices=_member_units(scope), user=request.user)
+    form = MemberForm(request.POST or None, unit_choices=member_units(scope), user=request.user)
     if request.method == "POST" and form.is_valid():
         scope.check(form.cleaned_data["unit"], EDIT)
         member = form.save()
@@ -140,8 +153,9 @@ def member_create(request):
 @sensitive_post_parameters("id_card", "mobile")
 @login_required
 def member_edit(request, member_pk):
-    scope = scope_for(request.user)
-    member = scope.get_object_or_404(Member.objects.select_related("unit"), need=EDIT, pk=member_pk)
+    member, refused = editable_member(request, member_pk)
+    if refused:
+        return refused
     # The unit is changed by a move (which keeps the history), not here.
     form = MemberForm(
         request.POST or None, instance=member, unit_choices=Unit.objects.filter(pk=member.unit_id), user=request.user
@@ -161,8 +175,10 @@ def member_edit(request, member_pk):
 @login_required
 def member_move(request, member_pk):
     scope = scope_for(request.user)
-    member = scope.get_object_or_404(Member.objects.select_related("unit"), need=EDIT, pk=member_pk)
-    form = MoveForm(request.POST or None, unit_choices=_member_units(scope))
+    member, refused = editable_member(request, member_pk)
+    if refused:
+        return refused
+    form = MoveForm(request.POST or None, unit_choices=member_units(scope))
     if request.method == "POST" and form.is_valid():
         scope.check(form.cleaned_data["to_unit"], EDIT)
         try:
@@ -183,6 +199,30 @@ def member_move(request, member_pk):
     return render(request, "grids/members/form.html", {"form": form, "member": member, "title": title})
 
 
+@login_required
+def member_leave(request, member_pk):
+    """A member leaves the books (转出, 出党, 去世) on a date: recorded, never deleted."""
+    member, refused = editable_member(request, member_pk)
+    if refused:
+        return refused
+    form = LeaveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            member_services.leave(
+                members=[member],
+                reason=form.cleaned_data["left_reason"],
+                left_on=form.cleaned_data["left_on"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc, "left_on")
+        else:
+            messages.success(request, _("%(name)s has left; the record is kept.") % {"name": member.name})
+            return redirect("member_detail", member_pk=member.pk)
+    title = _("%(name)s leaves") % {"name": member.name}
+    return render(request, "grids/members/form.html", {"form": form, "member": member, "title": title})
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def member_export(request, unit_pk):
@@ -194,9 +234,14 @@ def member_export(request, unit_pk):
     unit = scope.get_object_or_404(Unit.objects.all(), need=need, pk=unit_pk)
     form = _filter_form(scope, request.POST if full else request.GET)
     members = form.filter(Member.objects.under(unit).visible_to(request.user, need))
+    return export_response(request, members, f"{unit.pk}-", full=full)
+
+
+def export_response(request, members, label, *, full=False):
+    """The members' workbook (masked unless `full`) as a download named members-<label><time>."""
     content = export_workbook(members, user=request.user, full=full)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return xlsx_response(f"members-{unit.pk}-{stamp}{'-full' if full else ''}.xlsx", content)
+    return xlsx_response(f"members-{label}{stamp}{'-full' if full else ''}.xlsx", content)
 
 
 @login_required
@@ -229,6 +274,6 @@ def member_import_template(request, unit_pk):
     scope = scope_for(request.user)
     unit = scope.get_object_or_404(Unit.objects.all(), pk=unit_pk)
     units = attach_full_names(
-        _member_units(scope).filter(path__startswith=unit.path).only("pk", "name", "code", "path", "level")
+        member_units(scope).filter(path__startswith=unit.path).only("pk", "name", "code", "path", "level")
     )
     return xlsx_response(f"members-template-{unit.pk}.xlsx", template_workbook(units=units))

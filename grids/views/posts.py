@@ -21,14 +21,16 @@ from ..models import Category, Level, Member, PostClaim, Report, ServicePost
 from ..scope import EDIT, VIEW, scope_for
 from ..services import posts as post_services
 from ..services.tree import attach_full_names
-from .members import PAGE_SIZE, default_root
+from .members import PAGE_SIZE, default_root, editable_member
 
 
 @login_required
 def member_report(request, member_pk):
     """在职党员进社区报到: record the building group the member reports to."""
     scope = scope_for(request.user)
-    member = scope.get_object_or_404(Member.objects.select_related("unit"), need=EDIT, pk=member_pk)
+    member, refused = editable_member(request, member_pk)
+    if refused:
+        return refused
     buildings = scope.units(EDIT).filter(level=Level.BUILDING).order_by("path")
     form = ReportForm(request.POST or None, building_choices=buildings)
     if request.method == "POST" and form.is_valid():
@@ -55,7 +57,9 @@ def _open_posts(scope):
 @login_required
 def member_claim(request, member_pk):
     scope = scope_for(request.user)
-    member = scope.get_object_or_404(Member.objects.select_related("unit"), need=EDIT, pk=member_pk)
+    member, refused = editable_member(request, member_pk)
+    if refused:
+        return refused
     form = ClaimForm(request.POST or None, post_choices=_open_posts(scope))
     if request.method == "POST" and form.is_valid():
         try:
@@ -88,9 +92,9 @@ def reporting(request):
     unit = unit or default_root(scope)
     attach_full_names([unit])
     children = list(unit.children.order_by("name")) if unit.level < Level.BUILDING else []
-    reports = Report.objects.under(unit).visible_to(request.user)
+    reports = Report.objects.under(unit).current().visible_to(request.user)
     counts = reports.counts_by(unit.level + 1) if children else {}
-    in_service = Member.objects.under(unit).visible_to(request.user).filter(category=Category.IN_SERVICE)
+    in_service = Member.objects.current().under(unit).visible_to(request.user).filter(category=Category.IN_SERVICE)
     context = {
         "unit": unit,
         "rows": [(child, counts.get(child.pk, 0)) for child in children],
@@ -139,7 +143,8 @@ def post_detail(request, post_pk):
     scope = scope_for(request.user)
     post = scope.get_object_or_404(ServicePost.objects.select_related("unit"), pk=post_pk)
     attach_full_names([post.unit])
-    claims = list(post.claims.select_related("member"))
+    # A member who left holds no place any more (ServicePost.with_claimed counts the same way).
+    claims = list(post.claims.filter(member__left_reason="").select_related("member"))
     context = {
         "post": post,
         "claims": claims,

@@ -9,4 +9,5 @@ staff_urlpatterns = [
     path("micro/expenditures/<int:expenditure_pk>/reverse/", views.staff_reverse, name="micro_staff_reverse"),
     path("micro/funds/", views.staff_funds, name="micro_staff_funds"),
     path("micro/funds/new/", views.staff_fund_new, name="micro_staff_fund_new"),
+    path("micro/funds/<int:fund_pk>/", views.staff_fund_detail, name="micro_staff_fund"),
 ]

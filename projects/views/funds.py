@@ -1,5 +1,6 @@
 """Staff pages of the money of 民生微实事: a project's spending and social investment, the fund
-lines a user may see (those of their subtree and of the units above it) and a new fund line."""
+lines a user may see (those of their subtree and of the units above it), one fund line of their
+subtree (its budget, what its projects hold, what they spent, its 变更记录) and a new fund line."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_safe
 from grids.models import Level
 from grids.scope import EDIT, MANAGE, VIEW, scope_for
 from portal.core import params
+from portal.core.money import MoneySum, coalesce_money
 
 from ..forms import funds as forms
 from ..models.funds import Expenditure, FundLine
@@ -117,8 +119,34 @@ def staff_funds(request):
     if year:
         lines = lines.filter(year=year)
     page = Paginator(lines, PAGE_SIZE).get_page(params.page(request.GET))
+    for line in page.object_list:
+        # A line of a unit above the user's subtree is listed (the district's money), not opened:
+        # its page lists projects of other streets.
+        line.openable = scope.allows(line.unit, VIEW)
     context = {"page": page, "year": year, "can_manage": scope.can(MANAGE)}
     return render(request, "projects/funds/staff_funds.html", context)
+
+
+# The latest spending entries shown on a fund line's page; the total counts them all.
+SPENDING_SHOWN = 50
+
+
+@require_safe
+@login_required
+def staff_fund_detail(request, fund_pk):
+    scope = scope_for(request.user)
+    line = scope.get_object_or_404(FundLine.objects.select_related("unit").with_left(), pk=fund_pk)
+    projects = scope.filter(line.projects.select_related("community"), VIEW).order_by("-reserved_amount", "pk")
+    page = Paginator(projects, PAGE_SIZE).get_page(params.page(request.GET))
+    spending = scope.filter(Expenditure.objects.filter(project__fund_line=line), VIEW)
+    context = {
+        "line": line,
+        "page": page,
+        "spent": spending.aggregate(total=coalesce_money(MoneySum("amount")))["total"],
+        "spending": spending.select_related("project").order_by("-date", "-pk")[:SPENDING_SHOWN],
+        "spending_shown": SPENDING_SHOWN,
+    }
+    return render(request, "projects/funds/staff_fund.html", context)
 
 
 @login_required

@@ -69,7 +69,7 @@ def _volunteer_form(request, scope, volunteer=None):
         teams = teams | volunteer.teams.all()
     # Only Party members the user may edit; a member linked before and since moved out of the
     # scope stays a choice, so saving the volunteer keeps the link (removing it is allowed).
-    members = scope.filter(Member.objects.all(), EDIT)
+    members = scope.filter(Member.objects.current(), EDIT)
     if volunteer is not None and volunteer.member_id:
         members = members | Member.objects.filter(pk=volunteer.member_id)
     return VolunteerForm(request.POST or None, instance=volunteer, units=units, teams=teams.distinct(), members=members)
