@@ -26,6 +26,8 @@ from grids.models import (
     AuditEntry,
     AuditKind,
     Category,
+    DuesAssessment,
+    DuesPayment,
     Job,
     JobStatus,
     Level,
@@ -40,6 +42,7 @@ from grids.models import (
     Unit,
 )
 from grids.services import audit as audit_services
+from grids.services import dues as dues_services
 from projects.models import (
     Activity,
     Certificate,
@@ -155,6 +158,30 @@ def _build(side, tree):
     r[Report] = fm.make_report(reporting, side.building)
     r[ServicePost] = fm.make_post(side.building, mark(ServicePost), capacity=3)
     r[PostClaim] = fm.make_claim(r[ServicePost], fm.make_member(side.grid, mark(PostClaim)))
+
+    # 党费: the marked member owes last year's dues (the payment form acts on them, the assessment
+    # form sets this year's); the marked
+    # assessment and payment name members made for them alone.
+    dues_services.assess(member=r[Member], year=today.year - 1, category="working", pay_base="4000", by=None)
+    r[DuesAssessment] = dues_services.assess(
+        member=fm.make_member(side.grid, mark(DuesAssessment)),
+        year=today.year,
+        category="retired",
+        pay_base="3000",
+        by=None,
+    )
+    paying = fm.make_member(side.grid, mark(DuesPayment))
+    dues_services.assess(member=paying, year=today.year, category="working", pay_base="2000", by=None)
+    r[DuesPayment] = dues_services.record_payment(
+        member=paying,
+        year=today.year,
+        first_month=1,
+        last_month=1,
+        amount=Decimal("10.00"),
+        method="cash",
+        paid_on=today,
+        by=None,
+    )
 
     r[Job] = Job.objects.create(
         kind="coverage", title=mark(Job), unit=side.community, status=JobStatus.DONE, finished_at=now

@@ -31,6 +31,8 @@ from centers.models import Center, Kind, Photo
 from grids.models import (
     Assignment,
     AuditEntry,
+    DuesAssessment,
+    DuesPayment,
     Job,
     Member,
     PersonalDataReveal,
@@ -118,6 +120,7 @@ KEYWORDS = {
     "expenditure_pk": rec(Expenditure),
     "center_pk": rec(Center),
     "job_pk": rec(Job),
+    "payment_pk": rec(DuesPayment),
 }
 
 # A scoped admin model whose list needs more than VIEW.
@@ -286,6 +289,39 @@ ROUTES = {
         get=EDIT,
         post=EDIT,
         form=Post(change=lambda w, s, r, d: {"post": s.records[ServicePost].pk}, done=_to("member_detail", _pk)),
+    ),
+    # --- 党费 (membership dues)
+    "dues_list": Route(shows=(DuesAssessment,), more=(({"arrears": "1"}, (DuesAssessment,)),)),
+    "dues_statement": Route(shows=(DuesAssessment,)),
+    "member_dues": Route(),
+    "member_dues_assess": Route(
+        get=EDIT,
+        post=EDIT,
+        form=Post(
+            change=lambda w, s, r, d: {"year": _today().year, "category": "working", "pay_base": "6000"},
+            done=lambda w, s, r: f"{reverse('member_dues', args=[r.pk])}?year={_today().year}",
+        ),
+    ),
+    "member_dues_pay": Route(
+        get=EDIT,
+        post=EDIT,
+        form=Post(
+            change=lambda w, s, r, d: {
+                "year": _today().year - 1,
+                "first_month": "2",
+                "last_month": "3",
+                "amount": "80.00",
+            },
+            done=lambda w, s, r: f"{reverse('member_dues', args=[r.pk])}?year={_today().year - 1}",
+        ),
+    ),
+    "dues_payment_reverse": Route(
+        get=EDIT,
+        post=EDIT,
+        form=Post(
+            change=lambda w, s, r, d: {"note": "记错了", "amount": str(r.amount)},
+            done=lambda w, s, r: f"{reverse('member_dues', args=[r.member_id])}?year={r.year}",
+        ),
     ),
     # --- staff accounts (管理员 only)
     "account_list": Route(get=MANAGE, shows=(Assignment,)),

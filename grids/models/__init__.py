@@ -3,6 +3,7 @@ assignments, Party members, and reporting with service posts."""
 
 from .accounts import AccountAction, AccountEvent, Assignment, Role, StaffProfile
 from .audit import AuditEntry, AuditKind
+from .dues import DuesAssessment, DuesCategory, DuesPayment, PaymentMethod, Relief
 from .jobs import Job, JobStatus
 from .members import (
     AgeBand,
@@ -33,6 +34,9 @@ __all__ = [
     "Assignment",
     "AttemptKind",
     "Category",
+    "DuesAssessment",
+    "DuesCategory",
+    "DuesPayment",
     "Education",
     "Gender",
     "Job",
@@ -44,10 +48,12 @@ __all__ = [
     "MemberQuerySet",
     "MemberStatus",
     "OrgKind",
+    "PaymentMethod",
     "PersonalDataReveal",
     "PostClaim",
     "PostKind",
     "RefusedRegistration",
+    "Relief",
     "Report",
     "RevealKind",
     "Role",
