@@ -23,6 +23,7 @@ from django.utils import timezone
 from centers.models import Center, Closure, OpeningInterval, Photo, Room, RoomKind
 from grids.models import (
     Assignment,
+    Attendance,
     AuditEntry,
     AuditKind,
     Category,
@@ -31,6 +32,9 @@ from grids.models import (
     Job,
     JobStatus,
     Level,
+    Meeting,
+    MeetingAttachment,
+    MeetingRule,
     Member,
     MemberMove,
     PersonalDataReveal,
@@ -71,8 +75,12 @@ from tests.factory_centers import make_center
 MARKERLESS = {
     OpeningInterval: "weekday and times only; shown only on its center's pages",
     ProjectCap: "district, year, category and amount only",
+    MeetingRule: "district, kind and frequency only",
 }
-NO_INSIDE = {ProjectCap: "caps are set by a district, above every street: no cap lies inside 华富街道"}
+NO_INSIDE = {
+    ProjectCap: "caps are set by a district, above every street: no cap lies inside 华富街道",
+    MeetingRule: "meeting frequencies are set by a district, above every street",
+}
 
 
 def marker(model, inside):
@@ -129,6 +137,9 @@ def make_world(tree):
     for side in (inside, outside):
         _build(side, tree)
     # Caps belong to the district: the 福田区 cap is outside every street's scope.
+    outside.records[MeetingRule] = MeetingRule.objects.create(
+        district=tree.district, kind="lecture", frequency="yearly"
+    )
     outside.records[ProjectCap] = ProjectCap.objects.create(
         district=tree.district, year=timezone.localdate().year, category=MicroCategory.SERVICES, max_amount="200000.00"
     )
@@ -181,6 +192,22 @@ def _build(side, tree):
         method="cash",
         paid_on=today,
         by=None,
+    )
+
+    # Organisational life: a theme day of the grid branch held yesterday (attendance can be taken).
+    meeting = r[Meeting] = Meeting.objects.create(
+        unit=side.grid,
+        kind="theme_day",
+        starts_at=now - timedelta(days=1),
+        place="党群服务中心",
+        topic=mark(Meeting),
+        host="书记",
+    )
+    r[Attendance] = Attendance.objects.create(
+        meeting=meeting, member=fm.make_member(side.grid, mark(Attendance)), presence="present", voting=True
+    )
+    r[MeetingAttachment] = MeetingAttachment.objects.create(
+        meeting=meeting, file=f"meetings/{meeting.pk}.jpg", caption=mark(MeetingAttachment)
     )
 
     r[Job] = Job.objects.create(

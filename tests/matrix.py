@@ -34,6 +34,7 @@ from grids.models import (
     DuesAssessment,
     DuesPayment,
     Job,
+    Meeting,
     Member,
     PersonalDataReveal,
     PostClaim,
@@ -121,6 +122,7 @@ KEYWORDS = {
     "center_pk": rec(Center),
     "job_pk": rec(Job),
     "payment_pk": rec(DuesPayment),
+    "meeting_pk": rec(Meeting),
 }
 
 # A scoped admin model whose list needs more than VIEW.
@@ -157,6 +159,16 @@ def _lock(account):
         post_data="",
         failures_since_start=5,
     )
+
+
+def _png():
+    from io import BytesIO
+
+    from PIL import Image
+
+    buffer = BytesIO()
+    Image.new("RGB", (40, 30), "red").save(buffer, "PNG")
+    return buffer.getvalue()
 
 
 def _pk(world, side, record):
@@ -290,6 +302,41 @@ ROUTES = {
         post=EDIT,
         form=Post(change=lambda w, s, r, d: {"post": s.records[ServicePost].pk}, done=_to("member_detail", _pk)),
     ),
+    # --- organisational life (三会一课 ...)
+    "meeting_list": Route(shows=(Meeting,), more=(({"kind": "theme_day"}, (Meeting,)),)),
+    "meeting_create": Route(
+        get=EDIT,
+        post=EDIT,
+        form=Post(
+            change=lambda w, s, r, d: {
+                "unit": s.grid.pk,
+                "kind": "theme_day",
+                "starts_at": _local(timezone.now() + timedelta(days=3)),
+                "place": "党群服务中心二楼会议室",
+                "topic": "新主题党日",
+                "host": "书记",
+            },
+            done=_to("meeting_detail", _new(Meeting, topic="新主题党日")),
+            outside=lambda w: {"unit": w.outside.grid.pk},
+        ),
+    ),
+    "meeting_compliance": Route(),
+    "meeting_detail": Route(),
+    "meeting_edit": Route(
+        get=EDIT,
+        post=EDIT,
+        form=Post(change=lambda w, s, r, d: {"minutes": "学习了党章。"}, done=_to("meeting_detail", _pk)),
+    ),
+    "meeting_attendance": Route(get=EDIT, post=EDIT, form=Post(done=_to("meeting_detail", _pk))),
+    "meeting_attach": Route(
+        get=EDIT,
+        post=EDIT,
+        form=Post(
+            change=lambda w, s, r, d: {"file": SimpleUploadedFile("会议.png", _png()), "caption": "会议照片"},
+            done=_to("meeting_detail", _pk),
+        ),
+    ),
+    "member_meetings": Route(),
     # --- 党费 (membership dues)
     "dues_list": Route(shows=(DuesAssessment,), more=(({"arrears": "1"}, (DuesAssessment,)),)),
     "dues_statement": Route(shows=(DuesAssessment,)),

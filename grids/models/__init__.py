@@ -5,6 +5,7 @@ from .accounts import AccountAction, AccountEvent, Assignment, Role, StaffProfil
 from .audit import AuditEntry, AuditKind
 from .dues import DuesAssessment, DuesCategory, DuesPayment, PaymentMethod, Relief
 from .jobs import Job, JobStatus
+from .meetings import Attendance, Frequency, Meeting, MeetingAttachment, MeetingKind, MeetingRule, Presence
 from .members import (
     AgeBand,
     AttemptKind,
@@ -33,17 +34,23 @@ __all__ = [
     "AgeBand",
     "Assignment",
     "AttemptKind",
+    "Attendance",
     "Category",
     "DuesAssessment",
     "DuesCategory",
     "DuesPayment",
     "Education",
+    "Frequency",
     "Gender",
     "Job",
     "JobStatus",
     "Level",
     "LeftReason",
     "Member",
+    "Meeting",
+    "MeetingAttachment",
+    "MeetingKind",
+    "MeetingRule",
     "MemberMove",
     "MemberQuerySet",
     "MemberStatus",
@@ -52,6 +59,7 @@ __all__ = [
     "PersonalDataReveal",
     "PostClaim",
     "PostKind",
+    "Presence",
     "RefusedRegistration",
     "Relief",
     "Report",
