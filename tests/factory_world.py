@@ -43,10 +43,13 @@ from grids.models import (
     Report,
     Role,
     ServicePost,
+    Transfer,
+    TransferRule,
     Unit,
 )
 from grids.services import audit as audit_services
 from grids.services import dues as dues_services
+from grids.services import transfers as transfer_services
 from projects.models import (
     Activity,
     Certificate,
@@ -76,10 +79,12 @@ MARKERLESS = {
     OpeningInterval: "weekday and times only; shown only on its center's pages",
     ProjectCap: "district, year, category and amount only",
     MeetingRule: "district, kind and frequency only",
+    TransferRule: "district and a number of months only",
 }
 NO_INSIDE = {
     ProjectCap: "caps are set by a district, above every street: no cap lies inside 华富街道",
     MeetingRule: "meeting frequencies are set by a district, above every street",
+    TransferRule: "letter validity is set by a district, above every street",
 }
 
 
@@ -137,6 +142,7 @@ def make_world(tree):
     for side in (inside, outside):
         _build(side, tree)
     # Caps belong to the district: the 福田区 cap is outside every street's scope.
+    outside.records[TransferRule] = TransferRule.objects.create(district=tree.district, validity_months=3)
     outside.records[MeetingRule] = MeetingRule.objects.create(
         district=tree.district, kind="lecture", frequency="yearly"
     )
@@ -208,6 +214,15 @@ def _build(side, tree):
     )
     r[MeetingAttachment] = MeetingAttachment.objects.create(
         meeting=meeting, file=f"meetings/{meeting.pk}.jpg", caption=mark(MeetingAttachment)
+    )
+
+    # A letter in flight from the grid branch to the building group, named by its member.
+    r[Transfer] = transfer_services.issue_out(
+        member=fm.make_member(side.grid, mark(Transfer)),
+        to_unit=side.building,
+        letter_number=f"转{mark(Transfer)}",
+        issued_on=today,
+        by=None,
     )
 
     r[Job] = Job.objects.create(

@@ -42,6 +42,7 @@ from grids.models import (
     RefusedRegistration,
     Role,
     ServicePost,
+    Transfer,
     Unit,
 )
 from grids.scope import EDIT, MANAGE, VIEW
@@ -123,6 +124,7 @@ KEYWORDS = {
     "job_pk": rec(Job),
     "payment_pk": rec(DuesPayment),
     "meeting_pk": rec(Meeting),
+    "transfer_pk": rec(Transfer),
 }
 
 # A scoped admin model whose list needs more than VIEW.
@@ -209,6 +211,16 @@ def _member_fields(world, side, record, data):
         "status": "full",
         "category": "registered",
         "unit": side.grid.pk,
+    }
+
+
+def _transfer_in_fields(world, side, record, data):
+    fields = {f"member-{name}": value for name, value in _member_fields(world, side, record, data).items()}
+    fields["member-name"] = "转入党员"
+    return fields | {
+        "letter-outside_org": "广州市某区委组织部",
+        "letter-letter_number": "穗组转〔2025〕3号",
+        "letter-issued_on": _today().isoformat(),
     }
 
 
@@ -337,6 +349,36 @@ ROUTES = {
         ),
     ),
     "member_meetings": Route(),
+    # --- 组织关系转接 (membership transfers)
+    "transfer_list": Route(shows=(Transfer,), more=(({"state": "issued"}, (Transfer,)),)),
+    "transfer_in": Route(
+        get=EDIT,
+        post=EDIT,
+        form=Post(
+            change=_transfer_in_fields,
+            done=_to("transfer_detail", _new(Transfer, letter_number="穗组转〔2025〕3号")),
+            outside=lambda w: {"member-unit": w.outside.grid.pk},
+        ),
+    ),
+    "transfer_detail": Route(),
+    "transfer_accept": Route(post=EDIT, form=Post(done=_to("transfer_detail", _pk))),
+    "transfer_return": Route(
+        get=EDIT,
+        post=EDIT,
+        form=Post(change=lambda w, s, r, d: {"reason": "信息有误"}, done=_to("transfer_detail", _pk)),
+    ),
+    "transfer_issue": Route(
+        get=EDIT,
+        post=EDIT,
+        form=Post(
+            change=lambda w, s, r, d: {
+                "to_unit": f"{s.community.name}/{s.grid.name}/{s.building.name}",
+                "letter_number": "新介绍信",
+                "issued_on": _today().isoformat(),
+            },
+            done=_to("transfer_detail", _new(Transfer, letter_number="新介绍信")),
+        ),
+    ),
     # --- 党费 (membership dues)
     "dues_list": Route(shows=(DuesAssessment,), more=(({"arrears": "1"}, (DuesAssessment,)),)),
     "dues_statement": Route(shows=(DuesAssessment,)),

@@ -311,6 +311,7 @@ ADMIN_LIST_WITHOUT_MARKER = {
     "projects.StarRating": "lists the project's title",
     "projects.ProjectCap": "no text",
     "grids.MeetingRule": "no text",
+    "grids.TransferRule": "no text",
 }
 
 

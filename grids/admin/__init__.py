@@ -9,5 +9,6 @@ from . import (
     meetings,  # noqa: F401
     members,  # noqa: F401
     posts,  # noqa: F401
+    transfers,  # noqa: F401
     tree,  # noqa: F401
 )

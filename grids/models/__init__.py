@@ -23,6 +23,7 @@ from .members import (
 )
 from .posts import PostClaim, PostKind, Report, ServicePost
 from .scoped import ScopedQuerySet
+from .transfers import Direction, Transfer, TransferRule, TransferState
 from .tree import Level, OrgKind, Unit, UnitQuerySet
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "DuesAssessment",
     "DuesCategory",
     "DuesPayment",
+    "Direction",
     "Education",
     "Frequency",
     "Gender",
@@ -67,6 +69,9 @@ __all__ = [
     "Role",
     "ScopedQuerySet",
     "ServicePost",
+    "Transfer",
+    "TransferRule",
+    "TransferState",
     "Unit",
     "UnitQuerySet",
 ]
