@@ -23,12 +23,18 @@ from django.utils import timezone
 from centers.models import Center, Closure, OpeningInterval, Photo, Room, RoomKind
 from grids.models import (
     Assignment,
+    Attendance,
     AuditEntry,
     AuditKind,
     Category,
+    DuesAssessment,
+    DuesPayment,
     Job,
     JobStatus,
     Level,
+    Meeting,
+    MeetingAttachment,
+    MeetingRule,
     Member,
     MemberMove,
     PersonalDataReveal,
@@ -37,9 +43,13 @@ from grids.models import (
     Report,
     Role,
     ServicePost,
+    Transfer,
+    TransferRule,
     Unit,
 )
 from grids.services import audit as audit_services
+from grids.services import dues as dues_services
+from grids.services import transfers as transfer_services
 from projects.models import (
     Activity,
     Certificate,
@@ -68,8 +78,14 @@ from tests.factory_centers import make_center
 MARKERLESS = {
     OpeningInterval: "weekday and times only; shown only on its center's pages",
     ProjectCap: "district, year, category and amount only",
+    MeetingRule: "district, kind and frequency only",
+    TransferRule: "district and a number of months only",
 }
-NO_INSIDE = {ProjectCap: "caps are set by a district, above every street: no cap lies inside 华富街道"}
+NO_INSIDE = {
+    ProjectCap: "caps are set by a district, above every street: no cap lies inside 华富街道",
+    MeetingRule: "meeting frequencies are set by a district, above every street",
+    TransferRule: "letter validity is set by a district, above every street",
+}
 
 
 def marker(model, inside):
@@ -126,6 +142,10 @@ def make_world(tree):
     for side in (inside, outside):
         _build(side, tree)
     # Caps belong to the district: the 福田区 cap is outside every street's scope.
+    outside.records[TransferRule] = TransferRule.objects.create(district=tree.district, validity_months=3)
+    outside.records[MeetingRule] = MeetingRule.objects.create(
+        district=tree.district, kind="lecture", frequency="yearly"
+    )
     outside.records[ProjectCap] = ProjectCap.objects.create(
         district=tree.district, year=timezone.localdate().year, category=MicroCategory.SERVICES, max_amount="200000.00"
     )
@@ -155,6 +175,55 @@ def _build(side, tree):
     r[Report] = fm.make_report(reporting, side.building)
     r[ServicePost] = fm.make_post(side.building, mark(ServicePost), capacity=3)
     r[PostClaim] = fm.make_claim(r[ServicePost], fm.make_member(side.grid, mark(PostClaim)))
+
+    # 党费: the marked member owes last year's dues (the payment form acts on them, the assessment
+    # form sets this year's); the marked
+    # assessment and payment name members made for them alone.
+    dues_services.assess(member=r[Member], year=today.year - 1, category="working", pay_base="4000", by=None)
+    r[DuesAssessment] = dues_services.assess(
+        member=fm.make_member(side.grid, mark(DuesAssessment)),
+        year=today.year,
+        category="retired",
+        pay_base="3000",
+        by=None,
+    )
+    paying = fm.make_member(side.grid, mark(DuesPayment))
+    dues_services.assess(member=paying, year=today.year, category="working", pay_base="2000", by=None)
+    r[DuesPayment] = dues_services.record_payment(
+        member=paying,
+        year=today.year,
+        first_month=1,
+        last_month=1,
+        amount=Decimal("10.00"),
+        method="cash",
+        paid_on=today,
+        by=None,
+    )
+
+    # Organisational life: a theme day of the grid branch held yesterday (attendance can be taken).
+    meeting = r[Meeting] = Meeting.objects.create(
+        unit=side.grid,
+        kind="theme_day",
+        starts_at=now - timedelta(days=1),
+        place="党群服务中心",
+        topic=mark(Meeting),
+        host="书记",
+    )
+    r[Attendance] = Attendance.objects.create(
+        meeting=meeting, member=fm.make_member(side.grid, mark(Attendance)), presence="present", voting=True
+    )
+    r[MeetingAttachment] = MeetingAttachment.objects.create(
+        meeting=meeting, file=f"meetings/{meeting.pk}.jpg", caption=mark(MeetingAttachment)
+    )
+
+    # A letter in flight from the grid branch to the building group, named by its member.
+    r[Transfer] = transfer_services.issue_out(
+        member=fm.make_member(side.grid, mark(Transfer)),
+        to_unit=side.building,
+        letter_number=f"转{mark(Transfer)}",
+        issued_on=today,
+        by=None,
+    )
 
     r[Job] = Job.objects.create(
         kind="coverage", title=mark(Job), unit=side.community, status=JobStatus.DONE, finished_at=now

@@ -31,7 +31,10 @@ from centers.models import Center, Kind, Photo
 from grids.models import (
     Assignment,
     AuditEntry,
+    DuesAssessment,
+    DuesPayment,
     Job,
+    Meeting,
     Member,
     PersonalDataReveal,
     PostClaim,
@@ -39,6 +42,7 @@ from grids.models import (
     RefusedRegistration,
     Role,
     ServicePost,
+    Transfer,
     Unit,
 )
 from grids.scope import EDIT, MANAGE, VIEW
@@ -119,6 +123,9 @@ KEYWORDS = {
     "fund_pk": rec(FundLine),
     "center_pk": rec(Center),
     "job_pk": rec(Job),
+    "payment_pk": rec(DuesPayment),
+    "meeting_pk": rec(Meeting),
+    "transfer_pk": rec(Transfer),
 }
 
 # A scoped admin model whose list needs more than VIEW.
@@ -155,6 +162,16 @@ def _lock(account):
         post_data="",
         failures_since_start=5,
     )
+
+
+def _png():
+    from io import BytesIO
+
+    from PIL import Image
+
+    buffer = BytesIO()
+    Image.new("RGB", (40, 30), "red").save(buffer, "PNG")
+    return buffer.getvalue()
 
 
 def _pk(world, side, record):
@@ -195,6 +212,16 @@ def _member_fields(world, side, record, data):
         "status": "full",
         "category": "registered",
         "unit": side.grid.pk,
+    }
+
+
+def _transfer_in_fields(world, side, record, data):
+    fields = {f"member-{name}": value for name, value in _member_fields(world, side, record, data).items()}
+    fields["member-name"] = "转入党员"
+    return fields | {
+        "letter-outside_org": "广州市某区委组织部",
+        "letter-letter_number": "穗组转〔2025〕3号",
+        "letter-issued_on": _today().isoformat(),
     }
 
 
@@ -313,6 +340,104 @@ ROUTES = {
         get=EDIT,
         post=EDIT,
         form=Post(change=lambda w, s, r, d: {"post": s.records[ServicePost].pk}, done=_to("member_detail", _pk)),
+    ),
+    # --- organisational life (三会一课 ...)
+    "meeting_list": Route(shows=(Meeting,), more=(({"kind": "theme_day"}, (Meeting,)),)),
+    "meeting_create": Route(
+        get=EDIT,
+        post=EDIT,
+        form=Post(
+            change=lambda w, s, r, d: {
+                "unit": s.grid.pk,
+                "kind": "theme_day",
+                "starts_at": _local(timezone.now() + timedelta(days=3)),
+                "place": "党群服务中心二楼会议室",
+                "topic": "新主题党日",
+                "host": "书记",
+            },
+            done=_to("meeting_detail", _new(Meeting, topic="新主题党日")),
+            outside=lambda w: {"unit": w.outside.grid.pk},
+        ),
+    ),
+    "meeting_compliance": Route(),
+    "meeting_detail": Route(),
+    "meeting_edit": Route(
+        get=EDIT,
+        post=EDIT,
+        form=Post(change=lambda w, s, r, d: {"minutes": "学习了党章。"}, done=_to("meeting_detail", _pk)),
+    ),
+    "meeting_attendance": Route(get=EDIT, post=EDIT, form=Post(done=_to("meeting_detail", _pk))),
+    "meeting_attach": Route(
+        get=EDIT,
+        post=EDIT,
+        form=Post(
+            change=lambda w, s, r, d: {"file": SimpleUploadedFile("会议.png", _png()), "caption": "会议照片"},
+            done=_to("meeting_detail", _pk),
+        ),
+    ),
+    "member_meetings": Route(),
+    # --- 组织关系转接 (membership transfers)
+    "transfer_list": Route(shows=(Transfer,), more=(({"state": "issued"}, (Transfer,)),)),
+    "transfer_in": Route(
+        get=EDIT,
+        post=EDIT,
+        form=Post(
+            change=_transfer_in_fields,
+            done=_to("transfer_detail", _new(Transfer, letter_number="穗组转〔2025〕3号")),
+            outside=lambda w: {"member-unit": w.outside.grid.pk},
+        ),
+    ),
+    "transfer_detail": Route(),
+    "transfer_accept": Route(post=EDIT, form=Post(done=_to("transfer_detail", _pk))),
+    "transfer_return": Route(
+        get=EDIT,
+        post=EDIT,
+        form=Post(change=lambda w, s, r, d: {"reason": "信息有误"}, done=_to("transfer_detail", _pk)),
+    ),
+    "transfer_issue": Route(
+        get=EDIT,
+        post=EDIT,
+        form=Post(
+            change=lambda w, s, r, d: {
+                "to_unit": f"{s.community.name}/{s.grid.name}/{s.building.name}",
+                "letter_number": "新介绍信",
+                "issued_on": _today().isoformat(),
+            },
+            done=_to("transfer_detail", _new(Transfer, letter_number="新介绍信")),
+        ),
+    ),
+    # --- 党费 (membership dues)
+    "dues_list": Route(shows=(DuesAssessment,), more=(({"arrears": "1"}, (DuesAssessment,)),)),
+    "dues_statement": Route(shows=(DuesAssessment,)),
+    "member_dues": Route(),
+    "member_dues_assess": Route(
+        get=EDIT,
+        post=EDIT,
+        form=Post(
+            change=lambda w, s, r, d: {"year": _today().year, "category": "working", "pay_base": "6000"},
+            done=lambda w, s, r: f"{reverse('member_dues', args=[r.pk])}?year={_today().year}",
+        ),
+    ),
+    "member_dues_pay": Route(
+        get=EDIT,
+        post=EDIT,
+        form=Post(
+            change=lambda w, s, r, d: {
+                "year": _today().year - 1,
+                "first_month": "2",
+                "last_month": "3",
+                "amount": "80.00",
+            },
+            done=lambda w, s, r: f"{reverse('member_dues', args=[r.pk])}?year={_today().year - 1}",
+        ),
+    ),
+    "dues_payment_reverse": Route(
+        get=EDIT,
+        post=EDIT,
+        form=Post(
+            change=lambda w, s, r, d: {"note": "记错了", "amount": str(r.amount)},
+            done=lambda w, s, r: f"{reverse('member_dues', args=[r.member_id])}?year={r.year}",
+        ),
     ),
     # --- staff accounts (管理员 only)
     "account_list": Route(get=MANAGE, shows=(Assignment,)),

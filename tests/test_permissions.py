@@ -307,7 +307,12 @@ def test_a_user_without_assignment_sees_nothing(name, world, people, client_for)
 
 ADMIN_MODELS = scoped_admin_models()
 # Lists that show nothing of the record's marker (the pks are checked all the same).
-ADMIN_LIST_WITHOUT_MARKER = {"projects.StarRating": "lists the project's title", "projects.ProjectCap": "no text"}
+ADMIN_LIST_WITHOUT_MARKER = {
+    "projects.StarRating": "lists the project's title",
+    "projects.ProjectCap": "no text",
+    "grids.MeetingRule": "no text",
+    "grids.TransferRule": "no text",
+}
 
 
 def _admin_url(model, view, *args):

@@ -32,7 +32,9 @@ from tests.factory_volunteer import make_project as make_service_project
 
 APPS = ("grids", "centers", "projects")
 WORDS = {"mobile", "phone", "telephone", "tel", "cellphone", "handset", "idcard", "identity", "passport"}
-LABEL = re.compile(r"\b(mobile|phone|telephone|id-card|id card|identity card|passport)\b")
+# Pay and pensions (the base of a member's dues) are personal financial data, kept the same way.
+WORDS |= {"salary", "wage", "wages", "pension", "income"}
+LABEL = re.compile(r"\b(mobile|phone|telephone|id-card|id card|identity card|passport|pay base|salary|pension)\b")
 VALIDATORS = (validate_mobile, validate_id_card, validate_phone)
 # Fields that look like a phone but are not a person's: each with its reason.
 NOT_A_PERSON = {
@@ -90,6 +92,7 @@ def test_the_walk_sees_the_numbers_it_must():
         ("projects.Volunteer", "mobile"),
         ("projects.Signup", "mobile"),
         ("projects.MicroProject", "proposer_mobile"),
+        ("grids.DuesAssessment", "pay_base"),
     }
 
 

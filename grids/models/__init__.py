@@ -3,7 +3,9 @@ assignments, Party members, and reporting with service posts."""
 
 from .accounts import AccountAction, AccountEvent, Assignment, Role, StaffProfile
 from .audit import AuditEntry, AuditKind
+from .dues import DuesAssessment, DuesCategory, DuesPayment, PaymentMethod, Relief
 from .jobs import Job, JobStatus
+from .meetings import Attendance, Frequency, Meeting, MeetingAttachment, MeetingKind, MeetingRule, Presence
 from .members import (
     AgeBand,
     AttemptKind,
@@ -21,6 +23,7 @@ from .members import (
 )
 from .posts import PostClaim, PostKind, Report, ServicePost
 from .scoped import ScopedQuerySet
+from .transfers import Direction, Transfer, TransferRule, TransferState
 from .tree import Level, OrgKind, Unit, UnitQuerySet
 
 __all__ = [
@@ -32,27 +35,43 @@ __all__ = [
     "AgeBand",
     "Assignment",
     "AttemptKind",
+    "Attendance",
     "Category",
+    "DuesAssessment",
+    "DuesCategory",
+    "DuesPayment",
+    "Direction",
     "Education",
+    "Frequency",
     "Gender",
     "Job",
     "JobStatus",
     "Level",
     "LeftReason",
     "Member",
+    "Meeting",
+    "MeetingAttachment",
+    "MeetingKind",
+    "MeetingRule",
     "MemberMove",
     "MemberQuerySet",
     "MemberStatus",
     "OrgKind",
+    "PaymentMethod",
     "PersonalDataReveal",
     "PostClaim",
     "PostKind",
+    "Presence",
     "RefusedRegistration",
+    "Relief",
     "Report",
     "RevealKind",
     "Role",
     "ScopedQuerySet",
     "ServicePost",
+    "Transfer",
+    "TransferRule",
+    "TransferState",
     "Unit",
     "UnitQuerySet",
 ]

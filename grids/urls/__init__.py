@@ -1,7 +1,7 @@
 """Routes of the grids app. It has no public pages; its staff pages are mounted under "staff/"
 by portal/urls.py, one url module per topic."""
 
-from . import accounts, audit, jobs, members, posts, tree
+from . import accounts, audit, dues, jobs, meetings, members, posts, transfers, tree
 
 urlpatterns = []
 
@@ -9,6 +9,9 @@ staff_urlpatterns = [
     *tree.staff_urlpatterns,
     *members.staff_urlpatterns,
     *posts.staff_urlpatterns,
+    *dues.staff_urlpatterns,
+    *meetings.staff_urlpatterns,
+    *transfers.staff_urlpatterns,
     *accounts.staff_urlpatterns,
     *audit.staff_urlpatterns,
     *jobs.staff_urlpatterns,

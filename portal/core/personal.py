@@ -78,3 +78,27 @@ def mask_mobile(value):
     if not value:
         return ""
     return value[:3] + "****" + value[-4:] if len(value) >= 11 else "*" * len(value)
+
+
+# A monthly pay base or pension (党费 base, 2008 rules): personal financial data, kept like a number.
+PAY_BASE_PATTERN = re.compile(r"^\d{1,8}(\.\d{1,2})?$")
+
+
+def normalize_pay_base(value):
+    return re.sub(r"[\s,，元]", "", str(value or ""))
+
+
+def validate_pay_base(value):
+    """An amount in 元, 0 to 99,999,999.99, with at most two decimals: "5000.01"."""
+    text = normalize_pay_base(value)
+    if not (text.isascii() and PAY_BASE_PATTERN.match(text)):
+        raise ValidationError(
+            _("Enter the monthly amount in yuan with at most two decimals, such as 5000.01."), code="pay_base"
+        )
+    whole, _dot, fen = text.partition(".")
+    return f"{int(whole)}.{fen.ljust(2, '0')}"
+
+
+def mask_pay_base(value):
+    """No digit of a pay base is shown: the amount itself is what is private."""
+    return "****.**" if value else ""

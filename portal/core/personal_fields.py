@@ -29,7 +29,17 @@ from django.db import models
 from django.db.models import Q
 
 from . import personal_store
-from .personal import mask_id_card, mask_mobile, normalize_id_card, normalize_mobile, validate_id_card, validate_mobile
+from .personal import (
+    mask_id_card,
+    mask_mobile,
+    mask_pay_base,
+    normalize_id_card,
+    normalize_mobile,
+    normalize_pay_base,
+    validate_id_card,
+    validate_mobile,
+    validate_pay_base,
+)
 
 
 @dataclass(frozen=True)
@@ -45,6 +55,8 @@ class Kind:
 
 MOBILE = Kind("mobile", normalize_mobile, validate_mobile, mask_mobile, 11)
 ID_CARD = Kind("id_card", normalize_id_card, validate_id_card, mask_id_card, 18)
+# A member's pay or pension, the base of their dues (党费): personal financial data.
+PAY_BASE = Kind("pay_base", normalize_pay_base, validate_pay_base, mask_pay_base, 10)
 
 
 class EncryptedField(models.TextField):

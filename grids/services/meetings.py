@@ -1,0 +1,271 @@
+"""组织生活: plan a meeting, take its attendance (with the quorum of a 支部党员大会), attach its
+files, and read compliance (what each organisation owed and held, period by period) and a
+member's attendance with the 6-months-absent flag."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.core.uploads import stored_document
+
+from ..models import Member, MemberStatus, Unit
+from ..models.meetings import (
+    DEFAULT_FREQUENCIES,
+    KINDS_BY_LEVEL,
+    PERIODS,
+    Attendance,
+    Frequency,
+    Meeting,
+    MeetingAttachment,
+    MeetingKind,
+    MeetingRule,
+    Presence,
+)
+
+# The Party Constitution (art. 9) counts six months in a row without organisational life, without
+# good reason, as leaving the Party: such members are flagged to their branch.
+ABSENT_MONTHS = 6
+
+
+def district_of(unit):
+    return int(unit.path.strip("/").split("/")[0])
+
+
+def frequencies(district_id):
+    """{kind: frequency} of a district: its rules over the defaults."""
+    found = dict(DEFAULT_FREQUENCIES)
+    found.update(MeetingRule.objects.filter(district_id=district_id).values_list("kind", "frequency"))
+    return found
+
+
+def periods(frequency, year):
+    """[(first day, last day)] of each period of a year at this frequency."""
+    months = 12 // PERIODS[frequency]
+    found = []
+    for n in range(PERIODS[frequency]):
+        first = date(year, n * months + 1, 1)
+        following = date(year + 1, 1, 1) if n * months + months == 12 else date(year, n * months + months + 1, 1)
+        found.append((first, following - timedelta(days=1)))
+    return found
+
+
+def create_meeting(*, unit, kind, starts_at, place, topic, host, by):
+    if kind not in KINDS_BY_LEVEL.get(unit.level, ()):
+        raise ValidationError({"kind": _("This organisation does not hold this kind of meeting.")})
+    return Meeting.objects.create(
+        unit=unit, kind=kind, starts_at=starts_at, place=place, topic=topic, host=host, created_by=by
+    )
+
+
+def expected_members(meeting):
+    """Members of the meeting's organisation on its day: the unit's subtree, joined by then, not left."""
+    day = timezone.localtime(meeting.starts_at).date()
+    return (
+        Member.objects.under(meeting.unit)
+        .filter(joined_on__lte=day, left_reason="")
+        .select_related("unit")
+        .order_by("unit__path", "name", "pk")
+    )
+
+
+def quorum_met(entitled, present):
+    """More than half of the members entitled to vote: exactly half is not enough."""
+    return present * 2 > entitled
+
+
+@transaction.atomic
+def record_attendance(*, meeting, entries, by=None):
+    """entries: {member: (presence, reason)}; members of the organisation left out are absent. Sets the meeting's counts
+    and validity. Taken again, it replaces the rows' values (the audit trail keeps the earlier)."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.starts_at > timezone.now():
+        raise ValidationError(_("The meeting has not started yet: take the attendance when it is held."))
+    expected = {m.pk: m for m in expected_members(meeting)}
+    if any(member.pk not in expected for member in entries):
+        raise ValidationError(_("Attendance can be taken only for members of the meeting's organisation."))
+    # Whoever is not marked was not there: every member of the organisation counts for the quorum.
+    entries = {m: entries.get(m, (Presence.ABSENT, "")) for m in expected.values()}
+    errors = []
+    for member, (presence, reason) in entries.items():
+        if presence == Presence.LEAVE and not reason.strip():
+            errors.append(_("%(name)s: leave needs a reason.") % {"name": member.name})
+    if errors:
+        raise ValidationError(errors)
+    entitled = present_voting = 0
+    for member, (presence, reason) in entries.items():
+        voting = member.status == MemberStatus.FULL
+        entitled += voting
+        present_voting += voting and presence == Presence.PRESENT
+        Attendance.objects.update_or_create(
+            meeting=meeting,
+            member=member,
+            defaults={
+                "presence": presence,
+                "reason": reason.strip() if presence == Presence.LEAVE else "",
+                "voting": voting,
+            },
+        )
+    meeting.entitled, meeting.present_voting = entitled, present_voting
+    meeting.valid = quorum_met(entitled, present_voting) if meeting.needs_quorum else True
+    meeting.attendance_taken = True
+    meeting.save(update_fields=["entitled", "present_voting", "valid", "attendance_taken"])
+    return meeting
+
+
+def attach(*, meeting, upload, caption, by):
+    return MeetingAttachment.objects.create(
+        meeting=meeting, file=stored_document(upload), caption=caption.strip(), uploaded_by=by
+    )
+
+
+def update_record(*, meeting, **fields):
+    for name, value in fields.items():
+        setattr(meeting, name, value)
+    meeting.save(update_fields=list(fields))
+    return meeting
+
+
+# --- compliance ------------------------------------------------------------------------------
+
+
+@dataclass
+class Period:
+    first: date
+    last: date
+    held: int  # valid meetings held in the period
+    state: str  # "held", "overdue", "due" (running, not held yet), "upcoming"
+
+
+@dataclass
+class Duty:
+    unit: Unit
+    kind: str
+    frequency: str
+    periods: list
+
+    @property
+    def kind_label(self):
+        return MeetingKind(self.kind).label
+
+    @property
+    def frequency_label(self):
+        return Frequency(self.frequency).label
+
+    @property
+    def owed(self):
+        """Periods that have ended, and the running one if already held."""
+        return [p for p in self.periods if p.state in ("held", "overdue") or (p.state == "due" and p.held)]
+
+    @property
+    def held(self):
+        return sum(1 for p in self.owed if p.held)
+
+    @property
+    def overdue(self):
+        return [p for p in self.periods if p.state == "overdue"]
+
+    @property
+    def current(self):
+        return next((p for p in self.periods if p.state == "due"), None)
+
+
+def _state(first, last, held, today):
+    if held:
+        return "held"
+    if last < today:
+        return "overdue"
+    return "due" if first <= today else "upcoming"
+
+
+def duties(units, year, today=None):
+    """The duties of each organisation (a unit of a meeting level) for `year`, with the periods
+    each owed and held. Two queries whatever the number of units."""
+    today = today or timezone.localdate()
+    units = [u for u in units if u.level in KINDS_BY_LEVEL]
+    rules = {}
+    tz = timezone.get_current_timezone()
+    start = timezone.make_aware(datetime.combine(date(year, 1, 1), time.min), tz)
+    end = timezone.make_aware(datetime.combine(date(year + 1, 1, 1), time.min), tz)
+    held = {}
+    meetings = Meeting.objects.filter(
+        unit__in=units, starts_at__gte=start, starts_at__lt=end, attendance_taken=True, valid=True
+    ).values_list("unit_id", "kind", "starts_at")
+    for unit_id, kind, starts_at in meetings:
+        held.setdefault((unit_id, kind), []).append(timezone.localtime(starts_at).date())
+    found = []
+    for unit in units:
+        district = district_of(unit)
+        if district not in rules:
+            rules[district] = frequencies(district)
+        for kind in KINDS_BY_LEVEL[unit.level]:
+            days = held.get((unit.pk, kind), [])
+            rows = []
+            for first, last in periods(rules[district][kind], year):
+                n = sum(1 for day in days if first <= day <= last)
+                rows.append(Period(first, last, n, _state(first, last, n, today)))
+            found.append(Duty(unit, kind, rules[district][kind], rows))
+    return found
+
+
+def rates(found):
+    """{kind: (held, owed)} over the duties."""
+    table = {}
+    for duty in found:
+        held, owed = table.get(duty.kind, (0, 0))
+        table[duty.kind] = (held + duty.held, owed + len(duty.owed))
+    return table
+
+
+def organisations(unit):
+    """The organisations in a unit's subtree that hold meetings, in tree order."""
+    return list(Unit.objects.under(unit).filter(level__in=list(KINDS_BY_LEVEL)).order_by("path"))
+
+
+# --- a member's attendance -------------------------------------------------------------------
+
+
+def _months_before(day, months):
+    month = day.month - months
+    year = day.year + (month - 1) // 12
+    month = (month - 1) % 12 + 1
+    return date(year, month, min(day.day, 28))
+
+
+def absent_flags(members, today=None):
+    """{member id: True} for members absent (without leave) from meetings over the last
+    ABSENT_MONTHS months and present at none, who were already members before them. Leave with a
+    reason is a good reason (the Constitution counts absence "without good reason"). One query."""
+    today = today or timezone.localdate()
+    since = _months_before(today, ABSENT_MONTHS)
+    start = timezone.make_aware(datetime.combine(since, time.min))
+    ids = {m.pk: m for m in members if m.joined_on <= since}
+    seen, present = set(), set()
+    rows = Attendance.objects.filter(member_id__in=list(ids), meeting__starts_at__gte=start).values_list(
+        "member_id", "presence"
+    )
+    for member_id, presence in rows:
+        if presence == Presence.ABSENT:
+            seen.add(member_id)
+        elif presence == Presence.PRESENT:
+            present.add(member_id)
+    return {member_id: True for member_id in seen - present}
+
+
+def member_year(member, year):
+    """The member's attendance rows of a year, with the counts per presence."""
+    rows = list(
+        Attendance.objects.filter(member=member, meeting__starts_at__year=year)
+        .select_related("meeting", "meeting__unit")
+        .order_by("meeting__starts_at")
+    )
+    counts = {p: sum(1 for r in rows if r.presence == p) for p in Presence.values}
+    return rows, counts
+
+
+def behind_this_period(found):
+    """The duties whose running period is not held yet or that have an overdue period."""
+    return [d for d in found if d.overdue or (d.current and not d.current.held)]
