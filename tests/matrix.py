@@ -216,6 +216,12 @@ def _activity_fields(world, side, record, data):
 
 ROUTES = {
     "staff_home": Route(unassigned=200),
+    # --- dashboards and reports (issue 12): figures only, so they show no marker
+    "dashboard": Route(more=(({"period": "year"}, ()), ({"period": "range", "start": "2020-01-01", "end": _today}, ()))),
+    "dashboard_table": Route(
+        more=(({"figure": "micro.spent", "sort": "-value"}, ()), ({"figure": "centers.coverage", "period": "year"}, ()))
+    ),
+    "dashboard_report": Route(more=(({"period": "year", "export": "xlsx"}, ()),)),
     # --- the tree
     "unit_list": Route(shows=(Unit,), unassigned=200),
     "unit_detail": Route(),
