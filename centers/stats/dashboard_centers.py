@@ -26,7 +26,7 @@ def _hours(unit):
     (one query, at most 14 a center), Python adds their lengths (portable across databases)."""
     intervals = OpeningInterval.objects.filter(
         center__status=Status.OPERATING, center__owner__path__startswith=unit.path
-    ).values_list("center__owner__path", "opens", "closes")
+    ).values_list("center__owner__path", "opens", "closes").order_by()
     parent_depth = depth(unit)
     hours = {}
     for path, opens, closes in intervals:
