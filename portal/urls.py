@@ -7,7 +7,7 @@ import centers.urls
 import projects.urls
 from grids import urls as grids_urls
 
-from . import auth_views, media, views
+from . import auth_views, media, open_data, views
 from .dashboards import views as dashboard_views
 
 admin.site.login_form = auth_views.AdminLoginForm
@@ -34,6 +34,7 @@ urlpatterns = [
     path("staff/", include(projects.urls.staff_urlpatterns)),
     path("staff/", include(centers.urls.staff_urlpatterns)),
     path("open/stats.json", views.open_stats, name="open_stats"),
+    path("open/", open_data.open_data, name="open_data"),
     path("", include(centers.urls.urlpatterns)),
     path("text-size/", views.text_size, name="text_size"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -22,7 +22,10 @@ STATUSES = list(Status.values)
 
 def grow(tree, n, *, start=0):
     today = date.today()
-    streets = [(tree.street1, tree.community1, tree.grid1, tree.building1), (tree.street2, tree.community2, tree.grid2, tree.building2)]
+    streets = [
+        (tree.street1, tree.community1, tree.grid1, tree.building1),
+        (tree.street2, tree.community2, tree.grid2, tree.building2),
+    ]
     for i in range(start, start + n):
         for s, (street, community, grid, building) in enumerate(streets):
             k = i * 2 + s
@@ -47,15 +50,21 @@ def grow(tree, n, *, start=0):
             fm.make_member(grid, f"离开{k}", left_reason=LeftReason.DECEASED, left_on=today)
             owner = (street, community, grid)[k % 3]
             fc.make_center(owner, f"中心{k}", kind=KINDS[k % len(KINDS)], status=STATUSES[k % len(STATUSES)])
-            project = fv.make_project((community, street, grid)[k % 3], beneficiary_visits=10 * k, star_rating=1 + k % 5)
+            project = fv.make_project(
+                (community, street, grid)[k % 3], beneficiary_visits=10 * k, star_rating=1 + k % 5
+            )
             activity = fv.make_activity(project, days=-(k % 20) - 1)
             fv.make_record(activity, fv.make_volunteer(community), hours=f"{1 + k % 4}.50")
             fv.make_team(community)
             line = fmi.make_line(community, amount="500000.00", year=fmi.PROPOSED_AT.year)
-            micro = fmi.make_project(community, f"微实事{k}", amount="20000.00", category=list(MicroCategory.values)[(k // 3) % 3])
+            micro = fmi.make_project(
+                community, f"微实事{k}", amount="20000.00", category=list(MicroCategory.values)[(k // 3) % 3]
+            )
             if k % 3 == 1:
                 fmi.reviewing(micro)
             elif k % 3 == 2:
                 fmi.in_progress(micro, line)
                 fmi.spent(micro, amount="1234.56")
-                SocialInvestment.objects.create(project=micro, amount=Decimal("100.00"), source="爱心企业", date=today - timedelta(days=1))
+                SocialInvestment.objects.create(
+                    project=micro, amount=Decimal("100.00"), source="爱心企业", date=today - timedelta(days=1)
+                )

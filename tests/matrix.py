@@ -40,6 +40,7 @@ from grids.models import (
     Role,
     ServicePost,
     Unit,
+    UnitReport,
 )
 from grids.scope import EDIT, MANAGE, VIEW
 from projects.models import (
@@ -118,6 +119,7 @@ KEYWORDS = {
     "expenditure_pk": rec(Expenditure),
     "center_pk": rec(Center),
     "job_pk": rec(Job),
+    "report_pk": rec(UnitReport),
 }
 
 # A scoped admin model whose list needs more than VIEW.
@@ -217,7 +219,9 @@ def _activity_fields(world, side, record, data):
 ROUTES = {
     "staff_home": Route(unassigned=200),
     # --- dashboards and reports (issue 12): figures only, so they show no marker
-    "dashboard": Route(more=(({"period": "year"}, ()), ({"period": "range", "start": "2020-01-01", "end": _today}, ()))),
+    "dashboard": Route(
+        more=(({"period": "year"}, ()), ({"period": "range", "start": "2020-01-01", "end": _today}, ()))
+    ),
     "dashboard_table": Route(
         more=(({"figure": "micro.spent", "sort": "-value"}, ()), ({"figure": "centers.coverage", "period": "year"}, ()))
     ),
@@ -572,6 +576,8 @@ ROUTES = {
     "job_list": Route(shows=(Job,)),
     "job_detail": Route(shows=(Job,)),
     "job_progress": Route(),
+    "report_list": Route(shows=(UnitReport,)),
+    "report_download": Route(shows=(UnitReport,)),
 }
 
 

@@ -61,7 +61,9 @@ def expected_members(unit):
 
 
 def expected_centers(unit):
-    centers = [c for c in Center.objects.select_related("owner").prefetch_related("intervals") if under(unit, c.owner.path)]
+    centers = [
+        c for c in Center.objects.select_related("owner").prefetch_related("intervals") if under(unit, c.owner.path)
+    ]
     out = {"centers.total": len(centers)}
     out |= {f"centers.kind_{k}": sum(c.kind == k for c in centers) for k in Kind.values}
     out |= {f"centers.status_{s}": sum(c.status == s for c in centers) for s in Status.values}
@@ -101,7 +103,14 @@ def expected_micro(unit, period):
     everything = list(MicroProject.objects.select_related("community", "fund_line"))
     projects = [p for p in everything if under(unit, p.community.path) and period.start <= local_day(p) <= period.end]
     years = range(period.start.year, period.end.year + 1)
-    funded = [p for p in everything if under(unit, p.community.path) and p.fund_line and p.fund_line.category == FundCategory.MICRO and p.fund_line.year in years]
+    funded = [
+        p
+        for p in everything
+        if under(unit, p.community.path)
+        and p.fund_line
+        and p.fund_line.category == FundCategory.MICRO
+        and p.fund_line.year in years
+    ]
     funded_ids = {p.pk for p in funded}
     out = {
         "micro.proposed": len(projects),
@@ -111,13 +120,21 @@ def expected_micro(unit, period):
         "micro.accepted": sum(p.status == MicroStatus.ACCEPTED for p in projects),
         "micro.rejected": sum(p.status == MicroStatus.REJECTED for p in projects),
         "micro.budget": sum(
-            (line.amount for line in FundLine.objects.select_related("unit") if under(unit, line.unit.path) and line.category == FundCategory.MICRO and line.year in years),
+            (
+                line.amount
+                for line in FundLine.objects.select_related("unit")
+                if under(unit, line.unit.path) and line.category == FundCategory.MICRO and line.year in years
+            ),
             Decimal(0),
         ),
         "micro.reserved": sum((p.reserved_amount for p in funded), Decimal(0)),
         "micro.spent": sum((e.amount for e in Expenditure.objects.all() if e.project_id in funded_ids), Decimal(0)),
         "micro.social": sum(
-            (s.amount for s in SocialInvestment.objects.select_related("project__community") if under(unit, s.project.community.path) and period.start <= s.date <= period.end),
+            (
+                s.amount
+                for s in SocialInvestment.objects.select_related("project__community")
+                if under(unit, s.project.community.path) and period.start <= s.date <= period.end
+            ),
             Decimal(0),
         ),
     }
@@ -145,7 +162,9 @@ def grown(tree, people):
 def test_every_figure_equals_a_count_of_the_records(grown, level):
     unit = getattr(grown, level)
     sections = build(unit, WIDE)
-    expected = expected_members(unit) | expected_centers(unit) | expected_volunteering(unit, WIDE) | expected_micro(unit, WIDE)
+    expected = (
+        expected_members(unit) | expected_centers(unit) | expected_volunteering(unit, WIDE) | expected_micro(unit, WIDE)
+    )
     assert {key: _actual(sections, key) for key in expected} == expected
     # Nothing counted is trivially zero: the data reach every figure checked at the district.
     if level == "district":
@@ -176,7 +195,13 @@ def test_drill_down_rows_add_up_to_the_parent(grown, level):
 
 
 def test_a_street_row_of_the_district_table_is_the_streets_own_figure(grown):
-    district = {c.pk: v for c, v, _b in drill_rows(grown.district, find(build(grown.district, WIDE), "micro.spent")[1], children(grown.district)) if c}
+    district = {
+        c.pk: v
+        for c, v, _b in drill_rows(
+            grown.district, find(build(grown.district, WIDE), "micro.spent")[1], children(grown.district)
+        )
+        if c
+    }
     street = find(build(grown.street1, WIDE), "micro.spent")[1].value
     assert district[grown.street1.pk] == street > 0
 
@@ -201,7 +226,9 @@ def _count_queries(client, url):
         ("dashboard_report", {"period": "year", "export": "xlsx"}, 26),
     ],
 )
-def test_query_counts_do_not_grow_with_the_data(tree, people, client_for, django_assert_num_queries, name, query, pinned):
+def test_query_counts_do_not_grow_with_the_data(
+    tree, people, client_for, django_assert_num_queries, name, query, pinned
+):
     client = client_for(people.district_admin)
     url = reverse(name, args=[tree.district.pk]) + "?" + "&".join(f"{k}={v}" for k, v in query.items())
     grow(tree, 2)
@@ -226,7 +253,12 @@ def test_the_report_workbook_holds_the_pages_figures(grown, people, client_for):
     for section in page.context["sections"]:
         for figure in section.figures:
             value = figure.value
-            assert summary[str(figure.label)] == ("" if value is None else (float(value) if isinstance(value, Decimal) else value)) or summary[str(figure.label)] in (None, "") and value is None, figure.key
+            assert (
+                summary[str(figure.label)]
+                == ("" if value is None else (float(value) if isinstance(value, Decimal) else value))
+                or summary[str(figure.label)] in (None, "")
+                and value is None
+            ), figure.key
             checked += 1
     assert checked > 60
     # One sheet per section, a column per child unit: the community's members.

@@ -24,9 +24,11 @@ def _centers_url(unit):
 def _hours(unit):
     """Opening hours per week of operating centers, per child: the database picks the intervals
     (one query, at most 14 a center), Python adds their lengths (portable across databases)."""
-    intervals = OpeningInterval.objects.filter(
-        center__status=Status.OPERATING, center__owner__path__startswith=unit.path
-    ).values_list("center__owner__path", "opens", "closes").order_by()
+    intervals = (
+        OpeningInterval.objects.filter(center__status=Status.OPERATING, center__owner__path__startswith=unit.path)
+        .values_list("center__owner__path", "opens", "closes")
+        .order_by()
+    )
     parent_depth = depth(unit)
     hours = {}
     for path, opens, closes in intervals:
@@ -78,18 +80,28 @@ def centers_dashboard(unit, period):
     rows = rollup(Center.objects.all(), "owner__path", unit, **aggregates)
     figures = [figure("centers.total", _("Service centers"), rows, "total", records=_centers_url)]
     figures += [
-        figure(f"centers.kind_{value}", label, rows, f"kind_{value}", records=_centers_url) for value, label in Kind.choices
+        figure(f"centers.kind_{value}", label, rows, f"kind_{value}", records=_centers_url)
+        for value, label in Kind.choices
     ]
     figures += [
         figure(f"centers.status_{value}", label, rows, f"status_{value}", records=_centers_url)
         for value, label in Status.choices
     ]
-    figures.append(Figure("centers.hours", _("Opening hours per week"), _hours(unit), kind="hours", records=_centers_url))
+    figures.append(
+        Figure("centers.hours", _("Opening hours per week"), _hours(unit), kind="hours", records=_centers_url)
+    )
     children = list(Unit.objects.filter(parent=unit).only("pk", "name"))
     covered, buildings, job = _coverage(unit, children)
     coverage_url = lambda child: reverse("staff_center_coverage")  # noqa: E731
     figures.append(
-        Figure("centers.coverage", _("Building groups within 1 km of a center (%)"), covered, kind="rate", bases=buildings, records=coverage_url)
+        Figure(
+            "centers.coverage",
+            _("Building groups within 1 km of a center (%)"),
+            covered,
+            kind="rate",
+            bases=buildings,
+            records=coverage_url,
+        )
     )
     section = Section("centers", _("Service centers"), figures)
     if job is None:
@@ -99,7 +111,21 @@ def centers_dashboard(unit, period):
     kinds = [section.figure(f"centers.kind_{v}") for v in Kind.values]
     statuses = [section.figure(f"centers.status_{v}") for v in Status.values]
     section.charts += [
-        Chart("centers-kind", _("Centers by kind"), "pie", [f.label for f in kinds], [(_("Centers"), [f.value for f in kinds])], [f.key for f in kinds]),
-        Chart("centers-status", _("Centers by status"), "bar", [f.label for f in statuses], [(_("Centers"), [f.value for f in statuses])], [f.key for f in statuses]),
+        Chart(
+            "centers-kind",
+            _("Centers by kind"),
+            "pie",
+            [f.label for f in kinds],
+            [(_("Centers"), [f.value for f in kinds])],
+            [f.key for f in kinds],
+        ),
+        Chart(
+            "centers-status",
+            _("Centers by status"),
+            "bar",
+            [f.label for f in statuses],
+            [(_("Centers"), [f.value for f in statuses])],
+            [f.key for f in statuses],
+        ),
     ]
     return section

@@ -20,6 +20,7 @@ from .members import (
     RevealKind,
 )
 from .posts import PostClaim, PostKind, Report, ServicePost
+from .reports import ReportKind, UnitReport
 from .scoped import ScopedQuerySet
 from .tree import Level, OrgKind, Unit, UnitQuerySet
 
@@ -36,6 +37,8 @@ __all__ = [
     "Education",
     "Gender",
     "Job",
+    "ReportKind",
+    "UnitReport",
     "JobStatus",
     "Level",
     "LeftReason",

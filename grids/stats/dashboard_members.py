@@ -90,8 +90,22 @@ def members_dashboard(unit, period):
         figures += [figure(f"members.{name}", label, rows, name, records=everyone) for name, label in pairs]
     in_service = member_list_url(category=Category.IN_SERVICE)
     figures += [
-        rate_figure("members.reported", _("In-service members reported (%)"), rows, "reported", f"cat_{Category.IN_SERVICE}", records=in_service),
-        rate_figure("members.claimed", _("In-service members with a claimed post (%)"), rows, "claimed", f"cat_{Category.IN_SERVICE}", records=in_service),
+        rate_figure(
+            "members.reported",
+            _("In-service members reported (%)"),
+            rows,
+            "reported",
+            f"cat_{Category.IN_SERVICE}",
+            records=in_service,
+        ),
+        rate_figure(
+            "members.claimed",
+            _("In-service members with a claimed post (%)"),
+            rows,
+            "claimed",
+            f"cat_{Category.IN_SERVICE}",
+            records=in_service,
+        ),
     ]
     section = Section("members", pgettext_lazy("dashboard", "Party members"), figures)
     titles = {
@@ -114,6 +128,6 @@ def _pie(section, key, title, names, kind="pie"):
         title,
         kind,
         [f.label for f in figures],
-        [(_("Members"), [f.value for f in figures])],
+        [(_("Party members"), [f.value for f in figures])],
         figures=[f.key for f in figures],
     )

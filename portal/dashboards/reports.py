@@ -27,7 +27,9 @@ def report(unit, period):
     """(sections, kids, tables): what the report page and the workbook show."""
     sections = build(unit, period)
     kids = children(unit)
-    tables = [(section, [(figure, drill_rows(unit, figure, kids)) for figure in section.figures]) for section in sections]
+    tables = [
+        (section, [(figure, drill_rows(unit, figure, kids)) for figure in section.figures]) for section in sections
+    ]
     return sections, kids, tables
 
 
@@ -36,7 +38,9 @@ def workbook(unit, period):
     figure and a column per child unit (the unit's own records last)."""
     sections, kids, tables = report(unit, period)
     book = new_workbook()
-    summary = add_sheet(book, _("Summary"), [_("Figure"), _("Value"), _("Same period a year before")], widths=(40, 16, 16))
+    summary = add_sheet(
+        book, _("Summary"), [_("Figure"), _("Value"), _("Same period a year before")], widths=(40, 16, 16)
+    )
     append_row(summary, [_("Unit"), unit.name, ""])
     append_row(summary, [_("Period"), period.label, f"{period.start:%Y-%m-%d} – {period.end:%Y-%m-%d}"])
     for section in sections:
@@ -50,7 +54,9 @@ def workbook(unit, period):
         for figure, drill in rows:
             by_kid = {row[0].pk if row[0] else None: row[1] for row in drill}
             values = [cell(figure, by_kid.get(kid.pk)) for kid in kids]
-            append_row(sheet, [str(figure.label), cell(figure, figure.value), *values, cell(figure, by_kid.get(None, ""))])
+            append_row(
+                sheet, [str(figure.label), cell(figure, figure.value), *values, cell(figure, by_kid.get(None, ""))]
+            )
         for title, head, ranking in section.tables:
             append_row(sheet, [])
             append_row(sheet, [str(title)], bold=True)

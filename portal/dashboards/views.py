@@ -72,7 +72,9 @@ def dashboard_table(request, unit_pk):
             "unit": child,
             "value": value,
             "base": base,
-            "table": reverse("dashboard_table", args=[child.pk]) + "?" + query if child and child.level < Level.BUILDING else "",
+            "table": reverse("dashboard_table", args=[child.pk]) + "?" + query
+            if child and child.level < Level.BUILDING
+            else "",
             "dashboard": reverse("dashboard", args=[child.pk]) + "?" + urlencode(period.query()) if child else "",
             "records": figure.records(child or unit) if figure.records else "",
         }

@@ -61,7 +61,9 @@ def _money(unit, period):
     budget = rollup(lines, "unit__path", unit, budget=MoneySum("amount"))
     funded = MicroProject.objects.filter(fund_line__category=FundCategory.MICRO, fund_line__year__in=years)
     reserved = rollup(funded, "community__path", unit, reserved=MoneySum("reserved_amount"))
-    spending = Expenditure.objects.filter(project__fund_line__category=FundCategory.MICRO, project__fund_line__year__in=years)
+    spending = Expenditure.objects.filter(
+        project__fund_line__category=FundCategory.MICRO, project__fund_line__year__in=years
+    )
     spent = rollup(spending, "project__community__path", unit, spent=MoneySum("amount"))
     for key in set(budget) | set(spent):
         spent.setdefault(key, {"spent": 0})
@@ -85,22 +87,71 @@ def micro_dashboard(unit, period):
         figures.append(figure(f"micro.{key}", label, funnel, key, records=micro_list_url(), compare=before))
     money = {"kind": "money", "records": micro_list_url()}
     figures += [
-        figure("micro.budget", _("Budget of the 民生微实事 fund lines"), budget, "budget", kind="money", records=lambda u: reverse("micro_staff_funds")),
+        figure(
+            "micro.budget",
+            _("Budget of the 民生微实事 fund lines"),
+            budget,
+            "budget",
+            kind="money",
+            records=lambda u: reverse("micro_staff_funds"),
+        ),
         figure("micro.reserved", _("Reserved by projects"), reserved, "reserved", **money),
         figure("micro.spent", _("Spent"), spent, "spent", **money),
-        rate_figure("micro.execution", _("Execution rate (spent ÷ budget, %)"), spent, "spent", "budget", records=micro_list_url()),
+        rate_figure(
+            "micro.execution",
+            _("Execution rate (spent ÷ budget, %)"),
+            spent,
+            "spent",
+            "budget",
+            records=micro_list_url(),
+        ),
         figure("micro.social", _("Social investment in the period"), invested, "amount", **money),
     ]
     for value, label in MicroCategory.choices:
-        figures.append(figure(f"micro.cat_{value}", label, funnel, f"cat_{value}", records=micro_list_url(category=value)))
-        figures.append(figure(f"micro.amount_{value}", _("%(category)s: approved amount") % {"category": label}, funnel, f"amount_{value}", kind="money", records=micro_list_url(category=value)))
+        figures.append(
+            figure(f"micro.cat_{value}", label, funnel, f"cat_{value}", records=micro_list_url(category=value))
+        )
+        figures.append(
+            figure(
+                f"micro.amount_{value}",
+                _("%(category)s: approved amount") % {"category": label},
+                funnel,
+                f"amount_{value}",
+                kind="money",
+                records=micro_list_url(category=value),
+            )
+        )
     section = Section("micro", _("Livelihood micro-projects"), figures)
     stages = [section.figure(f"micro.{key}") for key, _label, _c in STAGES]
     cats = [section.figure(f"micro.cat_{v}") for v in MicroCategory.values]
     money_figures = [section.figure(f"micro.{key}") for key in ("budget", "reserved", "spent", "social")]
     section.charts += [
-        Chart("micro-funnel", _("Projects by stage"), "bar", [f.label for f in stages], [(_("This period"), [f.value for f in stages]), (_("Same period a year before"), [f.compare.value for f in stages])], [f.key for f in stages]),
-        Chart("micro-money", _("Money (yuan)"), "bar", [f.label for f in money_figures], [(_("Yuan"), [f.value for f in money_figures])], [f.key for f in money_figures]),
-        Chart("micro-category", _("Projects by category"), "pie", [f.label for f in cats], [(_("Projects"), [f.value for f in cats])], [f.key for f in cats]),
+        Chart(
+            "micro-funnel",
+            _("Projects by stage"),
+            "bar",
+            [f.label for f in stages],
+            [
+                (_("This period"), [f.value for f in stages]),
+                (_("Same period a year before"), [f.compare.value for f in stages]),
+            ],
+            [f.key for f in stages],
+        ),
+        Chart(
+            "micro-money",
+            _("Money (yuan)"),
+            "bar",
+            [f.label for f in money_figures],
+            [(_("Yuan"), [f.value for f in money_figures])],
+            [f.key for f in money_figures],
+        ),
+        Chart(
+            "micro-category",
+            _("Projects by category"),
+            "pie",
+            [f.label for f in cats],
+            [(_("Projects"), [f.value for f in cats])],
+            [f.key for f in cats],
+        ),
     ]
     return section

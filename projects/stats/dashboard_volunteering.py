@@ -32,7 +32,9 @@ def _hours(unit, period):
 def _monthly(unit, period):
     months = period.months()
     start = months[0]
-    records = ServiceRecord.objects.filter(activity__project__unit__path__startswith=unit.path).in_period(start, period.end)
+    records = ServiceRecord.objects.filter(activity__project__unit__path__startswith=unit.path).in_period(
+        start, period.end
+    )
     rows = (
         records.annotate(month=TruncMonth("activity__starts_at", tzinfo=timezone.get_current_timezone()))
         .values("month")
@@ -91,18 +93,40 @@ def volunteering_dashboard(unit, period):
         figure("volunteering.volunteers", _("Volunteers"), volunteers, "n", records=_url("volunteer_staff_volunteers")),
         figure("volunteering.teams", _("Volunteer teams"), teams, "n", records=_url("volunteer_staff_teams")),
         figure("volunteering.projects", _("Service projects"), projects, "n", records=projects_url),
-        figure("volunteering.hours", _("Hours served in the period"), hours, "hours", kind="hours", records=projects_url, compare=before),
+        figure(
+            "volunteering.hours",
+            _("Hours served in the period"),
+            hours,
+            "hours",
+            kind="hours",
+            records=projects_url,
+            compare=before,
+        ),
         figure("volunteering.visits", _("Beneficiary visits"), projects, "visits", records=projects_url),
     ]
     figures += [
-        figure(f"volunteering.star_{n}", _("%(n)d stars") % {"n": n}, projects, f"star_{n}", records=projects_url) for n in STARS
+        figure(f"volunteering.star_{n}", _("%(n)d stars") % {"n": n}, projects, f"star_{n}", records=projects_url)
+        for n in STARS
     ]
     section = Section("volunteering", _("Volunteering"), figures)
     months, monthly = _monthly(unit, period)
     stars = [section.figure(f"volunteering.star_{n}") for n in STARS]
     section.charts += [
-        Chart("volunteering-months", _("Hours per month, last twelve months"), "line", [f"{m:%Y-%m}" for m in months], [(_("Hours"), monthly)]),
-        Chart("volunteering-stars", _("Service projects by star rating"), "bar", [f.label for f in stars], [(_("Projects"), [f.value for f in stars])], [f.key for f in stars]),
+        Chart(
+            "volunteering-months",
+            _("Hours per month, last twelve months"),
+            "line",
+            [f"{m:%Y-%m}" for m in months],
+            [(_("Hours"), monthly)],
+        ),
+        Chart(
+            "volunteering-stars",
+            _("Service projects by star rating"),
+            "bar",
+            [f.label for f in stars],
+            [(_("Projects"), [f.value for f in stars])],
+            [f.key for f in stars],
+        ),
     ]
     header = (_("Project"), _("Unit"))
     section.tables += [
@@ -110,4 +134,3 @@ def volunteering_dashboard(unit, period):
         (_("Projects with the most beneficiary visits"), (*header, _("Beneficiary visits")), _top_by_visits(unit)),
     ]
     return section
-
