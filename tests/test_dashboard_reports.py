@@ -38,7 +38,9 @@ def test_the_job_keeps_one_report_per_street_and_the_district(tree, people, clie
     client = client_for(people.huafu)
     response = client.get(reverse("report_download", args=[kept.pk]))
     assert response.status_code == 200
-    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content if response.streaming else [response.content])))
+    book = openpyxl.load_workbook(
+        io.BytesIO(b"".join(response.streaming_content if response.streaming else [response.content]))
+    )
     summary = {row[0]: row[1] for row in book.worksheets[0].iter_rows(values_only=True)}
     period = Period("month", date(2026, 10, 1), date(2026, 10, 31))
     for section in build(tree.street1, period):

@@ -96,7 +96,7 @@ def centers_dashboard(unit, period):
     figures.append(
         Figure(
             "centers.coverage",
-            _("Building groups within 1 km of a center (%)"),
+            _("Building groups within 1 km of a center"),
             covered,
             kind="rate",
             bases=buildings,

@@ -9,7 +9,6 @@ from urllib.parse import urlencode
 from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from ..models import Category, Education, Gender, Member, PostClaim, Report
 from .figures import Chart, Section, counts, figure, rate_figure, rollup
@@ -92,7 +91,7 @@ def members_dashboard(unit, period):
     figures += [
         rate_figure(
             "members.reported",
-            _("In-service members reported (%)"),
+            _("In-service members reported"),
             rows,
             "reported",
             f"cat_{Category.IN_SERVICE}",
@@ -100,14 +99,14 @@ def members_dashboard(unit, period):
         ),
         rate_figure(
             "members.claimed",
-            _("In-service members with a claimed post (%)"),
+            _("In-service members with a claimed post"),
             rows,
             "claimed",
             f"cat_{Category.IN_SERVICE}",
             records=in_service,
         ),
     ]
-    section = Section("members", pgettext_lazy("dashboard", "Party members"), figures)
+    section = Section("members", _("Party members"), figures)
     titles = {
         "gender": _("Gender"),
         "education": _("Education"),

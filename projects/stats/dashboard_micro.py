@@ -99,7 +99,7 @@ def micro_dashboard(unit, period):
         figure("micro.spent", _("Spent"), spent, "spent", **money),
         rate_figure(
             "micro.execution",
-            _("Execution rate (spent ÷ budget, %)"),
+            _("Execution rate (spent ÷ budget)"),
             spent,
             "spent",
             "budget",
