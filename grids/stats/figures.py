@@ -121,6 +121,11 @@ class Chart:
     series: list  # [(name, [numbers])]
     figures: list = field(default_factory=list)  # figure keys behind the bars, for drill-down links
 
+    @property
+    def rows(self):
+        """The chart's table: (label, [value of each series])."""
+        return [(label, [data[i] for _name, data in self.series]) for i, label in enumerate(self.labels)]
+
     def as_json(self):
         return {
             "key": self.key,
