@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from grids.models import Job, JobStatus, Unit
-from grids.stats.figures import OWN, Chart, Figure, Section, child_of, counts, depth, figure, rollup
+from grids.stats.figures import OWN, Figure, Section, child_of, counts, depth, figure, figures_chart, rollup
 
 from ..models import Center, Kind, Status
 from ..models.hours import OpeningInterval
@@ -111,21 +111,7 @@ def centers_dashboard(unit, period):
     kinds = [section.figure(f"centers.kind_{v}") for v in Kind.values]
     statuses = [section.figure(f"centers.status_{v}") for v in Status.values]
     section.charts += [
-        Chart(
-            "centers-kind",
-            _("Centers by kind"),
-            "pie",
-            [f.label for f in kinds],
-            [(_("Centers"), [f.value for f in kinds])],
-            [f.key for f in kinds],
-        ),
-        Chart(
-            "centers-status",
-            _("Centers by status"),
-            "bar",
-            [f.label for f in statuses],
-            [(_("Centers"), [f.value for f in statuses])],
-            [f.key for f in statuses],
-        ),
+        figures_chart("centers-kind", _("Centers by kind"), "pie", kinds, _("Centers")),
+        figures_chart("centers-status", _("Centers by status"), "bar", statuses, _("Centers")),
     ]
     return section

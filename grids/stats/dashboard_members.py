@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Category, Education, Gender, Member, PostClaim, Report
-from .figures import Chart, Section, counts, figure, rate_figure, rollup
+from .figures import Section, counts, figure, figures_chart, rate_figure, rollup
 
 # (label, youngest, oldest or None): the bands of Chinese 智慧党建 dashboards (issue 12).
 AGE_BANDS = [
@@ -122,11 +122,4 @@ def members_dashboard(unit, period):
 
 def _pie(section, key, title, names, kind="pie"):
     figures = [section.figure(f"members.{name}") for name in names]
-    return Chart(
-        f"members-{key}",
-        title,
-        kind,
-        [f.label for f in figures],
-        [(_("Party members"), [f.value for f in figures])],
-        figures=[f.key for f in figures],
-    )
+    return figures_chart(f"members-{key}", title, kind, figures, _("Party members"))

@@ -136,6 +136,15 @@ class Chart:
         }
 
 
+def figures_chart(key, title, kind, figures, series, *, before=None):
+    """A chart of some figures of a section, one bar or slice each (their drill-down keys kept);
+    `before` names a second series of the same figures a year before."""
+    data = [(series, [f.value for f in figures])]
+    if before:
+        data.append((before, [f.compare.value for f in figures]))
+    return Chart(key, title, kind, [f.label for f in figures], data, [f.key for f in figures])
+
+
 def _number(value):
     if value is None:
         return None

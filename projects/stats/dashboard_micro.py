@@ -13,7 +13,7 @@ from django.db.models import Case, Count, Q, When
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from grids.stats.figures import Chart, Section, counts, figure, rate_figure, rollup
+from grids.stats.figures import Section, counts, figure, figures_chart, rate_figure, rollup
 from portal.core.money import MoneySum
 
 from ..models.funds import Expenditure, FundCategory, FundLine, SocialInvestment
@@ -126,32 +126,15 @@ def micro_dashboard(unit, period):
     cats = [section.figure(f"micro.cat_{v}") for v in MicroCategory.values]
     money_figures = [section.figure(f"micro.{key}") for key in ("budget", "reserved", "spent", "social")]
     section.charts += [
-        Chart(
+        figures_chart(
             "micro-funnel",
             _("Projects by stage"),
             "bar",
-            [f.label for f in stages],
-            [
-                (_("This period"), [f.value for f in stages]),
-                (_("Same period a year before"), [f.compare.value for f in stages]),
-            ],
-            [f.key for f in stages],
+            stages,
+            _("This period"),
+            before=_("Same period a year before"),
         ),
-        Chart(
-            "micro-money",
-            _("Money (yuan)"),
-            "bar",
-            [f.label for f in money_figures],
-            [(_("Yuan"), [f.value for f in money_figures])],
-            [f.key for f in money_figures],
-        ),
-        Chart(
-            "micro-category",
-            _("Projects by category"),
-            "pie",
-            [f.label for f in cats],
-            [(_("Projects"), [f.value for f in cats])],
-            [f.key for f in cats],
-        ),
+        figures_chart("micro-money", _("Money (yuan)"), "bar", money_figures, _("Yuan")),
+        figures_chart("micro-category", _("Projects by category"), "pie", cats, _("Projects")),
     ]
     return section

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from grids.stats.figures import Chart, Section, counts, figure, rollup
+from grids.stats.figures import Chart, Section, counts, figure, figures_chart, rollup
 
 from ..models.activities import ServiceRecord
 from ..models.service import ServiceProject, VolunteerTeam
@@ -119,14 +119,7 @@ def volunteering_dashboard(unit, period):
             [f"{m:%Y-%m}" for m in months],
             [(_("Hours"), monthly)],
         ),
-        Chart(
-            "volunteering-stars",
-            _("Service projects by star rating"),
-            "bar",
-            [f.label for f in stars],
-            [(_("Projects"), [f.value for f in stars])],
-            [f.key for f in stars],
-        ),
+        figures_chart("volunteering-stars", _("Service projects by star rating"), "bar", stars, _("Projects")),
     ]
     header = (_("Project"), _("Unit"))
     section.tables += [
