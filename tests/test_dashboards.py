@@ -267,3 +267,18 @@ def test_the_report_workbook_holds_the_pages_figures(grown, people, client_for):
     assert header[1] == grown.street1.name and grown.community1.name in header
     expected = dashboard_reports.report(grown.street1, period)
     assert len(list(members.iter_rows())) >= len(expected[2][1][1]) + 1
+
+
+def test_coverage_is_read_from_the_latest_coverage_job(grown, people):
+    from grids.models import Job
+    from grids.services.jobs import start_job
+
+    start_job("coverage", user=people.district_admin, unit=grown.district, title="1 km")
+    result = Job.objects.get(kind="coverage").result
+    assert result["rows"] == 2  # the two building groups of the tree, both with a position
+    district = build(grown.district, WIDE, only="centers")[0]
+    coverage = district.figure("centers.coverage")
+    assert (coverage.numerator, coverage.base) == (result["rows"] - len(result["uncovered"]), result["rows"])
+    assert len(district.tables[0][2]) == len(result["uncovered"])
+    street = build(grown.street1, WIDE, only="centers")[0].figure("centers.coverage")
+    assert street.base == 1 and street.values == {grown.community1.pk: street.numerator}

@@ -73,6 +73,26 @@ def _coverage(unit, children):
     return covered, buildings, job
 
 
+def _uncovered(unit, children, job, limit=50):
+    """The uncovered building groups of the stored result that lie under the unit (the result
+    names their community), farthest first, each leading to the coverage map."""
+    rows = (job.result or {}).get("uncovered", [])
+    if unit.level == 2:
+        names = {child.name for child in children}
+        rows = [row for row in rows if row.get("community") in names]
+    elif unit.level == 3:
+        rows = [row for row in rows if row.get("community") == unit.name]
+    elif unit.level > 3:
+        rows = []
+    rows = sorted(rows, key=lambda row: -(row.get("distance_m") or 0))[:limit]
+    url = reverse("staff_center_coverage")
+    return [(url, row["unit"], row.get("community", ""), _metres(row.get("distance_m"))) for row in rows]
+
+
+def _metres(distance):
+    return "–" if distance is None else f"{distance:,.0f}"
+
+
 def centers_dashboard(unit, period):
     aggregates = {"total": Count("pk")}
     aggregates |= counts(Kind.values, "kind", "kind_")
@@ -108,6 +128,10 @@ def centers_dashboard(unit, period):
         section.note = _("No 1 km coverage analysis has been run for this unit yet.")
     else:
         section.note = _("1 km coverage as analysed on %(day)s.") % {"day": f"{job.finished_at:%Y-%m-%d}"}
+        header = (_("Building group"), _("Community"), _("Metres to the nearest center"))
+        section.tables.append(
+            (_("Building groups farther than 1 km from a center"), header, _uncovered(unit, children, job))
+        )
     kinds = [section.figure(f"centers.kind_{v}") for v in Kind.values]
     statuses = [section.figure(f"centers.status_{v}") for v in Status.values]
     section.charts += [
