@@ -48,3 +48,24 @@ def test_phone_dashboard_chart_table_and_two_drill_downs(live_server, page, axe)
     assert "梅岗社区" in page.locator(".breadcrumb").inner_text()
     assert page.locator("table.drill-table tbody tr").count() == 2  # 第1网格 and the community's own members
     assert axe(page) == []
+
+
+def test_dashboard_in_large_text_mode_is_readable_on_a_phone(live_server, page, axe):
+    from tests.factory import make_people, make_tree
+    from tests.factory_dashboard import grow
+
+    tree = make_tree()
+    make_people(tree)
+    grow(tree, 2)
+    page.set_viewport_size({"width": 390, "height": 844})
+    _login(page, live_server, "huafu")
+    page.goto(live_server.url + reverse("dashboard", args=[tree.street1.pk]))
+    with page.expect_navigation():
+        page.get_by_role("button", name="大字模式").click()
+    assert "large-text" in page.evaluate("document.body.className")
+    assert page.locator(".chart-canvas canvas").count() > 5
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert axe(page) == []
+    # A street staffer's dashboard of another street is not found.
+    response = page.goto(live_server.url + reverse("dashboard", args=[tree.street2.pk]))
+    assert response.status == 404
