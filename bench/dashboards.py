@@ -5,7 +5,8 @@ uncached, in milliseconds and queries, on the database DATABASE_URL points at.
 
 Runs each page through Django's test client as the first district 管理员 (or a superuser),
 after one warm-up request, and prints the median and the worst time and the query count of
-each. Not a test: run it by hand against a seeded database (seed_demo, or a scaled copy).
+each, and the CPU time of the Python process (the page without the database's own time, which
+says more than the wall clock on a shared machine). Not a test: run it by hand against a seeded database (seed_demo, or a scaled copy).
 """
 
 import argparse
@@ -60,16 +61,20 @@ def main():
     for name, query in PAGES:
         url = reverse(name, args=[district.pk])
         client.get(url, query)
-        times = []
+        times, cpu = [], []
         for _run in range(args.runs):
             cache.clear()
             with CaptureQueriesContext(connection) as queries:
-                start = time.perf_counter()
+                start, start_cpu = time.perf_counter(), time.process_time()
                 response = client.get(url, query)
                 times.append((time.perf_counter() - start) * 1000)
+                cpu.append((time.process_time() - start_cpu) * 1000)
             assert response.status_code == 200, (url, response.status_code)
         label = f"{name} {'&'.join(f'{k}={v}' for k, v in query.items())}"
-        print(f"{label:70} median {statistics.median(times):7.0f} ms  max {max(times):7.0f} ms  {len(queries)} queries")
+        print(
+            f"{label:62} median {statistics.median(times):6.0f} ms  max {max(times):6.0f} ms"
+            f"  Python CPU {statistics.median(cpu):5.0f} ms  {len(queries)} queries"
+        )
 
 
 if __name__ == "__main__":
