@@ -198,7 +198,8 @@ def _kept_report(world):
     from portal.dashboards.jobs import write_report
 
     period = Period.containing("month", timezone.localdate())
-    return write_report(world.district, period) or UnitReport.objects.get(unit=world.district, start=period.start)
+    district = Unit.objects.get(pk=world.district.pk)  # its name as stored, payload and all
+    return write_report(district, period) or UnitReport.objects.get(unit=district, start=period.start)
 
 
 def downloads(route, variant=""):
