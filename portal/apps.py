@@ -16,3 +16,5 @@ class PortalConfig(AppConfig):
         from . import audit
 
         audit.connect()  # the audit trail: tracked models, axes' logs, downloads
+
+        from .dashboards import jobs  # noqa: F401  (registers the scheduled monthly reports)

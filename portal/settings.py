@@ -136,6 +136,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # PostgreSQL's JIT compiles a dashboard's grouped query for seconds before running it for
+    # milliseconds (issue 12: 2.9 s of 3.5 s for 100,000 members); short queries gain nothing.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")

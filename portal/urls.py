@@ -7,7 +7,8 @@ import centers.urls
 import projects.urls
 from grids import urls as grids_urls
 
-from . import auth_views, media, views
+from . import auth_views, media, open_data, views
+from .dashboards import views as dashboard_views
 
 admin.site.login_form = auth_views.AdminLoginForm
 admin.site.site_header = _("Party-Masses Service Portal administration")
@@ -26,10 +27,14 @@ urlpatterns = [
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("staff/", views.staff_home, name="staff_home"),
+    path("staff/dashboard/<int:unit_pk>/", dashboard_views.dashboard, name="dashboard"),
+    path("staff/dashboard/<int:unit_pk>/table/", dashboard_views.dashboard_table, name="dashboard_table"),
+    path("staff/dashboard/<int:unit_pk>/report/", dashboard_views.dashboard_report, name="dashboard_report"),
     path("staff/", include(grids_urls.staff_urlpatterns)),
     path("staff/", include(projects.urls.staff_urlpatterns)),
     path("staff/", include(centers.urls.staff_urlpatterns)),
     path("open/stats.json", views.open_stats, name="open_stats"),
+    path("open/", open_data.open_data, name="open_data"),
     path("", include(centers.urls.urlpatterns)),
     path("text-size/", views.text_size, name="text_size"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -41,11 +41,13 @@ from grids.models import (
     PostClaim,
     RefusedRegistration,
     Report,
+    ReportKind,
     Role,
     ServicePost,
     Transfer,
     TransferRule,
     Unit,
+    UnitReport,
 )
 from grids.services import audit as audit_services
 from grids.services import dues as dues_services
@@ -228,6 +230,7 @@ def _build(side, tree):
     r[Job] = Job.objects.create(
         kind="coverage", title=mark(Job), unit=side.community, status=JobStatus.DONE, finished_at=now
     )
+    r[UnitReport] = _kept_report(side, mark(UnitReport), today)
     center = r[Center] = make_center(side.community, mark(Center))
     r[OpeningInterval] = center.intervals.first()
     # Half of the function-room area is office space: listed on the 10% office-rule page.
@@ -295,6 +298,20 @@ def _build(side, tree):
     r[AuditEntry] = audit_services.record(
         AuditKind.EXPORT, model=Member, text=mark(AuditEntry), unit=side.grid, data={"path": "/staff/members/"}
     )
+
+
+def _kept_report(side, title, today):
+    """A kept report of the side's street, its workbook a real (small) .xlsx naming the marker."""
+    from django.core.files.base import ContentFile
+
+    from portal.core.exports import add_sheet, append_row, new_workbook, xlsx_bytes
+
+    book = new_workbook()
+    append_row(add_sheet(book, "报告"), [title])
+    report = UnitReport(unit=side.street, kind=ReportKind.MONTH, title=title, start=today.replace(day=1), end=today)
+    report.workbook.save(f"report-{side.street.pk}.xlsx", ContentFile(xlsx_bytes(book)), save=False)
+    report.save()
+    return report
 
 
 def _running_project(side, today):

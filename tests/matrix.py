@@ -44,6 +44,7 @@ from grids.models import (
     ServicePost,
     Transfer,
     Unit,
+    UnitReport,
 )
 from grids.scope import EDIT, MANAGE, VIEW
 from projects.models import (
@@ -126,6 +127,7 @@ KEYWORDS = {
     "payment_pk": rec(DuesPayment),
     "meeting_pk": rec(Meeting),
     "transfer_pk": rec(Transfer),
+    "report_pk": rec(UnitReport),
 }
 
 # A scoped admin model whose list needs more than VIEW.
@@ -244,6 +246,14 @@ def _activity_fields(world, side, record, data):
 
 ROUTES = {
     "staff_home": Route(unassigned=200),
+    # --- dashboards and reports (issue 12): figures only, so they show no marker
+    "dashboard": Route(
+        more=(({"period": "year"}, ()), ({"period": "range", "start": "2020-01-01", "end": _today}, ()))
+    ),
+    "dashboard_table": Route(
+        more=(({"figure": "micro.spent", "sort": "-value"}, ()), ({"figure": "centers.coverage", "period": "year"}, ()))
+    ),
+    "dashboard_report": Route(more=(({"period": "year", "export": "xlsx"}, ()),)),
     # --- the tree
     "unit_list": Route(shows=(Unit,), unassigned=200),
     "unit_detail": Route(),
@@ -719,6 +729,8 @@ ROUTES = {
     "job_list": Route(shows=(Job,)),
     "job_detail": Route(shows=(Job,)),
     "job_progress": Route(),
+    "report_list": Route(shows=(UnitReport,)),
+    "report_download": Route(shows=(UnitReport,)),
 }
 
 

@@ -178,7 +178,28 @@ DOWNLOADS = [
         numbers=("Activities", "Hours"),
         params=_today_period,
     ),
+    # Dashboards (issue 12): the report names the unit and its child units.
+    Download(
+        "dashboard_report",
+        "export=xlsx",
+        ("district.name", "street.name"),
+        args=lambda w: [w.district.pk],
+        params=lambda w: {"period": "year", "export": "xlsx"},
+    ),
+    Download("report_download", "", ("district.name", "street.name"), args=lambda w: [_kept_report(w).pk]),
+    Download("open_data", "format=csv", ("street.name",), public=True, params=lambda w: {"format": "csv"}),
 ]
+
+
+def _kept_report(world):
+    """The month's report of the district as the scheduled job keeps it."""
+    from grids.models import UnitReport
+    from portal.core.periods import Period
+    from portal.dashboards.jobs import write_report
+
+    period = Period.containing("month", timezone.localdate())
+    district = Unit.objects.get(pk=world.district.pk)  # its name as stored, payload and all
+    return write_report(district, period) or UnitReport.objects.get(unit=district, start=period.start)
 
 
 def downloads(route, variant=""):

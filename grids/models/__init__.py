@@ -22,6 +22,7 @@ from .members import (
     RevealKind,
 )
 from .posts import PostClaim, PostKind, Report, ServicePost
+from .reports import ReportKind, UnitReport
 from .scoped import ScopedQuerySet
 from .transfers import Direction, Transfer, TransferRule, TransferState
 from .tree import Level, OrgKind, Unit, UnitQuerySet
@@ -45,6 +46,8 @@ __all__ = [
     "Frequency",
     "Gender",
     "Job",
+    "ReportKind",
+    "UnitReport",
     "JobStatus",
     "Level",
     "LeftReason",

@@ -1,0 +1,81 @@
+"""Benchmark of the staff dashboards (issue 12): the district dashboard and its drill-down tables,
+uncached, in milliseconds and queries, on the database DATABASE_URL points at.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal python bench/dashboards.py --runs 7
+
+Runs each page through Django's test client as the first district 管理员 (or a superuser),
+after one warm-up request, and prints the median and the worst time and the query count of
+each, and the CPU time of the Python process (the page without the database's own time, which
+says more than the wall clock on a shared machine). Not a test: run it by hand against a seeded database (seed_demo, or a scaled copy).
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PAGES = [
+    ("dashboard", {"period": "month"}),
+    ("dashboard", {"period": "year"}),
+    ("dashboard_table", {"figure": "members.total"}),
+    ("dashboard_table", {"figure": "volunteering.hours", "period": "year"}),
+    ("dashboard_table", {"figure": "micro.spent", "period": "year", "sort": "-value"}),
+    ("dashboard_report", {"period": "month", "export": "xlsx"}),
+]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    os.environ.setdefault("DEBUG", "1")
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from grids.models import Member, Unit
+    from projects.models import MicroProject, ServiceRecord
+
+    district = Unit.objects.get(parent__isnull=True)
+    user = (
+        get_user_model().objects.filter(assignments__unit=district).first()
+        or get_user_model().objects.filter(is_superuser=True).first()
+    )
+    client = Client()
+    client.force_login(user)
+    print(
+        f"{Member.objects.count():,} members, {MicroProject.objects.count():,} micro-projects, {ServiceRecord.objects.count():,} service records"
+    )
+    for name, query in PAGES:
+        url = reverse(name, args=[district.pk])
+        client.get(url, query)
+        times, cpu = [], []
+        for _run in range(args.runs):
+            cache.clear()
+            with CaptureQueriesContext(connection) as queries:
+                start, start_cpu = time.perf_counter(), time.process_time()
+                response = client.get(url, query)
+                times.append((time.perf_counter() - start) * 1000)
+                cpu.append((time.process_time() - start_cpu) * 1000)
+            assert response.status_code == 200, (url, response.status_code)
+        label = f"{name} {'&'.join(f'{k}={v}' for k, v in query.items())}"
+        print(
+            f"{label:62} median {statistics.median(times):6.0f} ms  max {max(times):6.0f} ms"
+            f"  Python CPU {statistics.median(cpu):5.0f} ms  {len(queries)} queries"
+        )
+
+
+if __name__ == "__main__":
+    main()

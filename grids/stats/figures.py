@@ -1,0 +1,164 @@
+"""The building blocks of the staff dashboards (issue 12): a figure of a unit, known for each of
+its child units, computed in a constant number of set-based queries whatever the tree's size.
+
+A record hangs on the tree by a path of primary keys ("/1/12/340/"); the id just below the
+parent's own ids names the child unit the record falls under. `rollup` groups the records by
+their owning unit's path (one GROUP BY, at most one row per unit holding records) and adds the
+rows up per child in Python, so a district's dashboard costs the same queries as a grid's.
+Records owned by the unit itself (a street's own center) are kept under OWN, so that the child
+rows of a drill-down always add up to the parent's figure.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Q
+
+OWN = 0  # the key of the records owned by the unit itself rather than by a child
+
+
+def depth(unit):
+    return len(unit.path.strip("/").split("/"))
+
+
+def child_of(path, parent_depth):
+    """The id of the child unit a record with the owning unit's `path` falls under (or OWN)."""
+    parts = path.strip("/").split("/")
+    return int(parts[parent_depth]) if len(parts) > parent_depth else OWN
+
+
+def rollup(queryset, path_lookup, parent, **aggregates):
+    """{child id or OWN: {name: value}} of additive aggregates (Count, Sum) of the records of
+    `queryset` under `parent`, in one query."""
+    rows = (
+        queryset.filter(**{f"{path_lookup}__startswith": parent.path})
+        .values(path_lookup)
+        .annotate(**aggregates)
+        .order_by()
+    )
+    parent_depth = depth(parent)
+    out = {}
+    for row in rows:
+        bucket = out.setdefault(child_of(row[path_lookup], parent_depth), dict.fromkeys(aggregates, 0))
+        for name in aggregates:
+            bucket[name] += row[name] or 0
+    return out
+
+
+def counts(choices, lookup, prefix):
+    """Count aggregates, one per choice value: {f"{prefix}{value}": Count(filter=lookup=value)}."""
+    return {f"{prefix}{value}": Count("pk", filter=Q(**{lookup: value})) for value in choices}
+
+
+@dataclass
+class Figure:
+    """One number of the dashboard, for the unit and for each child.
+
+    `values` maps each child id (or OWN) to the figure; a rate also has `bases` (its
+    denominator per child), and its value is the sum of values over the sum of bases.
+    `records(unit)` gives the URL of the records behind the figure for a unit (or None)."""
+
+    key: str
+    label: str
+    values: dict
+    kind: str = "count"  # count, money, hours, rate
+    bases: dict = None
+    records: object = None
+    compare: object = None  # the same figure over the same period a year before, if meaningful
+
+    @property
+    def numerator(self):
+        return sum(self.values.values(), Decimal(0) if self.kind in ("money", "hours") else 0)
+
+    @property
+    def base(self):
+        return sum(self.bases.values()) if self.bases is not None else None
+
+    @property
+    def value(self):
+        if self.kind != "rate":
+            return self.numerator
+        return rate(self.numerator, self.base)
+
+    def of(self, child):
+        if self.kind != "rate":
+            return self.values.get(child, 0)
+        return rate(self.values.get(child, 0), self.bases.get(child, 0))
+
+
+def rate(part, whole):
+    """A share in percent with one decimal place, or None when there is nothing to share."""
+    if not whole:
+        return None
+    return round(Decimal(part) * 100 / Decimal(whole), 1)
+
+
+def figure(key, label, by_child, name, **options):
+    """A Figure from a rollup's result: the aggregate `name` of each child."""
+    return Figure(key, label, {child: row[name] for child, row in by_child.items()}, **options)
+
+
+def rate_figure(key, label, by_child, part, whole, **options):
+    return Figure(
+        key,
+        label,
+        {child: row[part] for child, row in by_child.items()},
+        kind="rate",
+        bases={child: row[whole] for child, row in by_child.items()},
+        **options,
+    )
+
+
+@dataclass
+class Chart:
+    """A chart and its table: `labels` along one axis, one list of numbers per series.
+    `kind`: bar, line or pie (the vendored ECharts "simple" build draws these three)."""
+
+    key: str
+    title: str
+    kind: str
+    labels: list
+    series: list  # [(name, [numbers])]
+    figures: list = field(default_factory=list)  # figure keys behind the bars, for drill-down links
+
+    @property
+    def rows(self):
+        """The chart's table: (label, [value of each series])."""
+        return [(label, [data[i] for _name, data in self.series]) for i, label in enumerate(self.labels)]
+
+    def as_json(self):
+        return {
+            "key": self.key,
+            "title": str(self.title),
+            "kind": self.kind,
+            "labels": [str(label) for label in self.labels],
+            "series": [{"name": str(name), "data": [_number(v) for v in data]} for name, data in self.series],
+        }
+
+
+def figures_chart(key, title, kind, figures, series, *, before=None):
+    """A chart of some figures of a section, one bar or slice each (their drill-down keys kept);
+    `before` names a second series of the same figures a year before."""
+    data = [(series, [f.value for f in figures])]
+    if before:
+        data.append((before, [f.compare.value for f in figures]))
+    return Chart(key, title, kind, [f.label for f in figures], data, [f.key for f in figures])
+
+
+def _number(value):
+    if value is None:
+        return None
+    return float(value) if isinstance(value, Decimal) else value
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    figures: list
+    charts: list = field(default_factory=list)
+    tables: list = field(default_factory=list)  # (title, header, rows): rankings that are no figure
+    note: str = ""
+
+    def figure(self, key):
+        return next(f for f in self.figures if f.key == key)
