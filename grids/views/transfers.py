@@ -26,7 +26,7 @@ from ..models import Direction, Member, Transfer, TransferState, Unit
 from ..scope import EDIT, VIEW, scope_for
 from ..services import transfers as services
 from ..services.tree import attach_full_names
-from .members import PAGE_SIZE, _member_units
+from .members import PAGE_SIZE, member_units
 
 
 def _visible(scope, need=VIEW):
@@ -99,7 +99,7 @@ def transfer_in(request):
         raise PermissionDenied(_("Your role here does not allow this."))
     letter = LetterInForm(request.POST or None, prefix="letter")
     member_form = MemberForm(
-        request.POST or None, unit_choices=_member_units(scope), user=request.user, prefix="member"
+        request.POST or None, unit_choices=member_units(scope), user=request.user, prefix="member"
     )
     if request.method == "POST" and letter.is_valid() and member_form.is_valid():
         scope.check(member_form.cleaned_data["unit"], EDIT)
