@@ -10,7 +10,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.core.personal import id_card_birth_date, id_card_gender, validate_id_card, validate_mobile
+from portal.core.personal import (
+    id_card_birth_date,
+    id_card_gender,
+    validate_id_card,
+    validate_mobile,
+    validate_phone,
+)
 
 from ..models import (
     AuditKind,
@@ -51,6 +57,16 @@ def check_mobile(value):
         return "", None
     try:
         return validate_mobile(value), None
+    except ValidationError as exc:
+        return None, exc.messages[0]
+
+
+def check_phone(value):
+    """(normalised landline or "", message or None)."""
+    if not (value or "").strip():
+        return "", None
+    try:
+        return validate_phone(value), None
     except ValidationError as exc:
         return None, exc.messages[0]
 

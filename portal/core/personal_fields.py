@@ -29,7 +29,17 @@ from django.db import models
 from django.db.models import Q
 
 from . import personal_store
-from .personal import mask_id_card, mask_mobile, normalize_id_card, normalize_mobile, validate_id_card, validate_mobile
+from .personal import (
+    mask_id_card,
+    mask_mobile,
+    mask_phone,
+    normalize_id_card,
+    normalize_mobile,
+    normalize_phone,
+    validate_id_card,
+    validate_mobile,
+    validate_phone,
+)
 
 
 @dataclass(frozen=True)
@@ -45,6 +55,7 @@ class Kind:
 
 MOBILE = Kind("mobile", normalize_mobile, validate_mobile, mask_mobile, 11)
 ID_CARD = Kind("id_card", normalize_id_card, validate_id_card, mask_id_card, 18)
+PHONE = Kind("phone", normalize_phone, validate_phone, mask_phone, 20)
 
 
 class EncryptedField(models.TextField):
