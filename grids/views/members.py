@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from portal.core import params
 from portal.core.exports import xlsx_response
@@ -225,15 +225,19 @@ def member_import(request):
     return render(request, "grids/members/import.html", {"form": form, "roots": roots})
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def member_import_confirm(request, job_pk):
-    """Import the roster a finished, clean preview checked, as a job of its own."""
+    """Import the roster a finished, clean preview checked, as a job of its own. The form is on
+    the preview's job page (GET goes there)."""
     scope = scope_for(request.user)
-    preview = scope.get_object_or_404(Job.objects.filter(kind=PREVIEW), need=EDIT, pk=job_pk)
+    preview = scope.get_object_or_404(Job.objects.all(), need=EDIT, pk=job_pk)
+    if request.method != "POST":
+        return redirect("job_detail", preview.pk)
     form = ImportCategoryForm(request.POST)
-    if preview.status != JobStatus.DONE or preview.started_by_id != request.user.pk or not form.is_valid():
-        messages.error(request, _("Only a preview you started that found no problem can be confirmed."))
+    confirmable = preview.kind == PREVIEW and preview.status == JobStatus.DONE and preview.input_file
+    if not confirmable or not form.is_valid():
+        messages.error(request, _("Only a finished preview that found no problem can be confirmed."))
         return redirect("job_detail", preview.pk)
     with preview.input_file.open("rb") as stored:
         job = start_job(
