@@ -113,7 +113,9 @@ class _Import:
         keyed = [(number, data) for number, data in batch if data[RECORD_KEY]]
         members = {}
         if keyed:
-            wanted = Member.objects.filter(pk__in=[int(data[RECORD_KEY]) for _n, data in keyed if data[RECORD_KEY].isdigit()])
+            wanted = Member.objects.filter(
+                pk__in=[int(data[RECORD_KEY]) for _n, data in keyed if data[RECORD_KEY].isdigit()]
+            )
             members = {member.pk: member for member in self.scope.filter(wanted.select_related("unit"), EDIT)}
         updates = []
         for number, data in keyed:
@@ -215,9 +217,7 @@ def _read_header(sheet, result):
     return header
 
 
-def import_workbook(
-    source, *, user, category=Category.REGISTERED, dry_run=False, batch_size=BATCH_SIZE, progress=None
-):
+def import_workbook(source, *, user, category=Category.REGISTERED, dry_run=False, batch_size=BATCH_SIZE, progress=None):
     """Import (or with `dry_run` preview) members from a roster (a path or a file object): all
     rows or none. `category` is for rows of a roster without a 党员类别 column; progress(rows, total)."""
     result = ImportResult(category=Category(category or Category.REGISTERED))

@@ -118,7 +118,9 @@ class RowReader:
         if masked(data["id_card"]):
             data["id_card"] = None  # a masked export: the stored number stays
             if not data[RECORD_KEY]:
-                errors.append(("id_card", _("A masked ID-card number can only update a member: keep the record key column.")))
+                errors.append(
+                    ("id_card", _("A masked ID-card number can only update a member: keep the record key column."))
+                )
         elif data["id_card"] and "id_card" not in failed:
             birth = data.get("birth_month")
             number, problems = member_services.check_identity(

@@ -50,7 +50,9 @@ def _head(source, size=8):
 
 def _protected():
     return ValidationError(
-        _("This workbook is protected by a password: open it in Excel or WPS, remove the password and upload it again."),
+        _(
+            "This workbook is protected by a password: open it in Excel or WPS, remove the password and upload it again."
+        ),
         code="protected",
     )
 
@@ -140,7 +142,9 @@ def _decode(data):
 def _csv(data, limits):
     text = _decode(data)
     if "\x00" in text:
-        raise ValidationError(_("This file is neither an Excel workbook nor a CSV file in UTF-8 or GBK."), code="invalid")
+        raise ValidationError(
+            _("This file is neither an Excel workbook nor a CSV file in UTF-8 or GBK."), code="invalid"
+        )
     total = text.count("\n") + 1
     if total > limits.rows + 2:
         raise _too_many_rows(limits)

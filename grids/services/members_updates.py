@@ -100,7 +100,9 @@ def changes(member, data, present):
             continue
         old, new = getattr(member, key), data[key]
         if old != new:
-            found.append((key, str(label(key.removesuffix("_approximate"))), _shown(member, key, old), _shown(member, key, new)))
+            found.append(
+                (key, str(label(key.removesuffix("_approximate"))), _shown(member, key, old), _shown(member, key, new))
+            )
     if "unit" in present and data["unit"].pk != member.unit_id:
         found.append(("unit", str(label("unit")), member.unit.name, data["unit"].name))
     for key in ("mobile", "phone"):

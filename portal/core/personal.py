@@ -77,9 +77,7 @@ def normalize_phone(value):
 def validate_phone(value):
     number = normalize_phone(value)
     if not PHONE_PATTERN.match(number):
-        raise ValidationError(
-            _("Enter a landline number with its area code, such as 0510-85123456."), code="phone"
-        )
+        raise ValidationError(_("Enter a landline number with its area code, such as 0510-85123456."), code="phone")
     return number
 
 
