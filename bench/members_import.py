@@ -48,24 +48,32 @@ def member_rows(rows):
     if not paths:
         sys.exit("No demo district: run manage.py seed_demo first.")
     yield [str(label) for _key, label, _required, _width in COLUMNS]
+    keys = [key for key, _label, _required, _width in COLUMNS if key != "phone"]
     for n in range(rows):
         birth = date(1950 + n % 50, 1 + n % 12, 1 + n % 28)
-        row = {
-            "name": f"测试党员{n}",
-            "gender": "男" if n % 2 else "女",  # the 17th digit (n % 1000) is odd for men
-            "ethnicity": "汉族",
-            "birth_date": birth,
-            "id_card": fake_id(n, birth),
-            "mobile": f"139{n:08d}",
-            "education": "本科",
-            "joined_on": date(birth.year + 25, 7, 1),
-            "full_member_on": date(birth.year + 26, 7, 1),
-            "status": "正式党员",
-            "category": "在册",
-            "workplace": "某单位",
-            "address": "某小区",
-            "unit": paths[n % len(paths)],
-        }
+        row = dict(
+            zip(
+                keys,
+                [
+                    f"测试党员{n}",
+                    "男" if n % 2 else "女",  # the 17th digit (n % 1000) is odd for men
+                    "汉族",
+                    birth,
+                    fake_id(n, birth),
+                    f"139{n:08d}",
+                    "本科",
+                    date(birth.year + 25, 7, 1),
+                    date(birth.year + 26, 7, 1),
+                    "正式党员",
+                    "在册",
+                    "某单位",
+                    "某小区",
+                    paths[n % len(paths)],
+                    "",
+                ],
+                strict=True,
+            )
+        )
         yield [row.get(key, "") for key, _label, _required, _width in COLUMNS]
 
 

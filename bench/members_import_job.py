@@ -30,13 +30,12 @@ os.environ.setdefault("JOBS_BACKEND", "database")
 os.environ["JOBS_WORKER"] = "1"
 sys.path.insert(0, str(ROOT / "bench"))
 
-from members_import import fake_id, write_excel_like  # noqa: E402  (sets Django up)
-
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.files import File  # noqa: E402
 from django.db import connection  # noqa: E402
+from members_import import fake_id, write_excel_like  # noqa: E402  (sets Django up)
 
-from grids.models import Job, Level, Member, Unit  # noqa: E402
+from grids.models import Level, Member, Unit  # noqa: E402
 from grids.services.jobs import KINDS, progress_of, start_job  # noqa: E402
 from grids.services.tree import attach_full_names  # noqa: E402
 
@@ -151,7 +150,9 @@ def main():
             for error in job.errors[:5]:
                 print(f"    row {error['row']} · {error['column']} · {error['message']}")
         written = Member.objects.filter(pk__gt=since)
-        print(f"  members written: {written.count()} (distinct IDs {written.values('id_card_hash').distinct().count()})")
+        print(
+            f"  members written: {written.count()} (distinct IDs {written.values('id_card_hash').distinct().count()})"
+        )
         with connection.cursor() as cursor:  # the bench's rows: no history points at them yet
             cursor.execute(f"DELETE FROM {Member._meta.db_table} WHERE id > %s", [since])
 

@@ -51,24 +51,23 @@ def check_identity(*, id_card, birth_date=None, gender=None):
     return number, errors
 
 
-def check_mobile(value):
+def _check_number(validate, value):
     """(normalised number or "", message or None)."""
     if not (value or "").strip():
         return "", None
     try:
-        return validate_mobile(value), None
+        return validate(value), None
     except ValidationError as exc:
         return None, exc.messages[0]
+
+
+def check_mobile(value):
+    return _check_number(validate_mobile, value)
 
 
 def check_phone(value):
-    """(normalised landline or "", message or None)."""
-    if not (value or "").strip():
-        return "", None
-    try:
-        return validate_phone(value), None
-    except ValidationError as exc:
-        return None, exc.messages[0]
+    """A landline (the national roster's 联系电话 often holds one)."""
+    return _check_number(validate_phone, value)
 
 
 def check_dates(*, birth_date, joined_on, full_member_on, status, today=None):
