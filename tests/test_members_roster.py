@@ -17,6 +17,7 @@ from grids.demo.members import fake_id_card
 from grids.models import Category, Education, Gender, Job, JobStatus, Member, MemberStatus, RefusedRegistration
 from grids.services.members import NOT_HERE
 from grids.services.members_columns import NO_HEADER
+from grids.services.members_export import COLUMNS
 from grids.services.members_import import import_workbook
 from grids.services.members_sheets import _protected
 from tests.factory_members import make_member, member_row, workbook
@@ -268,3 +269,31 @@ def test_the_command_previews_with_dry_run_and_takes_the_category(tree, people, 
     path.write_bytes(_national([_row("孙立", "123", birth="1971-03-09", joined="1998.07")]))
     with pytest.raises(CommandError):
         call_command("import_members", str(path), "--user", "huafu", stdout=io.StringIO())
+
+
+def test_report_and_claim_columns_go_through_the_posts_services(tree, people):
+    from grids.models import PostClaim, Report
+    from tests.factory_members import make_post
+
+    post = make_post(tree.building1, name="楼道清洁", capacity=1)
+    rows = [member_row(n, category="在职报到", unit="梅岗社区/第1网格/11栋") for n in (1, 2)]
+    book = Workbook()
+    sheet = book.active
+    keys = list(rows[0])
+    sheet.append([*[str(label) for key, label, *_rest in COLUMNS if key in keys], "报到楼栋", "认领岗位"])
+    order = [key for key, *_rest in COLUMNS if key in keys]
+    for row in rows:
+        sheet.append([*[row[key] for key in order], "梅岗社区/第1网格/11栋", "楼道清洁"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    result = import_workbook(io.BytesIO(buffer.getvalue()), user=people.huafu)
+    # One place on the post: the second claim is refused by claim_post, and nothing is written.
+    assert [(e.row, e.column) for e in result.errors] == [(3, "认领岗位")]
+    assert not Report.objects.exists() and not PostClaim.objects.exists()
+    post.capacity = 2
+    post.save()
+    result = import_workbook(io.BytesIO(buffer.getvalue()), user=people.huafu)
+    assert result.ok, result.errors
+    assert (
+        Report.objects.filter(building=tree.building1).count() == 2 and PostClaim.objects.filter(post=post).count() == 2
+    )
