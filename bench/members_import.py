@@ -48,27 +48,33 @@ def member_rows(rows):
     if not paths:
         sys.exit("No demo district: run manage.py seed_demo first.")
     yield [str(label) for _key, label, _required, _width in COLUMNS]
+    keys = [key for key, _label, _required, _width in COLUMNS if key != "phone"]
     for n in range(rows):
         birth = date(1950 + n % 50, 1 + n % 12, 1 + n % 28)
-        yield (
-            [
-                f"测试党员{n}",
-                "男" if n % 2 else "女",  # the 17th digit (n % 1000) is odd for men
-                "汉族",
-                birth,
-                fake_id(n, birth),
-                f"139{n:08d}",
-                "本科",
-                date(birth.year + 25, 7, 1),
-                date(birth.year + 26, 7, 1),
-                "正式党员",
-                "在册",
-                "某单位",
-                "某小区",
-                paths[n % len(paths)],
-                "",
-            ]
+        row = dict(
+            zip(
+                keys,
+                [
+                    f"测试党员{n}",
+                    "男" if n % 2 else "女",  # the 17th digit (n % 1000) is odd for men
+                    "汉族",
+                    birth,
+                    fake_id(n, birth),
+                    f"139{n:08d}",
+                    "本科",
+                    date(birth.year + 25, 7, 1),
+                    date(birth.year + 26, 7, 1),
+                    "正式党员",
+                    "在册",
+                    "某单位",
+                    "某小区",
+                    paths[n % len(paths)],
+                    "",
+                ],
+                strict=True,
+            )
         )
+        yield [row.get(key, "") for key, _label, _required, _width in COLUMNS]
 
 
 def make_openpyxl_workbook(rows, path):
@@ -88,21 +94,29 @@ CT = "application/vnd.openxmlformats-officedocument.spreadsheetml"
 
 
 def make_excel_like_workbook(rows, path):
-    """As Excel and WPS save it: strings in a shared-string table, dates as styled serials.
-    Written by hand (streamed) because openpyxl only writes inline strings."""
+    """As Excel and WPS save it: strings in a shared-string table, dates as styled serials."""
+    write_excel_like(path, member_rows(rows), columns=len(COLUMNS), rows=rows + 1)
+
+
+def write_excel_like(path, table, *, columns, rows, sheet_name="党员"):
+    """Write the rows of `table` as Excel and WPS save a workbook: strings in a shared-string
+    table, dates as styled serials, numbers as numbers. Written by hand (streamed) because
+    openpyxl only writes inline strings."""
     strings = {}
     epoch = date(1899, 12, 30)
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         with zf.open("xl/worksheets/sheet1.xml", "w") as out:
-            dimension = f'<dimension ref="A1:{chr(64 + len(COLUMNS))}{rows + 1}"/>'
+            dimension = f'<dimension ref="A1:{chr(64 + columns)}{rows}"/>'
             out.write(f'{XML}<worksheet xmlns="{MAIN}">{dimension}<sheetData>'.encode())
-            for r, row in enumerate(member_rows(rows), start=1):
+            for r, row in enumerate(table, start=1):
                 cells = []
                 for c, value in enumerate(row):
                     ref = f"{chr(65 + c)}{r}"
                     if isinstance(value, date):
                         cells.append(f'<c r="{ref}" s="1"><v>{(value - epoch).days}</v></c>')
-                    elif value != "":
+                    elif isinstance(value, int | float):
+                        cells.append(f'<c r="{ref}"><v>{value}</v></c>')
+                    elif value not in ("", None):
                         index = strings.setdefault(value, len(strings))
                         cells.append(f'<c r="{ref}" t="s"><v>{index}</v></c>')
                 out.write(f'<row r="{r}">{"".join(cells)}</row>'.encode())
@@ -129,7 +143,7 @@ def make_excel_like_workbook(rows, path):
         )
         zf.writestr(
             "xl/workbook.xml",
-            f'{XML}<workbook xmlns="{MAIN}" xmlns:r="{DOC}"><sheets><sheet name="党员" sheetId="1" r:id="rId1"/>'
+            f'{XML}<workbook xmlns="{MAIN}" xmlns:r="{DOC}"><sheets><sheet name="{sheet_name}" sheetId="1" r:id="rId1"/>'
             "</sheets></workbook>",
         )
         zf.writestr(

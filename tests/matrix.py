@@ -203,6 +203,16 @@ def _import_file(unit_path):
     return change
 
 
+def _clean_preview(side, job):
+    from django.core.files.base import ContentFile
+
+    from grids.services.tree import attach_full_names
+
+    grid = attach_full_names([side.grid])[0].full_name_text.replace(" / ", "/")
+    job.kind, job.status = "members_preview", "done"
+    job.input_file.save("members.xlsx", ContentFile(fm.workbook([fm.member_row(8, unit=grid, name="确认导入")])))
+
+
 def _member_fields(world, side, record, data):
     id_card, mobile = fm.next_identity()
     return {
@@ -288,6 +298,14 @@ ROUTES = {
             # scope is refused by the job (tests/test_jobs.py), after the job record was written.
             done=_latest_job,
         ),
+    ),
+    # The confirmation form is on the preview's job page: the world's job is made a clean
+    # preview of a one-row roster, and confirming it starts the import job.
+    "member_import_confirm": Route(
+        get=EDIT,
+        post=EDIT,
+        get_to=_to("job_detail", _pk),
+        form=Post(from_page=False, done=_latest_job, prepare=lambda w, s, r: _clean_preview(s, r)),
     ),
     "member_import_template": Route(),
     "member_export": Route(post=MANAGE, shows=(Member,), form=Post(from_page=False, done=None)),

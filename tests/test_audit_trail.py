@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
-from grids.models import AuditEntry, AuditKind, Category, Member
+from grids.models import AuditEntry, AuditKind, Category, Job, Member
 from grids.services import audit
 from grids.services.audit import CHANGED
 from portal import audit as portal_audit
@@ -134,7 +134,10 @@ def test_reveal_export_and_import_are_events(tree, people, client_for, inside, t
     )
     path = workbook([member_row(1), member_row(2)], tmp_path / "m.xlsx")
     with open(path, "rb") as handle:
-        response = client.post(reverse("member_import"), {"workbook": handle, "confirm": "1"})
+        response = client.post(reverse("member_import"), {"workbook": handle})
+    preview = Job.objects.latest("pk")
+    assert not AuditEntry.objects.filter(kind=AuditKind.IMPORT).exists()  # a preview writes nothing
+    client.post(reverse("member_import_confirm", args=[preview.pk]))
     imported = AuditEntry.objects.filter(kind=AuditKind.IMPORT).get()
     assert imported.actor == people.huafu
     assert imported.additional_data["rows"] == 2

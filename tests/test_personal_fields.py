@@ -87,6 +87,7 @@ def test_the_walk_sees_the_numbers_it_must():
     assert found == {
         ("grids.Member", "id_card"),
         ("grids.Member", "mobile"),
+        ("grids.Member", "phone"),
         ("grids.StaffProfile", "mobile"),
         ("grids.RefusedRegistration", "id_card"),
         ("projects.Volunteer", "mobile"),

@@ -141,7 +141,7 @@ def test_rotation_re_encrypts_and_re_fingerprints_everything_in_batches(under_ol
     output = _run("--dry-run", "--batch-size", "2")
     assert _tokens() == before  # a dry run writes nothing
     assert "projects.Volunteer (mobile): 5 to re-encrypt" in output
-    assert "grids.Member (id_card, mobile): 3 to re-encrypt" in output
+    assert "grids.Member (id_card, mobile, phone): 3 to re-encrypt" in output
     assert "dry run: 12 rows would be re-encrypted" in output
 
     output = _run("--batch-size", "2")

@@ -242,11 +242,32 @@ class LeaveForm(forms.Form):
     left_on = forms.DateField(label=_("Date left"), initial=date.today, widget=DateInput())
 
 
-class ImportForm(forms.Form):
-    workbook = forms.FileField(label=_("Workbook (.xlsx)"))
+ROSTER_EXTENSIONS = (".xlsx", ".xls", ".csv")
+
+
+class ImportCategoryForm(forms.Form):
+    """Which 党员类别 the rows are when the roster has no such column (the national export has none)."""
+
+    category = forms.ChoiceField(
+        label=_("Category of members whose roster has no category column"),
+        choices=Category.choices,
+        initial=Category.REGISTERED,
+        required=False,
+        help_text=_("A roster from 全国党员管理信息系统 has no category of ours: 在册 unless you choose otherwise."),
+    )
+
+    def clean_category(self):
+        return self.cleaned_data["category"] or Category.REGISTERED
+
+
+class ImportForm(ImportCategoryForm):
+    workbook = forms.FileField(label=_("Roster (.xlsx, .xls or .csv)"))
+    field_order = ["workbook", "category"]
 
     def clean_workbook(self):
         upload = self.cleaned_data["workbook"]
-        if not upload.name.lower().endswith(".xlsx"):
-            raise forms.ValidationError(_("Upload an Excel workbook (.xlsx), such as the template."))
+        if not upload.name.lower().endswith(ROSTER_EXTENSIONS):
+            raise forms.ValidationError(
+                _("Upload an Excel workbook (.xlsx or .xls) or a CSV file, such as the template.")
+            )
         return upload

@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from portal.core.personal_fields import ID_CARD, MOBILE, PersonalNumber
+from portal.core.personal_fields import ID_CARD, MOBILE, PHONE, PersonalNumber
 
 from .scoped import ScopedQuerySet
 from .tree import Unit
@@ -27,11 +27,19 @@ class Gender(models.TextChoices):
 
 
 class Education(models.TextChoices):
+    """The national vocabulary (全国党员管理信息系统, GB/T 4658 学历), each kept distinct:
+    中等专科 is not 高中, 硕士研究生 not 博士研究生. `postgraduate` is 研究生 when the degree is not said."""
+
     PRIMARY = "primary", _("Primary school")
     JUNIOR = "junior", _("Junior middle school")
-    SENIOR = "senior", _("Senior middle school or technical school")
+    SENIOR = "senior", _("Senior middle school")
+    VOCATIONAL = "vocational", _("Vocational high school")
+    SKILLED = "skilled", _("Technical workers' school")
+    TECHNICAL = "technical", _("Secondary specialised school")
     COLLEGE = "college", _("Junior college")
     BACHELOR = "bachelor", _("Bachelor's degree")
+    MASTER = "master", _("Master's postgraduate")
+    DOCTORATE = "doctorate", _("Doctoral postgraduate")
     POSTGRADUATE = "postgraduate", _("Postgraduate")
 
 
@@ -127,9 +135,18 @@ class Member(models.Model):
     # Encrypted, fingerprinted (the ID unique) and masked: id_card_encrypted/_hash/_masked.
     id_card = PersonalNumber(ID_CARD, _("ID-card number"))
     mobile = PersonalNumber(MOBILE, _("mobile number"), blank=True, db_index=True)
+    # A landline, as the national roster's 联系电话 often holds (issue 10).
+    phone = PersonalNumber(PHONE, _("landline"), blank=True)
     education = models.CharField(_("education"), max_length=20, choices=Education.choices, blank=True)
     joined_on = models.DateField(_("date joined the Party"))
     full_member_on = models.DateField(_("date of full membership"), null=True, blank=True)
+    # A roster giving only the month (2001.07): the date is the 1st, and it says so.
+    joined_on_approximate = models.BooleanField(
+        _("date joined known to the month only"), default=False, db_default=False
+    )
+    full_member_on_approximate = models.BooleanField(
+        _("date of full membership known to the month only"), default=False, db_default=False
+    )
     status = models.CharField(
         pgettext_lazy("party member", "status"), max_length=20, choices=MemberStatus.choices, default=MemberStatus.FULL
     )
@@ -200,12 +217,15 @@ class Member(models.Model):
         "mobile_encrypted",
         "mobile_hash",
         "mobile_masked",
+        "phone_encrypted",
+        "phone_hash",
+        "phone_masked",
     )
 
     @staticmethod
-    def sensitive_values(*, id_card, mobile):
+    def sensitive_values(*, id_card, mobile, phone=""):
         """The stored forms of validated, normalised numbers: encrypted, fingerprinted, masked."""
-        return {**Member.id_card.stored(id_card), **Member.mobile.stored(mobile)}
+        return {**Member.id_card.stored(id_card), **Member.mobile.stored(mobile), **Member.phone.stored(phone)}
 
     def set_id_card(self, number):
         self.id_card = number

@@ -10,7 +10,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.core.personal import id_card_birth_date, id_card_gender, validate_id_card, validate_mobile
+from portal.core.personal import (
+    id_card_birth_date,
+    id_card_gender,
+    validate_id_card,
+    validate_mobile,
+    validate_phone,
+)
 
 from ..models import (
     AuditKind,
@@ -46,14 +52,23 @@ def check_identity(*, id_card, birth_date=None, gender=None):
     return number, errors
 
 
-def check_mobile(value):
+def _check_number(validate, value):
     """(normalised number or "", message or None)."""
     if not (value or "").strip():
         return "", None
     try:
-        return validate_mobile(value), None
+        return validate(value), None
     except ValidationError as exc:
         return None, exc.messages[0]
+
+
+def check_mobile(value):
+    return _check_number(validate_mobile, value)
+
+
+def check_phone(value):
+    """A landline (the national roster's 联系电话 often holds one)."""
+    return _check_number(validate_phone, value)
 
 
 def check_dates(*, birth_date, joined_on, full_member_on, status, today=None):

@@ -1,88 +1,41 @@
-"""Members from Excel (.xlsx, openpyxl): the import of a filled-in template.
+"""Members from a roster: our template, an edited export, or a 全国党员管理信息系统-style export
+(.xlsx, .xls or .csv; grids.services.members_sheets reads it, members_columns finds its header,
+members_rows checks each row, members_updates writes).
 
-Import is all-or-nothing: every row is validated, good rows are written in batches inside one
-transaction, and the transaction is rolled back if any row is bad, so the importer sees every
-bad row (row number, column, Chinese message) and nothing is written. The workbook is streamed
-(openpyxl read-only mode) and rows are written in batches (COPY on PostgreSQL, bulk_create
-elsewhere), so memory holds one batch whatever the size of the file (duplicates across batches
-are found by the database). Only a workbook's shared-string table, which openpyxl loads whole,
-grows with the file.
+Every import first runs as a preview (`dry_run=True`): everything is checked and written, then
+rolled back, and the result says which columns were understood and which ignored, shows the
+first rows as parsed, counts new, changed and unchanged members and lists every problem with
+its row, column and a Chinese message. The import itself is all-or-nothing the same way: a
+single bad row and nothing is written. A row whose ID-card number (or record key, from our
+export) matches a member the importer may edit updates that member; one held outside their
+scope gets the neutral refusal, and the attempt is recorded.
+
+The file is streamed (openpyxl read-only) and written in batches, so memory holds one batch
+whatever the size of the file; duplicates across batches are found by the database.
 """
 
-import csv
-import io
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import asdict, dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
-from django.utils import timezone, translation
+from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.core import personal_store
-from portal.core.workbooks import Limits, open_workbook
+from portal.core.workbooks import Limits
 
-from ..models import AttemptKind, Category, Education, Gender, Member, MemberStatus
-from ..scope import EDIT, scope_for
+from ..models import AttemptKind, Category, Member
+from ..scope import EDIT, VIEW, scope_for
 from . import members as member_services
-from .members_cells import cell_date as _date
-from .members_cells import cell_text as _text
-from .members_export import COLUMNS, HEADER, TEXT_COLUMNS
-from .tree import attach_full_names
+from . import members_updates as writes
+from .members_columns import BUILDING, NO_HEADER, POST, RECORD_KEY, find_header, label
+from .members_rows import RowReader
+from .members_sheets import open_sheet
 
-MAX_LENGTHS = {"name": 50, "ethnicity": 20, "workplace": 150, "address": 200, "outside_org": 150}
 MAX_ROWS = 200_000
 BATCH_SIZE = 2000
-# The Chinese words people type, whatever the interface language.
-ALIASES = {
-    Gender: {"男": Gender.MALE, "女": Gender.FEMALE},
-    MemberStatus: {
-        "正式党员": MemberStatus.FULL,
-        "正式": MemberStatus.FULL,
-        "预备党员": MemberStatus.PROBATIONARY,
-        "预备": MemberStatus.PROBATIONARY,
-    },
-    Category: {
-        "在册": Category.REGISTERED,
-        "在职报到": Category.IN_SERVICE,
-        "在职": Category.IN_SERVICE,
-        "流动": Category.MOBILE,
-        "流动党员": Category.MOBILE,
-    },
-    Education: {
-        "小学": Education.PRIMARY,
-        "初中": Education.JUNIOR,
-        "高中": Education.SENIOR,
-        "中专": Education.SENIOR,
-        "大专": Education.COLLEGE,
-        "本科": Education.BACHELOR,
-        "大学本科": Education.BACHELOR,
-        "研究生": Education.POSTGRADUATE,
-    },
-}
-CHOICES = {"gender": Gender, "education": Education, "status": MemberStatus, "category": Category}
-
-
-def _in_every_language(label):
-    texts = set()
-    for code in ("zh-hans", "en"):
-        with translation.override(code):
-            texts.add(str(label).strip())
-    return texts
-
-
-def _header_map():
-    return {text: key for key, label, _r, _w in COLUMNS for text in _in_every_language(label)}
-
-
-def _choice_map(choices):
-    mapping = {}
-    for value, label in choices.choices:
-        mapping[value.lower()] = value
-        for text in _in_every_language(label):
-            mapping[text.lower()] = value
-    mapping.update(ALIASES.get(choices, {}))
-    return mapping
+SAMPLE_ROWS = 5
+MAX_CHANGES_SHOWN = 500
 
 
 @dataclass
@@ -95,282 +48,222 @@ class RowError:
 @dataclass
 class ImportResult:
     created: int = 0
+    updated: int = 0
+    unchanged: int = 0
     rows: int = 0
     errors: list = field(default_factory=list)
+    header_row: int = 0
+    understood: list = field(default_factory=list)  # [header as written, field]
+    ignored: list = field(default_factory=list)  # headers as written
+    sample: list = field(default_factory=list)  # first rows: [[field, value as parsed]]
+    changes: list = field(default_factory=list)  # {"row", "name", "fields": [[field, old, new]]}
+    category: str = Category.REGISTERED
+    category_asked: bool = False  # no 党员类别 column: every new row gets `category`
 
     @property
     def ok(self):
         return not self.errors
 
-
-class UnitResolver:
-    """Finds a unit by its path ("福田区/华富街道/梅岗社区/第1网格", or any unique tail of it)
-    or its division code, among the units the importer may edit. Loaded once per import."""
-
-    def __init__(self, user):
-        units = list(scope_for(user).units(EDIT).only("pk", "name", "code", "path", "level"))
-        attach_full_names(units)
-        self.by_key = {}
-        for unit in units:
-            if unit.code:
-                self.by_key[unit.code] = unit
-            parts = unit.full_name_text.split(" / ")
-            for start in range(len(parts)):
-                key = "/".join(parts[start:])
-                # A tail shared by two units (第1网格) is ambiguous: remember that, not either unit.
-                self.by_key[key] = None if key in self.by_key and self.by_key[key] is not unit else unit
-        self.ambiguous = {key for key, unit in self.by_key.items() if unit is None}
-
-    def find(self, ref):
-        key = "/".join(part.strip() for part in ref.replace("／", "/").replace("\\", "/").split("/") if part.strip())
-        return self.by_key.get(key), key in self.ambiguous
+    def preview(self):
+        """What the preview page shows (JSON)."""
+        data = asdict(self)
+        data.pop("errors")
+        data["category_label"] = str(Category(self.category).label)
+        data["categories"] = [[value, str(text)] for value, text in Category.choices]
+        return data
 
 
-class _RowReader:
-    """Turns one row of cells into Member fields, or a list of (column key, message)."""
+def _sample_row(data, present):
+    shown = []
+    for key in present:
+        if key == RECORD_KEY:
+            value = data[RECORD_KEY]
+        elif key == "id_card":
+            value = writes.masked_id(data["id_card"]) if data.get("id_card") else ""
+        elif key in ("mobile", "phone", "contact"):
+            numbers = [getattr(Member, k).kind.mask(data[k]) for k in ("mobile", "phone") if data.get(k)]
+            value = " ".join(numbers)
+        elif key in ("unit", BUILDING):
+            value = data[key].full_name_text if data.get(key) is not None else ""
+        elif key == POST:
+            value = data[POST]
+        else:
+            value = writes._shown(None, key, data.get(key))
+            if data.get(f"{key}_approximate"):
+                value = _("%(date)s (month only)") % {"date": value}
+        shown.append([str(label(key)), value])
+    return shown
 
-    def __init__(self, user):
-        self.units = UnitResolver(user)
-        self.choices = {key: _choice_map(choices) for key, choices in CHOICES.items()}
-        self.today = date.today()
 
-    def read(self, cells):
-        errors = []
-        data = {}
-        for key, _label, required, _width in COLUMNS:
-            raw = cells.get(key)
-            if key in {"birth_date", "joined_on", "full_member_on"}:
-                try:
-                    data[key] = _date(raw)
-                except (ValueError, OverflowError):
-                    errors.append((key, _("Not a date: write it as 2001-07-01.")))
-                    data[key] = None
-                    continue
-            elif key in TEXT_COLUMNS and isinstance(raw, int | float):
-                # Excel keeps 15 significant digits: an ID number typed as a number is damaged.
-                if key == "id_card":
-                    errors.append((key, _("The ID-card number was stored as a number: format the column as text.")))
-                    data[key] = ""
-                    continue
-                data[key] = _text(raw)
+class _Import:
+    def __init__(self, user, result, header, *, now):
+        self.user, self.result, self.header, self.now = user, result, header, now
+        self.present = set(header.positions)
+        self.scope = scope_for(user)
+        self.services = writes.Services(user)
+        self.refused = []  # (ID-card number, unit): registered outside the importer's scope
+        self.updated_pks = set()
+
+    def fail(self, row, key, message):
+        column = self.header.names.get(key) or (str(label(key)) if key else "")
+        self.result.errors.append(RowError(row, column, str(message)))
+
+    def flush(self, batch):
+        """Write a batch of checked rows (number, data)."""
+        keyed = [(number, data) for number, data in batch if data[RECORD_KEY]]
+        members = {}
+        if keyed:
+            wanted = Member.objects.filter(
+                pk__in=[int(data[RECORD_KEY]) for _n, data in keyed if data[RECORD_KEY].isdigit()]
+            )
+            members = {member.pk: member for member in self.scope.filter(wanted.select_related("unit"), EDIT)}
+        updates = []
+        for number, data in keyed:
+            member = members.get(int(data[RECORD_KEY]))
+            if member is None and data["id_card"]:
+                data[RECORD_KEY] = ""  # a record of another portal, or gone: the ID-card number decides
+            elif member is None:
+                self.fail(number, RECORD_KEY, _("No member with this record key in the part of the tree you manage."))
+            elif data["id_card"] and not writes._same_number(member.id_card_hash, data["id_card"]):
+                self.fail(number, "id_card", _("This is not the ID-card number of the member with this record key."))
             else:
-                data[key] = _text(raw)
-            if required and data[key] in ("", None):
-                errors.append((key, _("This column is required.")))
-            elif key in MAX_LENGTHS and len(data[key]) > MAX_LENGTHS[key]:
-                errors.append((key, _("Too long: at most %(n)d characters.") % {"n": MAX_LENGTHS[key]}))
-            elif key in CHOICES and data[key]:
-                value = self.choices[key].get(data[key].lower())
-                if value is None:
-                    errors.append(
-                        (key, _("Not one of the allowed values: %(values)s.") % {"values": self._allowed(key)})
-                    )
-                data[key] = value or ""
-        failed = {key for key, _message in errors}
+                updates.append((number, data, member))
+        fresh, digests = {}, {}
+        for number, data in batch:
+            if data[RECORD_KEY]:
+                continue
+            digest = personal_store.fingerprint(data["id_card"])
+            if digest in fresh:
+                self.fail(number, "id_card", _("This ID-card number appears twice in the workbook."))
+                continue
+            fresh[digest] = (number, data)
+            digests.update(dict.fromkeys(personal_store.fingerprints(data["id_card"]), digest))
+        self._existing(fresh, digests, updates)
+        rows = [writes.values(data, self.now) for _number, data in fresh.values()]
+        writes.insert(rows, self.now)
+        self.result.created += len(rows)
+        self._services([(number, data) for number, data in fresh.values() if data[BUILDING] or data[POST]])
+        for number, data, member in updates:
+            self._update(number, data, member)
 
-        if "id_card" not in failed and data["id_card"]:
-            number, problems = member_services.check_identity(
-                id_card=data["id_card"],
-                birth_date=data["birth_date"] if "birth_date" not in failed else None,
-                gender=data["gender"] if "gender" not in failed else None,
-            )
-            errors.extend(problems.items())
-            data["id_card"] = number
-        if data.get("mobile"):
-            number, problem = member_services.check_mobile(data["mobile"])
-            if problem:
-                errors.append(("mobile", problem))
-            data["mobile"] = number or ""
-        errors.extend(
-            member_services.check_dates(
-                birth_date=data["birth_date"],
-                joined_on=data["joined_on"],
-                full_member_on=data["full_member_on"],
-                status=data["status"],
-                today=self.today,
-            ).items()
-        )
-        unit = None
-        if data["unit"]:
-            unit, ambiguous = self.units.find(data["unit"])
-            if ambiguous:
-                errors.append(("unit", _("Several units match this path: give the full path or the code.")))
-            elif unit is None:
-                errors.append(("unit", _("No unit with this path or code in the part of the tree you manage.")))
-        errors.extend(
-            member_services.check_placement(
-                unit=unit, category=data["category"], outside_org=data["outside_org"]
-            ).items()
-        )
-        data["unit"] = unit
-        return data, errors
+    def _existing(self, fresh, digests, updates):
+        """Rows whose number is registered: updates in scope, refusals outside it."""
+        found = Member.objects.filter(id_card_hash__in=list(digests)).select_related("unit")
+        scope = self.scope
+        editable = set(scope.filter(found, EDIT).values_list("pk", flat=True))
+        visible = set(scope.filter(found, VIEW).values_list("pk", flat=True))
+        for member in found:
+            row = fresh.pop(digests[member.id_card_hash], None)
+            if row is None:  # the same number under two keys' fingerprints
+                continue
+            number, data = row
+            if member.created_at == self.now:
+                self.fail(number, "id_card", _("This ID-card number appears twice in the workbook."))
+            elif member.pk in editable:
+                updates.append((number, data, member))
+            elif member.pk in visible:
+                self.fail(number, "id_card", member_services.ALREADY_HERE)
+            else:  # held elsewhere: say only what to do, and log the attempt
+                self.fail(number, "id_card", member_services.NOT_HERE)
+                self.refused.append((data["id_card"], data["unit"]))
 
-    def _allowed(self, key):
-        return "、".join(str(label) for _value, label in CHOICES[key].choices)
+    def _update(self, number, data, member):
+        if member.pk in self.updated_pks:
+            self.fail(number, "id_card", _("This member appears twice in the workbook."))
+            return
+        self.updated_pks.add(member.pk)
+        found = writes.changes(member, data, self.present)
+        if found:
+            problems = writes.update(member, data, found, user=self.user)
+            for key, message in problems:
+                self.fail(number, key, message)
+            self.result.updated += 1
+            if len(self.result.changes) < MAX_CHANGES_SHOWN:
+                fields = [[name, old, new] for _key, name, old, new in found]
+                self.result.changes.append({"row": number, "name": member.name, "fields": fields})
+        else:
+            self.result.unchanged += 1
+        if data[BUILDING] or data[POST]:
+            for key, message in self.services.apply(member, data):
+                self.fail(number, key, message)
 
-
-# The columns an import writes, in order. The sensitive ones come from Member.sensitive_values
-# (encrypted, fingerprinted, masked), the rest straight from the checked row.
-INSERT_COLUMNS = [
-    "name",
-    "gender",
-    "ethnicity",
-    "birth_date",
-    "education",
-    "joined_on",
-    "full_member_on",
-    "status",
-    "category",
-    "workplace",
-    "address",
-    "unit_id",
-    "outside_org",
-    *Member.SENSITIVE_COLUMNS,
-    "created_at",
-    "updated_at",
-]
+    def _services(self, rows):
+        if not rows:
+            return
+        by_hash = {personal_store.fingerprint(data["id_card"]): (number, data) for number, data in rows}
+        for member in Member.objects.filter(id_card_hash__in=list(by_hash)):
+            number, data = by_hash[member.id_card_hash]
+            for key, message in self.services.apply(member, data):
+                self.fail(number, key, message)
 
 
-def _values(data, now):
-    """The row as a dict of column values, ready to insert."""
-    values = {
-        "name": data["name"],
-        "gender": data["gender"],
-        "ethnicity": data["ethnicity"] or "汉族",
-        "birth_date": data["birth_date"],
-        "education": data["education"],
-        "joined_on": data["joined_on"],
-        "full_member_on": data["full_member_on"],
-        "status": data["status"],
-        "category": data["category"],
-        "workplace": data["workplace"],
-        "address": data["address"],
-        "unit_id": data["unit"].pk,
-        "outside_org": data["outside_org"],
-        "created_at": now,
-        "updated_at": now,
-    }
-    values.update(Member.sensitive_values(id_card=data["id_card"], mobile=data["mobile"]))
-    return values
+def _read_header(sheet, result):
+    header = find_header(sheet.rows)
+    if header is None:
+        result.errors.append(RowError(1, "", str(NO_HEADER % {"n": 10})))
+        return None
+    result.header_row = header.row
+    result.understood = [list(pair) for pair in header.understood]
+    result.ignored = header.ignored
+    result.category_asked = "category" not in header.positions
+    missing = header.missing()
+    if missing:
+        message = _("Columns missing from the header row (row %(row)d): %(names)s.") % {
+            "row": header.row,
+            "names": "、".join(missing),
+        }
+        result.errors.append(RowError(header.row, "", message))
+        return None
+    return header
 
 
-def _insert(rows, now):
-    """Write checked rows. On PostgreSQL one COPY per batch: an import of 100,000 rows spends
-    most of its time building INSERT statements otherwise. Elsewhere bulk_create (whose
-    auto_now_add stamps its own time: set the import's)."""
-    if not rows:
-        return
-    if connection.vendor != "postgresql":
-        created = Member.objects.bulk_create([Member(**values) for values in rows])
-        Member.objects.filter(pk__in=[member.pk for member in created]).update(created_at=now, updated_at=now)
-        return
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for values in rows:
-        writer.writerow([r"\N" if values[column] is None else values[column] for column in INSERT_COLUMNS])
-    buffer.seek(0)
-    quote = connection.ops.quote_name
-    sql = "COPY {} ({}) FROM STDIN WITH (FORMAT csv, NULL '\\N')".format(
-        quote(Member._meta.db_table), ", ".join(quote(column) for column in INSERT_COLUMNS)
-    )
-    with connection.cursor() as cursor:
-        cursor.copy_expert(sql, buffer)
-
-
-def import_workbook(source, *, user, batch_size=BATCH_SIZE, progress=None):
-    """Import members from an .xlsx (a path or a file object): all rows or none; progress(rows, total) per batch."""
-    result = ImportResult()
-
-    def fail(row, column_key, message):
-        label = str(HEADER[column_key]) if column_key in HEADER else ""
-        result.errors.append(RowError(row, label, str(message)))
-
-    try:  # size, rows and shared strings measured before openpyxl parses anything
-        workbook = open_workbook(source, Limits(rows=MAX_ROWS))
+def import_workbook(source, *, user, category=Category.REGISTERED, dry_run=False, batch_size=BATCH_SIZE, progress=None):
+    """Import (or with `dry_run` preview) members from a roster (a path or a file object): all
+    rows or none. `category` is for rows of a roster without a 党员类别 column; progress(rows, total)."""
+    result = ImportResult(category=Category(category or Category.REGISTERED))
+    try:  # size, rows and shared strings measured before anything is parsed
+        with open_sheet(source, Limits(rows=MAX_ROWS)) as sheet:
+            _run(sheet, result, user=user, dry_run=dry_run, batch_size=batch_size, progress=progress)
     except ValidationError as exc:
-        fail(1, "", exc.messages[0])
-        return result
-    try:
-        sheet = workbook.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        header = next(rows, None) or ()
-        known = _header_map()
-        positions = {}
-        for index, text in enumerate(header):
-            key = known.get(_text(text))
-            if key:
-                positions[key] = index
-        missing = [str(label) for key, label, required, _w in COLUMNS if required and key not in positions]
-        if missing:
-            fail(
-                1,
-                "",
-                _("Columns missing from the header row: %(names)s. Use the template.") % {"names": "、".join(missing)},
-            )
-            return result
-        reader = _RowReader(user)
-        now = timezone.now()
-        refused = []  # (ID-card number, unit): registered outside the importer's scope
-        with transaction.atomic():
-            batch = []  # (row number, column values, ID-card number)
-
-            def flush():
-                # Good rows are written even after a bad one (the transaction is rolled back at
-                # the end anyway): then the database itself finds a number seen in an earlier
-                # batch, and memory holds one batch, not a set of every number in the file.
-                # Rows written by this import carry its timestamp, which tells "twice in the
-                # workbook" from "already registered".
-                fresh, digests = {}, {}
-                for number, values, id_card in batch:
-                    if values["id_card_hash"] in fresh:
-                        fail(number, "id_card", _("This ID-card number appears twice in the workbook."))
-                    else:
-                        fresh[values["id_card_hash"]] = (number, values, id_card)
-                        # Every key's fingerprint: in a key rotation a member may still carry the old.
-                        digests.update(dict.fromkeys(personal_store.fingerprints(id_card), values["id_card_hash"]))
-                for digest, created_at, visible in member_services.holders(digests, user=user):
-                    row = fresh.pop(digests[digest], None)
-                    if row is None:  # the same number under two keys' fingerprints
-                        continue
-                    number, values, id_card = row
-                    if created_at == now:
-                        fail(number, "id_card", _("This ID-card number appears twice in the workbook."))
-                    elif visible:
-                        fail(number, "id_card", member_services.ALREADY_HERE)
-                    else:  # held elsewhere: say only what to do, and log the attempt
-                        fail(number, "id_card", member_services.NOT_HERE)
-                        refused.append((id_card, values["unit_id"]))
-                _insert([values for _number, values, _id_card in fresh.values()], now)
-                result.created += len(fresh)
-                batch.clear()
-
-            for number, cells in enumerate(rows, start=2):
-                if not any(value not in (None, "") for value in cells):
-                    continue
-                result.rows += 1
-                if result.rows > MAX_ROWS:
-                    fail(number, "", _("Too many rows: at most %(n)d in one workbook.") % {"n": MAX_ROWS})
-                    break
-                data, errors = reader.read(
-                    {key: cells[index] if index < len(cells) else None for key, index in positions.items()}
-                )
-                for key, message in errors:
-                    fail(number, key, message)
-                if errors:
-                    continue
-                batch.append((number, _values(data, now), data["id_card"]))
-                if len(batch) >= batch_size:
-                    flush()
-                    progress and progress(result.rows, max(sheet.max_row or 0, result.rows + 1) - 1)
-            flush()
-            if result.errors:
-                result.created = 0
-                transaction.set_rollback(True)
-        # After the rollback of the rows, or the log would go with them.
-        member_services.record_refusals(user=user, kind=AttemptKind.IMPORT, attempts=refused)
-        if result.rows == 0 and not result.errors:
-            fail(2, "", _("The workbook has no member rows."))
-    finally:
-        workbook.close()
+        result.errors.append(RowError(1, "", exc.messages[0]))
     result.errors.sort(key=lambda error: error.row)
     return result
+
+
+def _run(sheet, result, *, user, dry_run, batch_size, progress):
+    header = _read_header(sheet, result)
+    if header is None:
+        return
+    reader = RowReader(user, category=result.category)
+    present = [key for key, _index in sorted(header.positions.items(), key=lambda item: item[1])]
+    work = _Import(user, result, header, now=timezone.now())
+    total = max(sheet.total - header.row, 0)
+    with transaction.atomic():
+        batch = []
+        for number, cells in enumerate(sheet.rows, start=header.row + 1):
+            if not any(value not in (None, "") for value in cells):
+                continue
+            result.rows += 1
+            if result.rows > MAX_ROWS:
+                work.fail(number, "", _("Too many rows: at most %(n)d in one workbook.") % {"n": MAX_ROWS})
+                break
+            data, errors = reader.read(header.cells(cells), work.present)
+            if len(result.sample) < SAMPLE_ROWS:
+                result.sample.append({"row": number, "cells": _sample_row(data, present)})
+            for key, message in errors:
+                work.fail(number, key, message)
+            if not errors:
+                batch.append((number, data))
+            if len(batch) >= batch_size:
+                work.flush(batch)
+                batch.clear()
+                progress and progress(result.rows, max(total, result.rows + 1))
+        work.flush(batch)
+        if result.errors or dry_run:
+            transaction.set_rollback(True)
+    if result.errors and not dry_run:
+        result.created = result.updated = result.unchanged = 0
+    # After the rollback of the rows, or the log would go with them.
+    member_services.record_refusals(user=user, kind=AttemptKind.IMPORT, attempts=work.refused)
+    if result.rows == 0 and not result.errors:
+        work.fail(header.row + 1, "", _("The workbook has no member rows."))

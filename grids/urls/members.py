@@ -10,6 +10,7 @@ staff_urlpatterns = [
     path("members/new/", views.member_create, name="member_create"),
     path("members/bulk/", members_bulk.member_bulk, name="member_bulk"),
     path("members/import/", views.member_import, name="member_import"),
+    path("members/import/<int:job_pk>/confirm/", views.member_import_confirm, name="member_import_confirm"),
     path("members/import/template/<int:unit_pk>/", views.member_import_template, name="member_import_template"),
     path("members/export/<int:unit_pk>/", views.member_export, name="member_export"),
     path("members/<int:member_pk>/", views.member_detail, name="member_detail"),

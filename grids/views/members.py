@@ -5,9 +5,12 @@ Every query goes through grids.scope. ID-card and mobile numbers are shown maske
 numbers appear only in the response to a 管理员's POST (never in a URL), each reveal recorded.
 """
 
+import os
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,14 +24,14 @@ from portal.core import params
 from portal.core.exports import xlsx_response
 from portal.core.forms import add_service_errors
 
-from ..forms.members import ImportForm, LeaveForm, MemberFilterForm, MemberForm, MoveForm
-from ..models import Level, Member, Report, RevealKind, Unit
+from ..forms.members import ImportCategoryForm, ImportForm, LeaveForm, MemberFilterForm, MemberForm, MoveForm
+from ..models import Job, JobStatus, Level, Member, Report, RevealKind, Unit
 from ..scope import EDIT, MANAGE, VIEW, scope_for
 from ..services import members as member_services
 from ..services.jobs import start_job
 from ..services.members_bulk import bulk_choices
 from ..services.members_export import export_workbook, template_workbook
-from ..services.members_import_job import KIND
+from ..services.members_import_job import KIND, PREVIEW
 from ..services.tree import attach_full_names
 
 PAGE_SIZE = 50
@@ -246,25 +249,51 @@ def export_response(request, members, label, *, full=False):
 
 @login_required
 def member_import(request):
+    """Upload a roster: a preview job checks it (nothing written); its page asks to confirm."""
     scope = scope_for(request.user)
     if not scope.can(EDIT):
         raise PermissionDenied(_("Your role here does not allow this."))
     form = ImportForm(request.POST or None, request.FILES or None)
-    result = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["workbook"]
         job = start_job(
-            KIND,
+            PREVIEW,
             user=request.user,
             unit=scope.roots(EDIT)[0],
-            title=_("Member import: %(name)s") % {"name": upload.name},
+            title=_("Member import preview: %(name)s") % {"name": upload.name},
+            params={"category": form.cleaned_data["category"]},
             upload=upload,
         )
         return redirect("job_detail", job.pk)
     roots = scope.roots(EDIT)
     attach_full_names(roots)
-    context = {"form": form, "result": result, "roots": roots}
-    return render(request, "grids/members/import.html", context, status=400 if result and not result.ok else 200)
+    return render(request, "grids/members/import.html", {"form": form, "roots": roots})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def member_import_confirm(request, job_pk):
+    """Import the roster a finished, clean preview checked, as a job of its own. The form is on
+    the preview's job page (GET goes there)."""
+    scope = scope_for(request.user)
+    preview = scope.get_object_or_404(Job.objects.all(), need=EDIT, pk=job_pk)
+    if request.method != "POST":
+        return redirect("job_detail", preview.pk)
+    form = ImportCategoryForm(request.POST)
+    confirmable = preview.kind == PREVIEW and preview.status == JobStatus.DONE and preview.input_file
+    if not confirmable or not form.is_valid():
+        messages.error(request, _("Only a finished preview that found no problem can be confirmed."))
+        return redirect("job_detail", preview.pk)
+    with preview.input_file.open("rb") as stored:
+        job = start_job(
+            KIND,
+            user=request.user,
+            unit=preview.unit,
+            title=_("Member import: %(name)s") % {"name": preview.title.split(": ", 1)[-1]},
+            params={"category": form.cleaned_data["category"], "preview": preview.pk},
+            upload=File(stored, name=os.path.basename(preview.input_file.name)),
+        )
+    return redirect("job_detail", job.pk)
 
 
 @require_safe

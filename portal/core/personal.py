@@ -17,6 +17,9 @@ ID_PATTERN = re.compile(r"^\d{17}[\dX]$")
 
 # Mainland mobile numbers: 11 digits starting 13–19.
 MOBILE_PATTERN = re.compile(r"^1[3-9]\d{9}$")
+# Landlines: an area code (0 and 2 or 3 digits) and a 7- or 8-digit number, or the local number
+# alone; an extension after 转 or a dash is kept (0510-85123456-801).
+PHONE_PATTERN = re.compile(r"^(?:0\d{2,3}-?)?[2-9]\d{6,7}(?:-\d{1,5})?$")
 
 
 def normalize_id_card(value):
@@ -64,6 +67,26 @@ def validate_mobile(value):
     if not MOBILE_PATTERN.match(number):
         raise ValidationError(_("Enter an 11-digit mainland mobile number, such as 13800138000."), code="mobile")
     return number
+
+
+def normalize_phone(value):
+    value = re.sub(r"[\s()（）]", "", value or "").replace("转", "-").replace("—", "-")
+    return value[3:] if value.startswith("+86") else value
+
+
+def validate_phone(value):
+    number = normalize_phone(value)
+    if not PHONE_PATTERN.match(number):
+        raise ValidationError(_("Enter a landline number with its area code, such as 0510-85123456."), code="phone")
+    return number
+
+
+def mask_phone(value):
+    """0510****56: area code and last two digits only."""
+    if not value:
+        return ""
+    keep = 4 if value.startswith("0") else 2
+    return value[:keep] + "*" * max(len(value) - keep - 2, 1) + value[-2:] if len(value) > 6 else "*" * len(value)
 
 
 def mask_id_card(value):

@@ -33,12 +33,15 @@ from .personal import (
     mask_id_card,
     mask_mobile,
     mask_pay_base,
+    mask_phone,
     normalize_id_card,
     normalize_mobile,
     normalize_pay_base,
+    normalize_phone,
     validate_id_card,
     validate_mobile,
     validate_pay_base,
+    validate_phone,
 )
 
 
@@ -57,6 +60,7 @@ MOBILE = Kind("mobile", normalize_mobile, validate_mobile, mask_mobile, 11)
 ID_CARD = Kind("id_card", normalize_id_card, validate_id_card, mask_id_card, 18)
 # A member's pay or pension, the base of their dues (党费): personal financial data.
 PAY_BASE = Kind("pay_base", normalize_pay_base, validate_pay_base, mask_pay_base, 10)
+PHONE = Kind("phone", normalize_phone, validate_phone, mask_phone, 20)
 
 
 class EncryptedField(models.TextField):
