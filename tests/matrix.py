@@ -566,6 +566,7 @@ ROUTES = {
     "job_list": Route(shows=(Job,)),
     "job_detail": Route(shows=(Job,)),
     "job_progress": Route(),
+    "job_result": Route(),
 }
 
 

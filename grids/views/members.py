@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
@@ -21,12 +20,14 @@ from portal.core import params
 from portal.core.exports import xlsx_response
 from portal.core.forms import add_service_errors
 
-from ..forms.members import ImportForm, MemberFilterForm, MemberForm, MoveForm
-from ..models import Level, Member, Report, RevealKind, Unit
+from ..forms.members import ImportForm, MemberForm, MoveForm
+from ..models import Member, Report, RevealKind, Unit
 from ..scope import EDIT, MANAGE, VIEW, scope_for
 from ..services import members as member_services
+from ..services.exports_job import job_rows, start_export
 from ..services.jobs import start_job
 from ..services.members_export import export_workbook, template_workbook
+from ..services.members_export_job import NAME, export_filename, member_filter_form, members_to_export
 from ..services.members_import_job import KIND
 from ..services.tree import attach_full_names
 
@@ -35,12 +36,6 @@ PAGE_SIZE = 50
 
 def _member_units(scope, need=EDIT):
     return scope.units(need).filter(level__in=member_services.MEMBER_LEVELS).order_by("path")
-
-
-def _filter_form(scope, data):
-    # Streets and communities only, so the select stays short; the filter takes the subtree.
-    choices = scope.units(VIEW).filter(level__lte=Level.COMMUNITY).order_by("path")
-    return MemberFilterForm(data, unit_choices=choices)
 
 
 def default_root(scope):
@@ -55,7 +50,7 @@ def member_list(request):
     scope = scope_for(request.user)
     if not scope:
         raise PermissionDenied(_("You are not assigned to any unit."))
-    form = _filter_form(scope, request.GET)
+    form = member_filter_form(scope, request.GET)
     members = form.filter(Member.objects.visible_to(request.user)).for_list()
     page = Paginator(members, PAGE_SIZE).get_page(params.page(request.GET))
     attach_full_names([member.unit for member in page.object_list])
@@ -187,16 +182,29 @@ def member_move(request, member_pk):
 @login_required
 def member_export(request, unit_pk):
     """The filtered list under a unit as .xlsx: masked (GET), or with full numbers for a
-    管理员 who asks (POST), each member's reveal recorded."""
+    管理员 who asks (POST), each member's reveal recorded. A list of more than a few thousand
+    members is written by a background job, whose page offers the file."""
     scope = scope_for(request.user)
     full = request.method == "POST"
-    need = MANAGE if full else VIEW
-    unit = scope.get_object_or_404(Unit.objects.all(), need=need, pk=unit_pk)
-    form = _filter_form(scope, request.POST if full else request.GET)
-    members = form.filter(Member.objects.under(unit).visible_to(request.user, need))
+    unit = scope.get_object_or_404(Unit.objects.all(), need=MANAGE if full else VIEW, pk=unit_pk)
+    data = request.POST if full else request.GET
+    members = members_to_export(request.user, unit, data, full=full)
+    if members.count() > job_rows():
+        query = data.copy()
+        query.pop("csrfmiddlewaretoken", None)
+        title = _("Member export: %(unit)s") % {"unit": unit.name}
+        job = start_export(
+            NAME,
+            user=request.user,
+            unit=unit,
+            title=title,
+            query=query.urlencode(),
+            full=full,
+            need=MANAGE if full else VIEW,
+        )
+        return redirect("job_detail", job.pk)
     content = export_workbook(members, user=request.user, full=full)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return xlsx_response(f"members-{unit.pk}-{stamp}{'-full' if full else ''}.xlsx", content)
+    return xlsx_response(export_filename(unit, full=full), content)
 
 
 @login_required
