@@ -64,7 +64,10 @@ def test_preview_writes_nothing_then_the_confirmation_writes_every_row(tree, peo
 
 def test_one_bad_row_and_nothing_is_written(tree, people, client_for):
     client = client_for(people.huafu)
-    rows = ROWS + [["3栋", "小区", "第2网格", "", "", "", "北纬", None], ["4栋", "楼栋", "第9网格", "", "", "", None, None]]
+    rows = ROWS + [
+        ["3栋", "小区", "第2网格", "", "", "", "北纬", None],
+        ["4栋", "楼栋", "第9网格", "", "", "", None, None],
+    ]
     job = _preview(client, tree.community1, rows)
     assert job.status == JobStatus.FAILED
     found = {(error["row"], error["column"]) for error in job.errors}

@@ -6,9 +6,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.files.base import ContentFile
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from portal.core.exports import xlsx_response
 
@@ -54,26 +55,40 @@ def import_template(request, unit_pk, name):
     return xlsx_response(f"{name}-template-{unit.pk}.xlsx", content)
 
 
-@require_POST
+def _confirmable(job):
+    params = job.params if isinstance(job.params, dict) else {}
+    return (
+        job.kind == bulk_import.KIND
+        and params.get("preview") is True
+        and params.get("importer") in bulk_import.IMPORTERS
+        and job.status == JobStatus.DONE
+        and bool(job.input_file)
+    )
+
+
+@require_http_methods(["GET", "POST"])
 @login_required
 def import_confirm(request, job_pk):
     """Run a previewed import for real: the same file, by whoever confirms (EDIT on its unit)."""
     scope = scope_for(request.user)
+    if request.method != "POST":
+        preview = scope.get_object_or_404(Job.objects.select_related("unit"), pk=job_pk)
+        context = {
+            "title": _("Import %(title)s?") % {"title": preview.title},
+            "text": _("Every row of the preview is written, or none if the database refuses one."),
+            "button": _("Confirm the import"),
+            "allowed": scope.allows(preview.unit, EDIT) and _confirmable(preview),
+            "back": reverse("job_detail", args=[preview.pk]),
+        }
+        return render(request, "grids/members/confirm.html", context)
     preview = scope.get_object_or_404(Job.objects.select_related("unit"), need=EDIT, pk=job_pk)
-    params = preview.params if isinstance(preview.params, dict) else {}
-    if (
-        preview.kind != bulk_import.KIND
-        or not params.get("preview")
-        or params.get("importer") not in bulk_import.IMPORTERS
-        or preview.status != JobStatus.DONE
-        or not preview.input_file
-    ):
+    if not _confirmable(preview):
         messages.error(request, _("Only a preview that found no problem can be confirmed."))
         return redirect("job_detail", preview.pk)
     with preview.input_file.open("rb") as stored:
         upload = ContentFile(stored.read(), name=preview.input_file.name.rsplit("/", 1)[-1])
     job = bulk_import.start_import(
-        params["importer"], user=request.user, unit=preview.unit, upload=upload, preview=False
+        preview.params["importer"], user=request.user, unit=preview.unit, upload=upload, preview=False
     )
     return redirect("job_detail", job.pk)
 
