@@ -79,8 +79,19 @@ def _day(cells, key, problems):
         return None
 
 
+class MemberRowsImporter(Importer):
+    """Rows that name a member first (ID-card number as text, record key, name to check)."""
+
+    TEXT_INDEXES = (0,)
+
+    def __init__(self, *, user, unit):
+        super().__init__(user=user, unit=unit)
+        self.members = MemberFinder(user, unit)
+        self.rows = {}
+
+
 @importer
-class ReportsImporter(Importer):
+class ReportsImporter(MemberRowsImporter):
     name = "reports"
     label = gettext_lazy("Reports to building groups")
     model = Report
@@ -89,14 +100,11 @@ class ReportsImporter(Importer):
         ("building", gettext_lazy("Building group reported to"), True),
         ("reported_on", gettext_lazy("Date reported"), False),
     ]
-    TEXT_INDEXES = (0,)
 
     def __init__(self, *, user, unit):
         super().__init__(user=user, unit=unit)
-        self.members = MemberFinder(user, unit)
         buildings = scope_for(user).filter(Unit.objects.under(unit), EDIT).filter(level=Level.BUILDING)
         self.buildings = UnitFinder(buildings)
-        self.rows = {}  # member pk -> row number
 
     def read(self, cells, number):
         member, problems = self.members.find(cells)
@@ -150,7 +158,7 @@ class PostFinder(UnitFinder):
 
 
 @importer
-class ClaimsImporter(Importer):
+class ClaimsImporter(MemberRowsImporter):
     name = "claims"
     label = gettext_lazy("Post claims")
     model = PostClaim
@@ -159,17 +167,14 @@ class ClaimsImporter(Importer):
         ("post", gettext_lazy("Post (number, or unit/name)"), True),
         ("claimed_on", gettext_lazy("Date claimed"), False),
     ]
-    TEXT_INDEXES = (0,)
 
     def __init__(self, *, user, unit):
         super().__init__(user=user, unit=unit)
-        self.members = MemberFinder(user, unit)
         posts = scope_for(user).filter(ServicePost.objects.filter(unit__path__startswith=unit.path), EDIT)
         self.posts = PostFinder(posts)
         self.taken = dict(posts.annotate(n=Count("claims")).values_list("pk", "n"))
         self.claimed = set(PostClaim.objects.filter(post__in=posts).values_list("post_id", "member_id"))
         self.added = Counter()
-        self.rows = {}
 
     def read(self, cells, number):
         member, problems = self.members.find(cells)
