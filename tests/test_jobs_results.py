@@ -10,9 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from grids.models import AuditEntry, AuditKind, Job, JobStatus
+from grids.models import AuditEntry, AuditKind, Job, JobStatus, Role
 from grids.services import jobs
 from tests import factory_members as fm
+from tests.factory import make_user
 
 
 def _sheet_rows(content):
@@ -92,6 +93,10 @@ def test_a_large_audit_export_runs_as_a_job(tree, people, client_for, settings):
     assert response.status_code == 302 and job.status == JobStatus.DONE
     rows = _sheet_rows(b"".join(client.get(reverse("job_result", args=[job.pk])).streaming_content))
     assert len(rows) - 1 == list(job.summary.values())[0] >= 3
+    # Another 管理员 whose scope holds the job's unit: the file may hold more than their scope.
+    assert job.params["only_starter"] and job.unit == tree.district
+    other = make_user("other_admin", tree.district, Role.ADMIN)
+    assert client_for(other).get(reverse("job_result", args=[job.pk])).status_code == 403
 
 
 def test_the_file_is_purged_with_the_job_after_seven_days(tree, people, client_for, settings):
@@ -117,3 +122,22 @@ def test_progress_inside_the_jobs_transaction_reaches_another_process(tree, peop
         ctx.progress(40, 100)
         assert elsewhere.get(jobs.progress_key(job.pk)) in ((40, 100), [40, 100])
     assert "locmem" not in type(elsewhere).__module__
+
+
+def test_a_large_hours_export_runs_as_a_job_for_its_starter_only(tree, people, client_for, settings):
+    from tests.factory_volunteer import make_activity, make_project, make_record, make_volunteer
+
+    settings.EXPORT_JOB_ROWS = 1
+    mine = [make_volunteer(tree.community1, f"志愿者{i}") for i in range(2)]
+    make_record(make_activity(make_project(tree.community1), days=-3), mine[0], "2.50")
+    make_volunteer(tree.community2, "狮岭人")
+    today = timezone.localdate()
+    client = client_for(people.huafu)
+    period = {"start": today - timedelta(days=30), "end": today}
+    response = client.get(reverse("volunteer_staff_hours_export"), period)
+    job = Job.objects.get()
+    assert response.status_code == 302 and job.status == JobStatus.DONE and job.params["only_starter"]
+    rows = _sheet_rows(b"".join(client.get(reverse("job_result", args=[job.pk])).streaming_content))
+    names = [row[0] for row in rows[2:-1]]
+    assert sorted(names) == ["志愿者0", "志愿者1"]
+    assert client_for(people.viewer).get(reverse("job_result", args=[job.pk])).status_code == 403

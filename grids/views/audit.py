@@ -41,6 +41,7 @@ def audit_list(request):
                 title=_("Audit trail export"),
                 query=query.urlencode(),
                 need=MANAGE,
+                only_starter=True,
             )
             return redirect("job_detail", job.pk)
         return rows_to_xlsx("audit-trail.xlsx", _("Audit trail"), audit_services.export_rows(entries[:EXPORT_LIMIT]))

@@ -45,8 +45,14 @@ def job_result(request, job_pk):
     name (full numbers, the audit trail: 管理员); recorded in the audit trail like every download."""
     scope = scope_for(request.user)
     job = scope.get_object_or_404(Job.objects.select_related("unit"), pk=job_pk)
-    need = job.params.get("need", VIEW) if isinstance(job.params, dict) else VIEW
+    if not isinstance(job.params, dict):
+        raise Http404(_("This job has no file."))
+    need = job.params.get("need", VIEW)
     scope.check(job.unit, need if need in (VIEW, EDIT, MANAGE) else MANAGE)
+    if job.params.get("only_starter") and job.started_by_id != request.user.pk:
+        # An export of the starter's whole scope (the audit trail, volunteers): the job hangs on
+        # one of their units, but the file may hold rows of the others.
+        raise PermissionDenied(_("Only whoever started this export can download its file."))
     if not job.result_file:
         raise Http404(_("This job has no file."))
     try:
