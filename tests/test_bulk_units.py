@@ -11,7 +11,7 @@ from grids.models import Job, JobStatus, Level, OrgKind, Unit
 from grids.services import bulk_import
 from grids.services.units_io import UnitsImporter
 from tests import factory_bulk as fb
-from tests.factory import make_unit
+from tests.factory import make_unit, make_user
 
 ROWS = [
     ["第2网格", "网格", "", "第2网格党支部", "网格党支部", "440304008001002", 31.778, 117.265],
@@ -149,3 +149,17 @@ def test_not_a_workbook_and_no_header(tree, people, client_for):
     client.post(reverse("units_import", args=[tree.community1.pk]), {"workbook": headless})
     job = Job.objects.latest("pk")
     assert job.status == JobStatus.FAILED and _label("name") in job.errors[0]["message"]
+
+
+def test_under_a_grid_only_its_building_groups(tree, people, client_for):
+    """A grid's staffer imports building groups into their grid, never beside it."""
+    other_grid = make_unit(Level.GRID, "第3网格", tree.community1)
+    staffer = make_user("grid_staffer", tree.grid1)
+    client = client_for(staffer)
+    rows = [["新网格", "网格", "", "", "", "", None, None], ["12栋", "楼栋", "第3网格", "", "", "", None, None]]
+    job = _preview(client, tree.grid1, rows)
+    assert [(e["row"], e["column"]) for e in job.errors] == [(2, _label("parent")), (3, _label("parent"))]
+    assert client.post(reverse("units_import", args=[tree.community1.pk]), {}).status_code == 404
+    ok = _confirm(client, _preview(client, tree.grid1, [["12栋", "楼栋", "第1网格", "", "", "", None, None]]))
+    assert ok.status == JobStatus.DONE and Unit.objects.get(name="12栋").parent == tree.grid1
+    assert not Unit.objects.filter(parent=other_grid).exists()

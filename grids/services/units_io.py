@@ -62,8 +62,10 @@ class UnitsImporter(Importer):
         super().__init__(user=user, unit=unit)
         self.community = community_of(unit)
         below = Unit.objects.under(self.community, include_self=False).only(
-            "pk", "name", "level", "parent_id", "code", *FIELDS
+            "pk", "name", "level", "parent_id", "path", "code", *FIELDS
         )
+        # Imported under a grid, only that grid's building groups: nothing beside it is touched.
+        below = [u for u in below if u.path.startswith(unit.path)]
         self.grids = {u.name: u for u in below if u.level == Level.GRID}
         self.existing = {(u.parent_id, u.name): u for u in below}
         self.new_grids = {}  # name -> action of an earlier row
@@ -74,6 +76,8 @@ class UnitsImporter(Importer):
     def _parent(self, level, text):
         key = UnitFinder.key(text)
         if level == Level.GRID:
+            if self.unit.level != Level.COMMUNITY:
+                return None, _("Under a grid only building groups are imported: import grids under the community.")
             if key in ("", self.community.name) or key.endswith("/" + self.community.name):
                 return self.community, None
             return None, _("A grid belongs to the community itself: leave the parent blank.")
