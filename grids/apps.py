@@ -11,7 +11,16 @@ class GridsConfig(AppConfig):
 
     def ready(self):
         # Job kinds register themselves when their module is imported.
-        from .services import members_import_job, transfers  # noqa: F401
+        from .services import (  # noqa: F401
+            audit_export_job,
+            bulk_import,
+            members_export_job,
+            members_import_job,
+            posts_io,
+            reporting_io,
+            transfers,
+            units_io,
+        )
 
         for module in settings.JOBS_EXTRA_MODULES:
             import_module(module)

@@ -155,8 +155,17 @@ if REDIS_URL:
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
+    CACHES["progress"] = CACHES["default"]
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        # A job's progress, written by the worker and read by the web server: two processes,
+        # so not the per-process memory cache (with it the bar moved only at the end).
+        "progress": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("JOBS_PROGRESS_DIR", str(BASE_DIR / "var" / "job-progress")),
+        },
+    }
 
 # MLPS 2.0 (等保 level 3): at least 8 characters of at least three kinds, not like the username,
 # not a common password, not the current one. Messages from our own catalogue (portal/core/passwords.py).

@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class ProjectsConfig(AppConfig):
     name = "projects"
     verbose_name = _("Projects")
+
+    def ready(self):
+        # Exporters that run as jobs register themselves when their module is imported.
+        from .services import volunteers_export_job  # noqa: F401

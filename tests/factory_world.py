@@ -18,6 +18,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from centers.models import Center, Closure, OpeningInterval, Photo, Room, RoomKind
@@ -52,6 +53,7 @@ from grids.models import (
 from grids.services import audit as audit_services
 from grids.services import dues as dues_services
 from grids.services import transfers as transfer_services
+from portal.core.exports import rows_to_xlsx
 from projects.models import (
     Activity,
     Certificate,
@@ -228,9 +230,11 @@ def _build(side, tree):
     )
 
     r[Job] = Job.objects.create(
-        kind="coverage", title=mark(Job), unit=side.community, status=JobStatus.DONE, finished_at=now
+        kind="export", title=mark(Job), unit=side.community, status=JobStatus.DONE, finished_at=now
     )
     r[UnitReport] = _kept_report(side, mark(UnitReport), today)
+    # The job's result file (an export), downloaded from the job's page.
+    r[Job].result_file.save("export.xlsx", ContentFile(rows_to_xlsx("x.xlsx", "x", [[mark(Job)]]).content))
     center = r[Center] = make_center(side.community, mark(Center))
     r[OpeningInterval] = center.intervals.first()
     # Half of the function-room area is office space: listed on the 10% office-rule page.

@@ -254,6 +254,34 @@ def _activity_fields(world, side, record, data):
     }
 
 
+# One good row for each bulk import (tests/factory_bulk.py writes the workbook).
+BULK_ROWS = {
+    "units": [["矩阵网格", "网格", "", "", "", "", None, None]],
+    "posts": [["11栋", "矩阵岗", "平安巡逻", 2, ""]],
+    "reports": [["", "1", "", "11栋", None]],
+    "claims": [["", "1", "", "1", None]],
+}
+
+
+def _bulk_file(name):
+    def change(world, side, record, data):
+        from tests import factory_bulk
+
+        return {"workbook": factory_bulk.upload(name, BULK_ROWS[name])}
+
+    return change
+
+
+def _previewed(world, side, record):
+    """The side's job made a preview of a units import that found no problem."""
+    from tests import factory_bulk
+
+    record.kind, record.status = "bulk_import", "done"
+    record.params = {"importer": "units", "preview": True}
+    record.input_file.save("units.xlsx", factory_bulk.upload("units", BULK_ROWS["units"]), save=False)
+    record.save()
+
+
 ROUTES = {
     "staff_home": Route(unassigned=200),
     # --- dashboards and reports (issue 12): figures only, so they show no marker
@@ -749,6 +777,23 @@ ROUTES = {
     "job_progress": Route(),
     "report_list": Route(shows=(UnitReport,)),
     "report_download": Route(shows=(UnitReport,)),
+    "job_result": Route(),
+    # --- bulk work along the tree: imports with a preview (a job), templates, export, posts from a pattern
+    **{
+        f"{name}_import": Route(get=EDIT, post=EDIT, form=Post(change=_bulk_file(name), done=_latest_job))
+        for name in BULK_ROWS
+    },
+    **{f"{name}_import_template": Route() for name in BULK_ROWS},
+    "bulk_import_confirm": Route(post=EDIT, form=Post(prepare=_previewed, done=_latest_job)),
+    "units_export": Route(),
+    "posts_bulk": Route(
+        get=EDIT,
+        post=EDIT,
+        form=Post(
+            change=lambda w, s, r, d: {"pattern": "{楼栋}矩阵岗", "kind": "care", "capacity": "2", "confirmed": "True"},
+            done=_to("post_list"),
+        ),
+    ),
 }
 
 

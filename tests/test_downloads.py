@@ -132,6 +132,13 @@ class Download:
         return f"{self.route}[{self.variant}]" if self.variant else self.route
 
 
+BULK_IMPORTS = ("units", "posts", "reports", "claims")
+
+
+def _community(world):
+    return Unit.objects.get(level=Level.COMMUNITY, path__startswith=world.district.path)
+
+
 def _today_period(world):
     today = timezone.localdate()
     return {"start": today - timedelta(days=30), "end": today}
@@ -170,6 +177,10 @@ DOWNLOADS = [
         args=lambda w: [w.district.pk],
     ),
     Download("member_import_template", "", ("district.name", "grid.code"), args=lambda w: [w.district.pk]),
+    # The units' export (the community's grids and building groups) and the bulk imports' templates
+    # (example rows only: no stored text reaches them).
+    Download("units_export", "", ("grid.name", "grid.code"), args=lambda w: [_community(w).pk]),
+    *[Download(f"{name}_import_template", "", (), args=lambda w: [_community(w).pk]) for name in BULK_IMPORTS],
     # The audit trail: a record's name reaches it (the entry of the member's creation).
     Download("audit_list", "export=xlsx", ("member.name",), params=lambda w: {"export": "xlsx"}),
     Download(

@@ -19,6 +19,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.core import params
 from portal.core.personal_fields import EncryptedField, FingerprintField
 
 from ..models import AuditEntry, Unit
@@ -177,6 +178,18 @@ def history(obj):
 def model_choices():
     """(app_label.model, verbose name) of every tracked model, for the search form."""
     return sorted(((m._meta.label_lower, str(m._meta.verbose_name)) for m in auditlog.get_models()), key=lambda c: c[1])
+
+
+def search_params(query):
+    """The audit page's search, parsed from its query string."""
+    return {
+        "user": params.text(query, "user", max_length=150, label=_("User")),
+        "model": params.choice(query, "model", [value for value, _label in model_choices()], label=_("Kind of record")),
+        "record": params.text(query, "record", max_length=40, label=_("Record")),
+        "kind": params.choice(query, "kind", AuditKind.choices, label=_("Event")),
+        "start": params.date(query, "start", label=_("From")),
+        "end": params.date(query, "end", label=_("To")),
+    }
 
 
 def search(entries, *, user="", model="", record="", kind="", start=None, end=None):

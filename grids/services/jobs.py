@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.utils import timezone
@@ -82,10 +82,17 @@ def progress_key(pk):
     return f"job-progress:{pk}"
 
 
+def progress_cache():
+    """Shared by the worker and the web server (Redis, or files on one machine): the job's work
+    runs in one transaction, which no other process sees before it commits, so its progress
+    cannot be read from the job's row until the end."""
+    return caches["progress"]
+
+
 def progress_of(job):
     """(done, total): the cache holds the newest while the job writes inside its transaction."""
     if not job.finished:
-        cached = cache.get(progress_key(job.pk))
+        cached = progress_cache().get(progress_key(job.pk))
         if cached:
             return tuple(cached)
     return job.done, job.total
@@ -101,7 +108,7 @@ class Context:
     def progress(self, done, total=None):
         total = self.job.total if total is None else total
         self.job.done, self.job.total = done, total
-        cache.set(progress_key(self.job.pk), (done, total), 3600)
+        progress_cache().set(progress_key(self.job.pk), (done, total), 3600)
         if not connection.in_atomic_block:  # SQLite allows no second writer inside the work's transaction
             Job.objects.filter(pk=self.job.pk, token=self.token).update(
                 done=done, total=total, heartbeat_at=timezone.now()

@@ -127,7 +127,7 @@ def _month(day, approximate):
     return f"{day:%Y.%m}" if day and approximate else day
 
 
-def export_workbook(members, *, user, full=False, chunk_size=2000):
+def export_workbook(members, *, user, full=False, chunk_size=2000, progress=None):
     """The members (a queryset already scoped and filtered) as .xlsx; full numbers only when
     `full` (the caller checked the user is a 管理员), each reveal recorded. Read in chunks and
     written in openpyxl's write-only mode, so a large export does not hold every member."""
@@ -137,8 +137,11 @@ def export_workbook(members, *, user, full=False, chunk_size=2000):
     workbook = exports.new_workbook()
     sheet = _members_sheet(workbook, record_key=True)
     chunk = []
+    total = members.count() if progress else 0
+    written = 0
 
     def write():
+        nonlocal written
         numbers = member_services.reveal(user=user, members=chunk, kind=RevealKind.EXPORT) if full else {}
         for member in chunk:
             id_card, mobile = numbers.get(member.pk, (member.id_card_masked, member.mobile_masked))
@@ -165,7 +168,10 @@ def export_workbook(members, *, user, full=False, chunk_size=2000):
                 ],
                 text_columns=TEXT_INDEXES,
             )
+        written += len(chunk)
         chunk.clear()
+        if progress:
+            progress(written, total)
 
     for member in members.iterator(chunk_size=chunk_size):
         chunk.append(member)

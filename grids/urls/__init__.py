@@ -1,7 +1,7 @@
 """Routes of the grids app. It has no public pages; its staff pages are mounted under "staff/"
 by portal/urls.py, one url module per topic."""
 
-from . import accounts, audit, dues, jobs, meetings, members, posts, reports, transfers, tree
+from . import accounts, audit, dues, imports, jobs, meetings, members, posts, reports, transfers, tree
 
 urlpatterns = []
 
@@ -16,4 +16,5 @@ staff_urlpatterns = [
     *audit.staff_urlpatterns,
     *jobs.staff_urlpatterns,
     *reports.staff_urlpatterns,
+    *imports.staff_urlpatterns,
 ]

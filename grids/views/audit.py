@@ -4,7 +4,7 @@ their scope (superusers: everything), and download what the search finds."""
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -14,9 +14,10 @@ from portal.core.exports import rows_to_xlsx
 from ..models import AuditEntry, AuditKind
 from ..scope import MANAGE, scope_for
 from ..services import audit as audit_services
+from ..services.audit_export_job import AUDIT_EXPORT, EXPORT_LIMIT
+from ..services.exports_job import job_rows, start_export
 
 PAGE_SIZE = 50
-EXPORT_LIMIT = 100_000
 
 
 @require_safe
@@ -26,16 +27,23 @@ def audit_list(request):
     if not scope.can(MANAGE):
         raise PermissionDenied(_("Only administrators search the audit trail."))
     models = audit_services.model_choices()
-    search = {
-        "user": params.text(request.GET, "user", max_length=150, label=_("User")),
-        "model": params.choice(request.GET, "model", [value for value, _label in models], label=_("Kind of record")),
-        "record": params.text(request.GET, "record", max_length=40, label=_("Record")),
-        "kind": params.choice(request.GET, "kind", AuditKind.choices, label=_("Event")),
-        "start": params.date(request.GET, "start", label=_("From")),
-        "end": params.date(request.GET, "end", label=_("To")),
-    }
+    search = audit_services.search_params(request.GET)
     entries = audit_services.search(AuditEntry.objects.visible_to(request.user, MANAGE), **search)
     if params.choice(request.GET, "export", ["xlsx"]) == "xlsx":
+        if entries.count() > job_rows():
+            query = request.GET.copy()
+            query.pop("export", None)
+            unit = scope.roots(MANAGE)[0]
+            job = start_export(
+                AUDIT_EXPORT,
+                user=request.user,
+                unit=unit,
+                title=_("Audit trail export"),
+                query=query.urlencode(),
+                need=MANAGE,
+                only_starter=True,
+            )
+            return redirect("job_detail", job.pk)
         return rows_to_xlsx("audit-trail.xlsx", _("Audit trail"), audit_services.export_rows(entries[:EXPORT_LIMIT]))
     page = Paginator(entries, PAGE_SIZE).get_page(params.page(request.GET))
     audit_services.attach_labels(page.object_list)

@@ -24,13 +24,15 @@ from portal.core import params
 from portal.core.exports import xlsx_response
 from portal.core.forms import add_service_errors
 
-from ..forms.members import ImportCategoryForm, ImportForm, LeaveForm, MemberFilterForm, MemberForm, MoveForm
-from ..models import Job, JobStatus, Level, Member, Report, RevealKind, Unit
+from ..forms.members import ImportCategoryForm, ImportForm, LeaveForm, MemberForm, MoveForm
+from ..models import Job, JobStatus, Member, Report, RevealKind, Unit
 from ..scope import EDIT, MANAGE, VIEW, scope_for
 from ..services import members as member_services
+from ..services.exports_job import job_rows, start_export
 from ..services.jobs import start_job
 from ..services.members_bulk import bulk_choices
 from ..services.members_export import export_workbook, template_workbook
+from ..services.members_export_job import NAME, export_filename, member_filter_form, members_to_export
 from ..services.members_import_job import KIND, PREVIEW
 from ..services.tree import attach_full_names
 
@@ -52,12 +54,6 @@ def editable_member(request, member_pk):
     return member, None
 
 
-def _filter_form(scope, data):
-    # Streets and communities only, so the select stays short; the filter takes the subtree.
-    choices = scope.units(VIEW).filter(level__lte=Level.COMMUNITY).order_by("path")
-    return MemberFilterForm(data, unit_choices=choices)
-
-
 def default_root(scope):
     """The first top unit of the user's scope: where a page starts when none is chosen."""
     roots = scope.roots(VIEW)
@@ -70,7 +66,7 @@ def member_list(request):
     scope = scope_for(request.user)
     if not scope:
         raise PermissionDenied(_("You are not assigned to any unit."))
-    form = _filter_form(scope, request.GET)
+    form = member_filter_form(scope, request.GET)
     members = form.filter(Member.objects.visible_to(request.user)).for_list()
     page = Paginator(members, PAGE_SIZE).get_page(params.page(request.GET))
     attach_full_names([member.unit for member in page.object_list])
@@ -230,14 +226,29 @@ def member_leave(request, member_pk):
 @login_required
 def member_export(request, unit_pk):
     """The filtered list under a unit as .xlsx: masked (GET), or with full numbers for a
-    管理员 who asks (POST), each member's reveal recorded."""
+    管理员 who asks (POST), each member's reveal recorded. A list of more than a few thousand
+    members is written by a background job, whose page offers the file."""
     scope = scope_for(request.user)
     full = request.method == "POST"
-    need = MANAGE if full else VIEW
-    unit = scope.get_object_or_404(Unit.objects.all(), need=need, pk=unit_pk)
-    form = _filter_form(scope, request.POST if full else request.GET)
-    members = form.filter(Member.objects.under(unit).visible_to(request.user, need))
-    return export_response(request, members, f"{unit.pk}-", full=full)
+    unit = scope.get_object_or_404(Unit.objects.all(), need=MANAGE if full else VIEW, pk=unit_pk)
+    data = request.POST if full else request.GET
+    members = members_to_export(request.user, unit, data, full=full)
+    if members.count() > job_rows():
+        query = data.copy()
+        query.pop("csrfmiddlewaretoken", None)
+        title = _("Member export: %(unit)s") % {"unit": unit.name}
+        job = start_export(
+            NAME,
+            user=request.user,
+            unit=unit,
+            title=title,
+            query=query.urlencode(),
+            full=full,
+            need=MANAGE if full else VIEW,
+        )
+        return redirect("job_detail", job.pk)
+    content = export_workbook(members, user=request.user, full=full)
+    return xlsx_response(export_filename(unit, full=full), content)
 
 
 def export_response(request, members, label, *, full=False):

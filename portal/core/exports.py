@@ -19,7 +19,7 @@ import datetime
 import io
 from decimal import Decimal
 
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from openpyxl import Workbook
@@ -216,6 +216,11 @@ def xlsx_response(filename, content):
     if not isinstance(content, (bytes, bytearray)):
         content = xlsx_bytes(content)
     return _download(HttpResponse(content, content_type=XLSX), filename)
+
+
+def file_response(filename, stored, content_type=XLSX):
+    """A download of a stored file (a job's result), streamed, recorded like every download."""
+    return _download(FileResponse(stored, content_type=content_type), filename)
 
 
 def rows_to_xlsx(filename, title, rows):

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_safe
 
 from grids.models import Member
 from grids.scope import EDIT, VIEW, scope_for
+from grids.services.exports_job import job_rows, start_export
 from grids.services.tree import attach_full_names
 from portal.core import params
 from portal.core.exports import xlsx_response
@@ -22,6 +23,8 @@ from ..forms.volunteers import PeriodForm, VerifyForm, VolunteerForm
 from ..models.service import VolunteerTeam
 from ..models.volunteers import Certificate, Volunteer
 from ..services import volunteers as services
+from ..services.volunteers_export_job import NAME as HOURS_EXPORT
+from ..services.volunteers_export_job import hours_filename
 from .common import PAGE_SIZE, first_error, need_edit_somewhere
 
 
@@ -172,6 +175,17 @@ def staff_hours_export(request):
     if form.is_valid():
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
         volunteers = Volunteer.objects.visible_to(request.user)
+        if volunteers.count() > job_rows():
+            # The whole scope's volunteers: only the starter downloads the file.
+            job = start_export(
+                HOURS_EXPORT,
+                user=request.user,
+                unit=scope.roots(VIEW)[0],
+                title=_("Service hours from %(start)s to %(end)s") % {"start": start, "end": end},
+                query=request.GET.urlencode(),
+                only_starter=True,
+            )
+            return redirect("job_detail", job.pk)
         data = services.hours_workbook(volunteers=volunteers, start=start, end=end)
-        return xlsx_response(f"volunteer-hours-{start}-{end}.xlsx", data)
+        return xlsx_response(hours_filename(start, end), data)
     return render(request, "projects/volunteers/staff/export.html", {"form": form})
