@@ -11,7 +11,7 @@ class GridsConfig(AppConfig):
 
     def ready(self):
         # Job kinds register themselves when their module is imported.
-        from .services import members_import_job  # noqa: F401
+        from .services import demands_sweep, members_import_job  # noqa: F401
 
         for module in settings.JOBS_EXTRA_MODULES:
             import_module(module)

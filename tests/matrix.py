@@ -31,6 +31,9 @@ from centers.models import Center, Kind, Photo
 from grids.models import (
     Assignment,
     AuditEntry,
+    Demand,
+    DemandHelper,
+    DemandTransition,
     Job,
     Member,
     PersonalDataReveal,
@@ -118,6 +121,7 @@ KEYWORDS = {
     "expenditure_pk": rec(Expenditure),
     "center_pk": rec(Center),
     "job_pk": rec(Job),
+    "demand_pk": rec(Demand),
 }
 
 # A scoped admin model whose list needs more than VIEW.
@@ -566,6 +570,11 @@ ROUTES = {
     "job_list": Route(shows=(Job,)),
     "job_detail": Route(shows=(Job,)),
     "job_progress": Route(),
+    # --- residents' demands
+    "demand_queue": Route(
+        shows=(Demand,), more=(({"view": "overdue"}, ()), ({"view": "done"}, ()), ({"source": "online"}, (Demand,)))
+    ),
+    "demand_staff_detail": Route(shows=(Demand, DemandTransition, DemandHelper)),
 }
 
 

@@ -3,6 +3,16 @@ assignments, Party members, and reporting with service posts."""
 
 from .accounts import AccountAction, AccountEvent, Assignment, Role, StaffProfile
 from .audit import AuditEntry, AuditKind
+from .demands import (
+    DEFAULT_CATEGORIES,
+    OPEN_DEMAND_STATUSES,
+    Demand,
+    DemandCategory,
+    DemandSource,
+    DemandStatus,
+    Satisfaction,
+)
+from .demands_records import MAX_PHOTOS, DemandAction, DemandHelper, DemandPhoto, DemandTransition, PhotoStage
 from .jobs import Job, JobStatus
 from .members import (
     AgeBand,
@@ -19,6 +29,7 @@ from .members import (
     RefusedRegistration,
     RevealKind,
 )
+from .notifications import Notification
 from .posts import PostClaim, PostKind, Report, ServicePost
 from .scoped import ScopedQuerySet
 from .tree import Level, OrgKind, Unit, UnitQuerySet
@@ -35,6 +46,20 @@ __all__ = [
     "Category",
     "Education",
     "Gender",
+    "DEFAULT_CATEGORIES",
+    "Demand",
+    "DemandAction",
+    "DemandCategory",
+    "DemandHelper",
+    "DemandPhoto",
+    "DemandSource",
+    "DemandStatus",
+    "DemandTransition",
+    "MAX_PHOTOS",
+    "Notification",
+    "OPEN_DEMAND_STATUSES",
+    "PhotoStage",
+    "Satisfaction",
     "Job",
     "JobStatus",
     "Level",

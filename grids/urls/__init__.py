@@ -1,9 +1,9 @@
 """Routes of the grids app. It has no public pages; its staff pages are mounted under "staff/"
 by portal/urls.py, one url module per topic."""
 
-from . import accounts, audit, jobs, members, posts, tree
+from . import accounts, audit, demands, jobs, members, posts, tree
 
-urlpatterns = []
+urlpatterns = [*demands.urlpatterns]
 
 staff_urlpatterns = [
     *tree.staff_urlpatterns,
@@ -12,4 +12,5 @@ staff_urlpatterns = [
     *accounts.staff_urlpatterns,
     *audit.staff_urlpatterns,
     *jobs.staff_urlpatterns,
+    *demands.staff_urlpatterns,
 ]
