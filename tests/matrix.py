@@ -575,6 +575,17 @@ ROUTES = {
         shows=(Demand,), more=(({"view": "overdue"}, ()), ({"view": "done"}, ()), ({"source": "online"}, (Demand,)))
     ),
     "demand_staff_detail": Route(shows=(Demand, DemandTransition, DemandHelper)),
+    "demand_act": Route(
+        get=EDIT,
+        post=EDIT,
+        get_to=_to("demand_staff_detail", _pk),
+        form=Post(
+            source="demand_staff_detail",
+            pick=lambda w, s, r: {"step": "note"},
+            change=lambda w, s, r, d: {"note-note": "已电话联系居民"},
+            done=_to("demand_staff_detail", _pk),
+        ),
+    ),
 }
 
 

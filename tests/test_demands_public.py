@@ -71,7 +71,7 @@ def test_similar_open_demands_within_100_m_come_first_and_me_too_counts(client, 
 
 def test_filing_is_rate_limited(client, tree, settings):
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "demand": "2/h"}
-    for n in range(2):
+    for _n in range(2):
         client.post(reverse("demand_new"), _form(tree, latitude="", longitude="", community=tree.community1.pk))
     response = client.post(reverse("demand_new"), _form(tree, latitude="", longitude="", community=tree.community1.pk))
     assert response.status_code == 429 and Demand.objects.count() == 2
@@ -101,8 +101,15 @@ def test_the_resident_answers_the_return_visit_and_unsatisfied_reopens(client, t
 
 
 def test_board_geojson_and_stats_show_handled_published_demands_without_personal_data(client, tree):
-    shown = fd.make_demand(tree.community1, "公开的", status="closed", name=NAME, mobile=MOBILE,
-                           latitude=Decimal("22.551234"), longitude=Decimal("114.081234"))
+    shown = fd.make_demand(
+        tree.community1,
+        "公开的",
+        status="closed",
+        name=NAME,
+        mobile=MOBILE,
+        latitude=Decimal("22.551234"),
+        longitude=Decimal("114.081234"),
+    )
     fd.make_demand(tree.community1, "不公开的", status="closed", publish=False)
     withheld = fd.make_demand(tree.community1, "被撤下的", status="closed")
     Demand.objects.filter(pk=withheld.pk).update(withheld=True)

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from ..views import demands as public
+from ..views import demands_actions as actions
 from ..views import demands_staff as staff
 
 urlpatterns = [
@@ -17,4 +18,5 @@ urlpatterns = [
 staff_urlpatterns = [
     path("demands/", staff.queue, name="demand_queue"),
     path("demands/<int:demand_pk>/", staff.detail, name="demand_staff_detail"),
+    path("demands/<int:demand_pk>/act/", actions.act, name="demand_act"),
 ]

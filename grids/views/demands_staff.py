@@ -2,6 +2,7 @@
 deadline countdowns and filters, and a demand's page with its timeline. Every query goes
 through grids.scope."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -18,6 +19,7 @@ from ..scope import EDIT, VIEW, scope_for
 from ..services import demands_rates as rates
 from ..services import workdays
 from ..services.tree import attach_full_names
+from . import demands_actions as actions
 
 PAGE_SIZE = 50
 QUEUE_VIEWS = [
@@ -84,15 +86,30 @@ def queue(request):
 @require_safe
 @login_required
 def detail(request, demand_pk):
+    demand = scope_for(request.user).get_object_or_404(Demand.objects.for_listing(), need=VIEW, pk=demand_pk)
+    return render_detail(request, demand)
+
+
+def render_detail(request, demand, bound=None, status=200):
     scope = scope_for(request.user)
-    demand = scope.get_object_or_404(Demand.objects.for_listing(), need=VIEW, pk=demand_pk)
     attach_full_names([demand.unit])
+    can_edit = scope.allows(demand.unit, EDIT)
+    if bound and bound[0] not in actions.offered(demand):
+        for error in bound[1].non_field_errors():
+            messages.error(request, error)
+    steps = []
+    if can_edit:
+        for step in actions.offered(demand):
+            form = bound[1] if bound and bound[0] == step else actions.make_form(step, demand, request.user)
+            steps.append((step, actions.STEPS[step][1], form))
     context = {
+        "actions": steps,
+        "open_step": bound[0] if bound else "",
         "demand": demand,
         "clock": rates.clock(demand),
         "steps": demand.transitions.select_related("actor", "from_unit", "to_unit"),
         "helpers": demand.helpers.select_related("member"),
         "photos": demand.photos.all(),
-        "can_edit": scope.allows(demand.unit, EDIT),
+        "can_edit": can_edit,
     }
-    return render(request, "grids/demands/staff_detail.html", context)
+    return render(request, "grids/demands/staff_detail.html", context, status=status)
