@@ -178,6 +178,9 @@ class Demand(models.Model):
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     handling_due = models.DateField(_("to be handled by"), null=True, blank=True)
     handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+    # Set at the first 办结, against the deadline then in force (a reopening sets a new one): 解决率.
+    first_handled_at = models.DateTimeField(_("first handled at"), null=True, blank=True)
+    handled_in_time = models.BooleanField(_("handled within the limit"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -30,6 +30,7 @@ from ..models import (
 )
 from ..scope import EDIT, scope_for
 from . import demands_intake as intake
+from . import workdays
 from .demands_intake import staff_url
 from .notifications import notify, staff_of
 
@@ -217,9 +218,12 @@ def handle(*, demand, actor, reply, photos=()):
     processed = intake.processed_photos(photos)  # refuses bad images before anything is written
     row = _locked(demand, DemandAction.HANDLE)
     _check_actor(actor, row.unit)
-    before = row.status
-    row.status, row.reply, row.handled_at = S.HANDLED, reply, timezone.now()
-    row.save(update_fields=["status", "reply", "handled_at"])
+    before, now = row.status, timezone.now()
+    row.status, row.reply, row.handled_at = S.HANDLED, reply, now
+    if row.first_handled_at is None:
+        row.first_handled_at = now
+        row.handled_in_time = row.handling_due is not None and workdays.local_date(now) <= row.handling_due
+    row.save(update_fields=["status", "reply", "handled_at", "first_handled_at", "handled_in_time"])
     intake.store_photos(row, processed, stage="reply")
     _record(row, DemandAction.HANDLE, from_status=before, actor=actor, note=reply)
     return row

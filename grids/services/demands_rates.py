@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import DemandAction, DemandCategory, DemandStatus, DemandTransition, Satisfaction
+from ..models import DemandCategory, DemandStatus, Satisfaction
 from . import workdays
 
 
@@ -82,29 +82,22 @@ class Rates:
 def rates(demands):
     """The three rates and the median of a queryset of demands (submitted in the period)."""
     demands = demands.exclude(status=DemandStatus.MERGED)
-    first_handled = {}
-    for demand_id, at in (
-        DemandTransition.objects.filter(demand__in=demands, action=DemandAction.HANDLE)
-        .order_by("demand_id", "at")
-        .values_list("demand_id", "at")
-    ):
-        first_handled.setdefault(demand_id, at)
     rows = demands.values_list(
-        "pk", "status", "submitted_at", "response_due", "accepted_at", "closed_at", "handling_due", "satisfaction"
-    )
+        "status", "submitted_at", "response_due", "accepted_at", "closed_at", "first_handled_at", "handled_in_time",
+        "satisfaction",
+    )  # fmt: skip
     answered = answered_in_time = handled = handled_in_time = visited = satisfied = total = 0
     durations = []
-    for pk, status, submitted, response_due, accepted, closed, handling_due, satisfaction in rows:
+    for status, submitted, response_due, accepted, closed, first_handled, in_time, satisfaction in rows:
         total += 1
         answer_at = accepted or (closed if status == DemandStatus.REJECTED else None)
         if answer_at is not None:
             answered += 1
             answered_in_time += answer_at <= response_due
-        done_at = first_handled.get(pk)
-        if done_at is not None:
+        if first_handled is not None:
             handled += 1
-            handled_in_time += handling_due is not None and workdays.local_date(done_at) <= handling_due
-            durations.append((done_at - submitted).total_seconds() / 3600)
+            handled_in_time += bool(in_time)
+            durations.append((first_handled - submitted).total_seconds() / 3600)
         if satisfaction:
             visited += 1
             satisfied += satisfaction in (Satisfaction.SATISFIED, Satisfaction.FAIRLY)
