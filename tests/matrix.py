@@ -36,6 +36,7 @@ from grids.models import (
     DemandTransition,
     Job,
     Member,
+    Notification,
     PersonalDataReveal,
     PostClaim,
     PostKind,
@@ -575,6 +576,14 @@ ROUTES = {
         shows=(Demand,), more=(({"view": "overdue"}, ()), ({"view": "done"}, ()), ({"source": "online"}, (Demand,)))
     ),
     "demand_staff_detail": Route(shows=(Demand, DemandTransition, DemandHelper)),
+    "demand_rates": Route(
+        more=(({"by": "category"}, ()), ({"export": "xlsx"}, ()), ({"start": "2020-01-01", "by": "unit"}, ()))
+    ),
+    "demand_hanging_board": Route(shows=(Demand,)),
+    # Its POST marks the user's own notifications read: no record of the tree changes (tested in
+    # tests/test_demands_staff.py).
+    "notification_list": Route(shows=(Notification,), post=VIEW, unassigned=200),
+    "notification_count": Route(unassigned=200),
     "demand_act": Route(
         get=EDIT,
         post=EDIT,

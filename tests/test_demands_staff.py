@@ -101,3 +101,29 @@ def test_the_three_rates_agree_with_hand_counts(tree, people):
     assert (figures.response_rate, figures.solution_rate, figures.satisfaction_rate) == (66.7, 50.0, 50.0)
     # Handling times: 8 h and 7 days + 1 h = 169 h; the median of two is their mean.
     assert figures.median_hours == 88.5
+
+
+def test_notifications_list_count_and_mark_read_are_the_users_own(client_for, tree, people):
+    fd.make_demand(tree.community1)
+    Notification.objects.create(user=people.lianhua, title="别人的")
+    client = client_for(people.meigang)
+    assert client.get(reverse("notification_count")).json() == {"unread": 1}
+    page = client.get(reverse("notification_list")).content.decode()
+    assert "别人的" not in page and "SQ" in page
+    assert client.post(reverse("notification_list")).status_code == 302
+    assert client.get(reverse("notification_count")).json() == {"unread": 0}
+    assert Notification.objects.filter(user=people.lianhua, read_at__isnull=True).count() == 1
+
+
+def test_rates_page_and_its_excel_export(client_for, tree, people):
+    import io
+
+    from openpyxl import load_workbook
+
+    fd.make_demand(tree.community1, status="closed")
+    client = client_for(people.huafu)
+    assert client.get(reverse("demand_rates"), {"by": "category"}).status_code == 200
+    response = client.get(reverse("demand_rates"), {"export": "xlsx"})
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[1][:2] == ("梅岗社区", 1) and rows[-1][1] == 1
+    assert rows[1][4] == 100

@@ -1,7 +1,7 @@
 """Routes of the grids app. It has no public pages; its staff pages are mounted under "staff/"
 by portal/urls.py, one url module per topic."""
 
-from . import accounts, audit, demands, jobs, members, posts, tree
+from . import accounts, audit, demands, jobs, members, notifications, posts, tree
 
 urlpatterns = [*demands.urlpatterns]
 
@@ -13,4 +13,5 @@ staff_urlpatterns = [
     *audit.staff_urlpatterns,
     *jobs.staff_urlpatterns,
     *demands.staff_urlpatterns,
+    *notifications.staff_urlpatterns,
 ]

@@ -4,6 +4,7 @@ from django.urls import path
 
 from ..views import demands as public
 from ..views import demands_actions as actions
+from ..views import demands_rates as rates
 from ..views import demands_staff as staff
 
 urlpatterns = [
@@ -19,4 +20,9 @@ staff_urlpatterns = [
     path("demands/", staff.queue, name="demand_queue"),
     path("demands/<int:demand_pk>/", staff.detail, name="demand_staff_detail"),
     path("demands/<int:demand_pk>/act/", actions.act, name="demand_act"),
+]
+
+staff_urlpatterns += [
+    path("demands/rates/", rates.rates_page, name="demand_rates"),
+    path("demands/board/<int:unit_pk>/", rates.hanging_board, name="demand_hanging_board"),
 ]
