@@ -1,12 +1,13 @@
 """The demo data of the grids app, one seeder per topic, run in this order: the Futian tree, the
-demo staff accounts on it, then Party members with their reports, service posts and claims."""
+demo staff accounts on it, then Party members with their reports, service posts and claims, then a year of residents'
+demands."""
 
 from django.contrib.auth import get_user_model
 
 from ..models import Unit
-from . import accounts, members, tree
+from . import accounts, demands, members, tree
 
-SEEDERS = [tree.seed, accounts.seed, members.seed]
+SEEDERS = [tree.seed, accounts.seed, members.seed, demands.seed]
 
 
 def foreign_data():
