@@ -40,7 +40,7 @@ class HandUpForm(forms.Form):
 
 
 class TransferForm(forms.Form):
-    to_unit = forms.ModelChoiceField(label=_("To"), queryset=Unit.objects.none())
+    to_unit = forms.ModelChoiceField(label=_("Transfer to"), queryset=Unit.objects.none())
     reason = _text(_("Reason"))
 
     def __init__(self, *args, units, **kwargs):

@@ -41,7 +41,7 @@ class DemandStatus(models.TextChoices):
     REJECTED = "rejected", _("Not accepted")
     IN_PROGRESS = "in_progress", pgettext_lazy("demand", "In progress")
     HANDLED = "handled", _("Handled")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("demand", "Closed")
     MERGED = "merged", _("Merged into another demand")
 
 

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .demands import Demand, DemandStatus
 from .members import Member
@@ -23,7 +24,7 @@ MAX_PHOTOS = 3  # per stage: what the resident sends, what the reply shows
 
 class DemandAction(models.TextChoices):
     SUBMIT = "submit", _("Submitted")
-    ACCEPT = "accept", _("Accepted")
+    ACCEPT = "accept", pgettext_lazy("demand step", "Accepted")
     REJECT = "reject", _("Not accepted")
     START = "start", _("Handling started")
     NOTE = "note", _("Note")
@@ -34,7 +35,7 @@ class DemandAction(models.TextChoices):
     REOPEN = "reopen", _("Reopened")
     ESCALATE = "escalate", _("Escalated")
     SUPERVISE = "supervise", _("Supervision")
-    CLOSE = "close", _("Closed")
+    CLOSE = "close", pgettext_lazy("demand step", "Closed")
     MERGE = "merge", _("Merged")
     ALSO = "also", _("Another resident has the same problem")
 
@@ -46,8 +47,8 @@ class DemandTransition(models.Model):
 
     demand = models.ForeignKey(Demand, verbose_name=_("demand"), on_delete=models.PROTECT, related_name="transitions")
     action = models.CharField(_("action"), max_length=16, choices=DemandAction.choices)
-    from_status = models.CharField(_("from"), max_length=16, choices=DemandStatus.choices, blank=True)
-    to_status = models.CharField(_("to"), max_length=16, choices=DemandStatus.choices)
+    from_status = models.CharField(_("from status"), max_length=16, choices=DemandStatus.choices, blank=True)
+    to_status = models.CharField(_("to status"), max_length=16, choices=DemandStatus.choices)
     from_unit = models.ForeignKey(
         Unit, verbose_name=_("from unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
