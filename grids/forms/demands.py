@@ -120,9 +120,7 @@ class TrackForm(forms.Form):
 
 
 class VisitForm(forms.Form):
-    satisfaction = forms.ChoiceField(
-        label=_("How satisfied are you?"), choices=Satisfaction.choices, widget=forms.RadioSelect
-    )
+    satisfaction = forms.ChoiceField(label=_("How satisfied are you?"), choices=Satisfaction.choices)
     note = forms.CharField(
         label=_("Anything to add"),
         max_length=500,

@@ -69,10 +69,11 @@ def new(request):
 @ratelimit("demand", when=posted)
 def also(request, demand_pk):
     """我也遇到: count one more resident with the same open problem, instead of a duplicate.
-    The button posts here from the form's list of similar demands; a GET goes to the board."""
-    demand = get_object_or_404(Demand.objects.open(), pk=demand_pk)
+    The button posts here from the form's list of similar demands; a GET shows the demand with
+    the same button (a link someone shared)."""
+    demand = get_object_or_404(Demand.objects.open().select_related("category", "community"), pk=demand_pk)
     if request.method != "POST":
-        return redirect("demand_board")
+        return render(request, "grids/demands/also.html", {"demand": demand})
     try:
         flow.also(demand=demand)
     except ValidationError as exc:
