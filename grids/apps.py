@@ -14,6 +14,7 @@ class GridsConfig(AppConfig):
         from .services import (  # noqa: F401
             audit_export_job,
             bulk_import,
+            demands_sweep,
             members_export_job,
             members_import_job,
             posts_io,

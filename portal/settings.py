@@ -350,6 +350,7 @@ RATELIMIT_FAIL_OPEN = True
 # group → requests per client address and period (django-ratelimit's "N/period", e.g. 5/h, 30/10m).
 RATE_LIMITS = {
     "propose": "5/h",  # micro-projects really created
+    "demand": "10/h",  # residents' demands really created, "我也遇到" and return visits sent
     "signup": "20/h",  # volunteer sign-up forms sent
     "cancel": "20/h",  # cancellations sent
     "lookup": "60/h",  # tracking codes, certificate checks, cancellation links opened

@@ -5,7 +5,7 @@ Add a section by appending to SECTIONS.
 """
 
 from centers.stats import centers_section
-from grids.stats import members_section, units_section
+from grids.stats import demands_section, members_section, units_section
 from projects.stats import micro_section, volunteering_section
 
 SECTIONS = [
@@ -14,6 +14,7 @@ SECTIONS = [
     ("members", members_section),
     ("volunteering", volunteering_section),
     ("micro_projects", micro_section),
+    ("demands", demands_section),
 ]
 
 

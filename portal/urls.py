@@ -36,6 +36,7 @@ urlpatterns = [
     path("open/stats.json", views.open_stats, name="open_stats"),
     path("open/", open_data.open_data, name="open_data"),
     path("", include(centers.urls.urlpatterns)),
+    path("", include(grids_urls.urlpatterns)),
     path("text-size/", views.text_size, name="text_size"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

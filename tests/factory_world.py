@@ -28,6 +28,11 @@ from grids.models import (
     AuditEntry,
     AuditKind,
     Category,
+    Demand,
+    DemandCategory,
+    DemandHelper,
+    DemandPhoto,
+    DemandTransition,
     DuesAssessment,
     DuesPayment,
     Job,
@@ -38,6 +43,7 @@ from grids.models import (
     MeetingRule,
     Member,
     MemberMove,
+    Notification,
     PersonalDataReveal,
     PostClaim,
     RefusedRegistration,
@@ -51,6 +57,7 @@ from grids.models import (
     UnitReport,
 )
 from grids.services import audit as audit_services
+from grids.services import demands as demand_services
 from grids.services import dues as dues_services
 from grids.services import transfers as transfer_services
 from portal.core.exports import rows_to_xlsx
@@ -74,6 +81,7 @@ from projects.models import (
     VolunteerTeam,
 )
 from projects.services import micro as micro_services
+from tests import factory_demands as fd
 from tests import factory_members as fm
 from tests import factory_volunteer as fv
 from tests.factory import make_unit, make_user
@@ -89,6 +97,11 @@ NO_INSIDE = {
     ProjectCap: "caps are set by a district, above every street: no cap lies inside 华富街道",
     MeetingRule: "meeting frequencies are set by a district, above every street",
     TransferRule: "letter validity is set by a district, above every street",
+    DemandPhoto: "an image and its stage only",
+}
+NO_INSIDE = {
+    ProjectCap: "caps are set by a district, above every street: no cap lies inside 华富街道",
+    DemandCategory: "categories belong to a district, above every street",
 }
 
 
@@ -153,6 +166,8 @@ def make_world(tree):
     outside.records[ProjectCap] = ProjectCap.objects.create(
         district=tree.district, year=timezone.localdate().year, category=MicroCategory.SERVICES, max_amount="200000.00"
     )
+    # Demand categories belong to a district: the marked one to another district than the tree's.
+    outside.records[DemandCategory] = fd.category(make_unit(Level.DISTRICT, "罗湖区"), marker(DemandCategory, False))
     return World(inside, outside, huafu_admin=make_user("huafu_admin", tree.street1, Role.ADMIN))
 
 
@@ -298,6 +313,7 @@ def _build(side, tree):
     r[SocialInvestment] = SocialInvestment.objects.create(
         project=running, amount="500.00", date=today, source=mark(SocialInvestment)
     )
+    _demands(side)
     # An event of the trail (a download) recorded on the side's grid, its marker as what it names.
     r[AuditEntry] = audit_services.record(
         AuditKind.EXPORT, model=Member, text=mark(AuditEntry), unit=side.grid, data={"path": "/staff/members/"}
@@ -345,3 +361,15 @@ def _running_project(side, today):
     return micro_services.start(
         project=project, actor=None, implementer="某某物业公司", start_date=today, note=side.mark(MicroTransition)
     )
+
+
+def _demands(side):
+    """A demand in progress in the side's community, with a staff note, a helper and a photo;
+    a notification to the side's street staff (huafu / lianhua)."""
+    r, mark = side.records, side.mark
+    demand = r[Demand] = fd.make_demand(side.community, mark(Demand), status="in_progress")
+    r[DemandTransition] = demand_services.add_note(demand=demand, actor=None, note=mark(DemandTransition))
+    r[DemandHelper] = demand_services.add_helper(demand=demand, actor=None, name=mark(DemandHelper), hours="1.5")
+    r[DemandPhoto] = DemandPhoto.objects.create(demand=demand, image="demands/p.jpg", thumbnail="demands/p-thumb.jpg")
+    recipient = get_user_model().objects.get(username="huafu" if side.inside else "lianhua")
+    r[Notification] = Notification.objects.create(user=recipient, unit=side.community, title=mark(Notification))

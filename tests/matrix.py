@@ -31,11 +31,15 @@ from centers.models import Center, Kind, Photo
 from grids.models import (
     Assignment,
     AuditEntry,
+    Demand,
+    DemandHelper,
+    DemandTransition,
     DuesAssessment,
     DuesPayment,
     Job,
     Meeting,
     Member,
+    Notification,
     PersonalDataReveal,
     PostClaim,
     PostKind,
@@ -128,6 +132,7 @@ KEYWORDS = {
     "meeting_pk": rec(Meeting),
     "transfer_pk": rec(Transfer),
     "report_pk": rec(UnitReport),
+    "demand_pk": rec(Demand),
 }
 
 # A scoped admin model whose list needs more than VIEW.
@@ -792,6 +797,30 @@ ROUTES = {
         form=Post(
             change=lambda w, s, r, d: {"pattern": "{楼栋}矩阵岗", "kind": "care", "capacity": "2", "confirmed": "True"},
             done=_to("post_list"),
+        ),
+    ),
+    # --- residents' demands
+    "demand_queue": Route(
+        shows=(Demand,), more=(({"view": "overdue"}, ()), ({"view": "done"}, ()), ({"source": "online"}, (Demand,)))
+    ),
+    "demand_staff_detail": Route(shows=(Demand, DemandTransition, DemandHelper)),
+    "demand_rates": Route(
+        more=(({"by": "category"}, ()), ({"export": "xlsx"}, ()), ({"start": "2020-01-01", "by": "unit"}, ()))
+    ),
+    "demand_hanging_board": Route(shows=(Demand,)),
+    # Its POST marks the user's own notifications read: no record of the tree changes (tested in
+    # tests/test_demands_staff.py).
+    "notification_list": Route(shows=(Notification,), post=VIEW, unassigned=200),
+    "notification_count": Route(unassigned=200),
+    "demand_act": Route(
+        get=EDIT,
+        post=EDIT,
+        get_to=_to("demand_staff_detail", _pk),
+        form=Post(
+            source="demand_staff_detail",
+            pick=lambda w, s, r: {"step": "note"},
+            change=lambda w, s, r, d: {"note-note": "已电话联系居民"},
+            done=_to("demand_staff_detail", _pk),
         ),
     ),
 }

@@ -62,6 +62,8 @@ class Demo:
     cancel_token: str
     certificate: object
     micro: object
+    demand: object = None
+    open_demand: object = None
 
 
 def make_demo():
@@ -94,7 +96,11 @@ def make_demo():
     line = fm.make_line(tree.community1)
     micro = fm.accepted(fm.make_project(tree.community1, "楼道照明改造"), line)
     fm.make_project(tree.community2, "长者饭堂桌椅更新", amount="20000.00")
-    return Demo(center, project, activity, token, certificate, micro)
+    from tests import factory_demands as fd
+
+    demand = fd.make_demand(tree.community1, "楼道灯坏了", status="handled")
+    open_demand = fd.make_demand(tree.community1, "井盖松动")
+    return Demo(center, project, activity, token, certificate, micro, demand, open_demand)
 
 
 # Route name -> kwargs from the demo data, for every public route with URL keywords.
@@ -105,6 +111,8 @@ RECORD = {
     "volunteer_cancel": lambda d: {"token": d.cancel_token},
     "micro_track_code": lambda d: {"code": d.micro.tracking_code},
     "micro_detail": lambda d: {"pk": d.micro.pk},
+    "demand_track_code": lambda d: {"code": d.demand.code},
+    "demand_also": lambda d: {"demand_pk": d.open_demand.pk},
 }
 
 # Pages that look different with a query: filled in, like a resident would get them.

@@ -149,6 +149,13 @@ MICRO_SHOWS = ("street.name", "community.name", "micro.title")
 MEMBER_SHOWS = tuple(f"member.{name}" for name in ("name", "ethnicity", "workplace", "address", "outside_org"))
 MEMBER_DATES = ("Date of birth", "Date joined the Party", "Date of full membership")
 DOWNLOADS = [
+    Download(
+        "demand_rates",
+        "export=xlsx",
+        ("street.name",),
+        numbers=("Demands",),  # the rates are empty cells while nothing was answered
+        params=lambda w: {"export": "xlsx"},
+    ),
     Download("micro_csv", "", MICRO_SHOWS, MICRO_MONEY, numbers=("Year proposed",), public=True),
     Download("micro_xlsx", "", MICRO_SHOWS, MICRO_MONEY, numbers=("Year proposed",), public=True),
     Download("micro_staff_list", "export=xlsx", MICRO_SHOWS, MICRO_MONEY, params=lambda w: {"export": "xlsx"}),

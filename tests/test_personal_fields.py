@@ -85,6 +85,7 @@ def test_every_personal_number_is_encrypted(model):
 def test_the_walk_sees_the_numbers_it_must():
     found = {(model._meta.label, name) for model in MODELS for name in personal_numbers(model)}
     assert found == {
+        ("grids.Demand", "resident_mobile"),
         ("grids.Member", "id_card"),
         ("grids.Member", "mobile"),
         ("grids.Member", "phone"),

@@ -5,6 +5,7 @@ Every ModelAdmin of the portal derives from base.ScopedAdmin."""
 from . import (
     accounts,  # noqa: F401
     audit,  # noqa: F401
+    demands,  # noqa: F401
     dues,  # noqa: F401
     meetings,  # noqa: F401
     members,  # noqa: F401

@@ -1,13 +1,13 @@
 """The demo data of the grids app, one seeder per topic, run in this order: the Futian tree, the
-demo staff accounts on it, then Party members with their reports, service posts and claims, and 梅岗社区's organisational life
-(meetings, dues, transfers)."""
+demo staff accounts on it, then Party members with their reports, service posts and claims, 梅岗社区's organisational life
+(meetings, dues, transfers), then a year of residents' demands."""
 
 from django.contrib.auth import get_user_model
 
 from ..models import Unit
-from . import accounts, dues, meetings, members, transfers, tree
+from . import accounts, demands, dues, meetings, members, transfers, tree
 
-SEEDERS = [tree.seed, accounts.seed, members.seed, meetings.seed, dues.seed, transfers.seed]
+SEEDERS = [tree.seed, accounts.seed, members.seed, meetings.seed, dues.seed, transfers.seed, demands.seed]
 
 
 def foreign_data():

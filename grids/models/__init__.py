@@ -3,6 +3,16 @@ assignments, Party members, and reporting with service posts."""
 
 from .accounts import AccountAction, AccountEvent, Assignment, Role, StaffProfile
 from .audit import AuditEntry, AuditKind
+from .demands import (
+    DEFAULT_CATEGORIES,
+    OPEN_DEMAND_STATUSES,
+    Demand,
+    DemandCategory,
+    DemandSource,
+    DemandStatus,
+    Satisfaction,
+)
+from .demands_records import MAX_PHOTOS, DemandAction, DemandHelper, DemandPhoto, DemandTransition, PhotoStage
 from .dues import DuesAssessment, DuesCategory, DuesPayment, PaymentMethod, Relief
 from .jobs import Job, JobStatus
 from .meetings import Attendance, Frequency, Meeting, MeetingAttachment, MeetingKind, MeetingRule, Presence
@@ -21,6 +31,7 @@ from .members import (
     RefusedRegistration,
     RevealKind,
 )
+from .notifications import Notification
 from .posts import PostClaim, PostKind, Report, ServicePost
 from .reports import ReportKind, UnitReport
 from .scoped import ScopedQuerySet
@@ -45,6 +56,20 @@ __all__ = [
     "Education",
     "Frequency",
     "Gender",
+    "DEFAULT_CATEGORIES",
+    "Demand",
+    "DemandAction",
+    "DemandCategory",
+    "DemandHelper",
+    "DemandPhoto",
+    "DemandSource",
+    "DemandStatus",
+    "DemandTransition",
+    "MAX_PHOTOS",
+    "Notification",
+    "OPEN_DEMAND_STATUSES",
+    "PhotoStage",
+    "Satisfaction",
     "Job",
     "ReportKind",
     "UnitReport",

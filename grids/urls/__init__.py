@@ -1,9 +1,23 @@
 """Routes of the grids app. It has no public pages; its staff pages are mounted under "staff/"
 by portal/urls.py, one url module per topic."""
 
-from . import accounts, audit, dues, imports, jobs, meetings, members, posts, reports, transfers, tree
+from . import (
+    accounts,
+    audit,
+    demands,
+    dues,
+    imports,
+    jobs,
+    meetings,
+    members,
+    notifications,
+    posts,
+    reports,
+    transfers,
+    tree,
+)
 
-urlpatterns = []
+urlpatterns = [*demands.urlpatterns]
 
 staff_urlpatterns = [
     *tree.staff_urlpatterns,
@@ -17,4 +31,6 @@ staff_urlpatterns = [
     *jobs.staff_urlpatterns,
     *reports.staff_urlpatterns,
     *imports.staff_urlpatterns,
+    *demands.staff_urlpatterns,
+    *notifications.staff_urlpatterns,
 ]
