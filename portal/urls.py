@@ -7,7 +7,7 @@ import centers.urls
 import projects.urls
 from grids import urls as grids_urls
 
-from . import auth_views, media, views
+from . import auth_views, media, pickers, views
 
 admin.site.login_form = auth_views.AdminLoginForm
 admin.site.site_header = _("Party-Masses Service Portal administration")
@@ -29,6 +29,7 @@ urlpatterns = [
     path("staff/", include(grids_urls.staff_urlpatterns)),
     path("staff/", include(projects.urls.staff_urlpatterns)),
     path("staff/", include(centers.urls.staff_urlpatterns)),
+    path("staff/", include(pickers.urlpatterns)),
     path("open/stats.json", views.open_stats, name="open_stats"),
     path("", include(centers.urls.urlpatterns)),
     path("text-size/", views.text_size, name="text_size"),

@@ -46,7 +46,7 @@ def test_set_based_nearest_agrees_with_one_nearby_query_per_point(tree):
     points = [(22.54 + rng.uniform(-0.1, 0.1), 114.05 + rng.uniform(-0.1, 0.1)) for _ in range(150)]
     points += [(22.9, 114.5), (23.5, 113.0), (30.0, 120.0), (22.54, 114.05)]
     found = nearest_operating_many(points)
-    for (lat, lng), got in zip(points, found):
+    for (lat, lng), got in zip(points, found, strict=True):
         expected = nearest_operating(lat=lat, lng=lng)
         if expected is None:  # past the per-point search's last radius (300 km): found all the same
             assert got.distance_m > 300_000

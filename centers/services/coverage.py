@@ -51,7 +51,7 @@ def coverage(*, buildings, radius_m=COVERAGE_RADIUS_M):
     parents = Unit.objects.only("pk", "name", "path").in_bulk(parent_ids)
     nearest = nearest_operating_many([(float(b.latitude), float(b.longitude)) for b in buildings])
     streets, communities, rows = {}, {}, []
-    for building, center in zip(buildings, nearest):
+    for building, center in zip(buildings, nearest, strict=True):
         street_id, community_id = building.ancestor_ids()[1:3]
         distance = center.distance_m if center else None
         row = {
