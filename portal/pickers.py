@@ -30,7 +30,8 @@ def _units(request, qs):
     if level:
         qs = qs.filter(level=level)
     elif levels:
-        qs = qs.filter(level__in=[part for part in levels.split(",") if part in Level.values])
+        allowed = {str(value): value for value in Level.values}
+        qs = qs.filter(level__in=[allowed[part] for part in levels.split(",") if part in allowed])
     return qs
 
 

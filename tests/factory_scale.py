@@ -7,7 +7,8 @@ from decimal import Decimal
 from django.db.models import CharField, Value
 from django.db.models.functions import Cast, Concat
 
-from grids.models import Level, OrgKind, Unit
+from grids.models import Level, Member, OrgKind, Unit
+from tests.factory_members import make_member_unsaved
 
 
 def make_buildings(grid, count, *, seed=15, lat=22.54, lng=114.05, span_deg=0.12, prefix="B"):
@@ -29,3 +30,8 @@ def make_buildings(grid, count, *, seed=15, lat=22.54, lng=114.05, span_deg=0.12
         path=Concat(Value(grid.path), Cast("pk", CharField()), Value("/"), output_field=CharField())
     )
     return Unit.objects.filter(parent=grid, level=Level.BUILDING)
+
+
+def make_members(unit, count, *, prefix="党员"):
+    """`count` Party members of `unit` in one bulk insert (identities never used before)."""
+    return Member.objects.bulk_create(make_member_unsaved(unit, f"{prefix}{i}") for i in range(count))

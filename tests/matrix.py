@@ -566,6 +566,12 @@ ROUTES = {
     "job_list": Route(shows=(Job,)),
     "job_detail": Route(shows=(Job,)),
     "job_progress": Route(),
+    # --- pickers' scoped searches (portal/pickers.py)
+    "pick_units": Route(shows=(Unit,)),
+    "pick_members": Route(shows=(Member,)),
+    "pick_volunteers": Route(shows=(Volunteer,)),
+    "pick_centers": Route(shows=(Center,)),
+    "pick_posts": Route(shows=(ServicePost,)),
 }
 
 

@@ -30,7 +30,9 @@ def member_report(request, member_pk):
     scope = scope_for(request.user)
     member = scope.get_object_or_404(Member.objects.select_related("unit"), need=EDIT, pk=member_pk)
     buildings = scope.units(EDIT).filter(level=Level.BUILDING).order_by("path")
-    form = ReportForm(request.POST or None, building_choices=buildings)
+    # The member's own building group first: most members report where they live (002).
+    own = member.unit if member.unit.level == Level.BUILDING and scope.allows(member.unit, EDIT) else None
+    form = ReportForm(request.POST or None, building_choices=buildings, initial={"building": own})
     if request.method == "POST" and form.is_valid():
         try:
             post_services.report_member(
