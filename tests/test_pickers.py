@@ -115,3 +115,16 @@ def test_claim_form_searches_posts_with_places_left(tree, people, client_for):
     member = make_member(tree.grid1)
     html = client_for(people.huafu).get(reverse("member_claim", args=[member.pk])).content.decode()
     assert 'data-picker="/staff/pick/posts/?need=edit&amp;open=1"' in html
+
+
+def test_admin_autocomplete_names_units_by_path_inside_the_scope(tree, people, client_for, world):
+    client = client_for(people.huafu)
+    query = {"app_label": "grids", "model_name": "member", "field_name": "unit", "term": "11栋"}
+    rows = client.get(reverse("admin:autocomplete"), query).json()["results"]
+    assert [row["text"] for row in rows] == ["华富街道 / 梅岗社区 / 第1网格 / 11栋"]
+
+
+def test_admin_volunteer_form_searches_members_instead_of_listing_them(tree, people, client_for):
+    make_members(tree.grid1, 50, prefix="名单")
+    html = client_for(people.huafu).get(reverse("admin:projects_volunteer_add")).content.decode()
+    assert "名单1" not in html and 'data-field-name="member"' in html and 'class="admin-autocomplete"' in html
