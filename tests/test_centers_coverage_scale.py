@@ -18,7 +18,9 @@ from tests.factory_scale import make_buildings
 def _centers(tree, count, *, seed=7):
     rng = random.Random(seed)
     for i in range(count):
-        make_center(tree.community1, f"中心{i}", lat=22.54 + rng.uniform(-0.07, 0.07), lng=114.05 + rng.uniform(-0.07, 0.07))
+        make_center(
+            tree.community1, f"中心{i}", lat=22.54 + rng.uniform(-0.07, 0.07), lng=114.05 + rng.uniform(-0.07, 0.07)
+        )
 
 
 def _queries(buildings):

@@ -47,7 +47,10 @@ def test_posts_with_places_left_only_when_asked(tree, people, client_for):
     make_claim(full, make_member(tree.grid1))
     make_post(tree.building1, "有空岗位", capacity=2)
     client = client_for(people.huafu)
-    assert {row["text"].split(" · ")[-1] for row in _pick(client, "posts")["results"]} == {"已满岗位 (1/1)", "有空岗位 (0/2)"}
+    assert {row["text"].split(" · ")[-1] for row in _pick(client, "posts")["results"]} == {
+        "已满岗位 (1/1)",
+        "有空岗位 (0/2)",
+    }
     assert [row["text"].split(" · ")[-1] for row in _pick(client, "posts", open="1")["results"]] == ["有空岗位 (0/2)"]
 
 
@@ -106,7 +109,9 @@ def test_report_form_defaults_to_the_members_own_building_group(tree, people, cl
     html = client.get(reverse("member_report", args=[member.pk])).content.decode()
     assert f'name="building" value="{tree.building1.pk}"' in html
     assert 'data-picker-label="华富街道 / 梅岗社区 / 第1网格 / 11栋"' in html
-    response = client.post(reverse("member_report", args=[member.pk]), {"building": tree.building2.pk, "reported_on": "2026-03-01"})
+    response = client.post(
+        reverse("member_report", args=[member.pk]), {"building": tree.building2.pk, "reported_on": "2026-03-01"}
+    )
     assert response.status_code == 200 and "building" in response.context["form"].errors
     assert not Report.objects.exists()
 

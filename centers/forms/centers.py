@@ -41,7 +41,9 @@ class CenterForm(forms.ModelForm):
         # Centers belong to a district, street or community; a 小区微阵地 may belong to a grid.
         owner_choices = owner_choices.filter(level__lte=Level.GRID).order_by("path")
         self.fields["owner"].queryset = owner_choices
-        label_units(self.fields["owner"], owner_choices, levels=[Level.DISTRICT, Level.STREET, Level.COMMUNITY, Level.GRID])
+        label_units(
+            self.fields["owner"], owner_choices, levels=[Level.DISTRICT, Level.STREET, Level.COMMUNITY, Level.GRID]
+        )
         self.fields["services"].queryset = Service.objects.all()
         self.fields["latitude"].help_text = _("WGS-84, as GPS gives it; or pick the point on the map.")
         self.fields["longitude"].help_text = _("WGS-84. Futian is about 114.00–114.10.")

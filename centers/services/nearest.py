@@ -16,10 +16,12 @@ from portal.core import geo
 
 from ..models import Center
 
-# Margins tried in turn (metres); None = every operating center. Cells are a third of the margin,
-# so a point visits a handful of rings whatever the density.
+# Margins tried in turn (metres); None = every operating center. A cell holds about one center
+# (its side from the density of the loaded box), at most a third of the margin and at least
+# MIN_CELL_M: a point then reads a handful of cells, however dense or sparse the centers.
 MARGINS_M = (3_000, 30_000, 300_000, None)
 LAST_CELL_M = 1_000_000
+MIN_CELL_M = 100
 
 
 @dataclass(frozen=True)
@@ -90,8 +92,22 @@ def _load(points, margin_m):
             latitude__range=(min(lats) - d_lat, max(lats) + d_lat),
             longitude__range=(min(lngs) - d_lng, max(lngs) + d_lng),
         )
-    rows = [(pk, name, float(lat), float(lng)) for pk, name, lat, lng in qs.values_list("pk", "name", "latitude", "longitude")]
+    rows = [
+        (pk, name, float(lat), float(lng))
+        for pk, name, lat, lng in qs.values_list("pk", "name", "latitude", "longitude")
+    ]
     return rows, max(max_abs_lat, max((abs(r[2]) for r in rows), default=0))
+
+
+def _cell_m(centers, margin_m, max_abs_lat):
+    """About one center per cell over the centers' own box, within [MIN_CELL_M, margin / 3]."""
+    if margin_m is None:
+        return LAST_CELL_M
+    lats, lngs = [c[2] for c in centers], [c[3] for c in centers]
+    height = (max(lats) - min(lats)) * geo.METRES_PER_DEGREE
+    width = (max(lngs) - min(lngs)) * geo.METRES_PER_DEGREE * math.cos(math.radians(min(max_abs_lat, 89.9)))
+    side = math.sqrt(max(height, MIN_CELL_M) * max(width, MIN_CELL_M) / len(centers))
+    return min(max(side, MIN_CELL_M), margin_m / 3)
 
 
 def nearest_operating_many(points):
@@ -107,9 +123,10 @@ def nearest_operating_many(points):
             if margin is None:
                 break
             continue
-        cell_m = margin / 3 if margin is not None else LAST_CELL_M
+        cell_m = _cell_m(centers, margin, max_abs_lat)
         grid = _Grid(centers, cell_m=cell_m, max_abs_lat=max_abs_lat)
-        max_rings = 4 if margin is not None else None
+        # Everything within the margin lies within these rings (None: as far as any center).
+        max_rings = math.ceil(margin / cell_m) + 1 if margin is not None else None
         still = []
         for i in todo:
             best = grid.nearest(*points[i], max_rings=max_rings)

@@ -187,7 +187,9 @@ class MemberFilterForm(forms.Form):
         # Streets and communities only, so the select stays short; the filter takes the subtree.
         self.fields["unit"].queryset = unit_choices
         self._unit_choices = unit_choices
-        label_units(self.fields["unit"], unit_choices, levels=[Level.DISTRICT, Level.STREET, Level.COMMUNITY], need="view")
+        label_units(
+            self.fields["unit"], unit_choices, levels=[Level.DISTRICT, Level.STREET, Level.COMMUNITY], need="view"
+        )
 
     def filter(self, members):
         if not self.is_valid():

@@ -56,5 +56,7 @@ def picker(field, route, *, label=None, **query):
     if label is not None:
         field.label_from_instance = label
     if not field.help_text:
-        field.help_text = _("Type a few characters and choose; without scripts, type the number shown in the list pages.")
+        field.help_text = _(
+            "Type a few characters and choose; without scripts, type the number shown in the list pages."
+        )
     return field

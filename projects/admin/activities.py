@@ -70,4 +70,6 @@ class ServiceRecordAdmin(ScopedAdmin):
         obj.recorded_by = request.user
         super().save_model(request, obj, form, change)
         # The teams' kept totals (the public ranking), of the volunteer before and after.
-        VolunteerTeam.objects.of_volunteers({obj.volunteer_id, form.initial.get("volunteer")} - {None}).refresh_ranking()
+        VolunteerTeam.objects.of_volunteers(
+            {obj.volunteer_id, form.initial.get("volunteer")} - {None}
+        ).refresh_ranking()
