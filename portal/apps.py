@@ -1,8 +1,10 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
 class PortalConfig(AppConfig):
+    default = True  # this module also holds PortalAdminConfig
     name = "portal"
     verbose_name = _("Portal")
 
@@ -18,3 +20,9 @@ class PortalConfig(AppConfig):
         audit.connect()  # the audit trail: tracked models, axes' logs, downloads
 
         from .dashboards import jobs  # noqa: F401  (registers the scheduled monthly reports)
+
+class PortalAdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin with the portal's site (units named by their path in autocompletes)."""
+
+    default = False
+    default_site = "portal.admin_site.PortalAdminSite"

@@ -7,7 +7,7 @@ import centers.urls
 import projects.urls
 from grids import urls as grids_urls
 
-from . import auth_views, media, open_data, views
+from . import auth_views, media, open_data, pickers, views
 from .dashboards import views as dashboard_views
 
 admin.site.login_form = auth_views.AdminLoginForm
@@ -33,6 +33,7 @@ urlpatterns = [
     path("staff/", include(grids_urls.staff_urlpatterns)),
     path("staff/", include(projects.urls.staff_urlpatterns)),
     path("staff/", include(centers.urls.staff_urlpatterns)),
+    path("staff/", include(pickers.urlpatterns)),
     path("open/stats.json", views.open_stats, name="open_stats"),
     path("open/", open_data.open_data, name="open_data"),
     path("", include(centers.urls.urlpatterns)),

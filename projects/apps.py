@@ -8,4 +8,7 @@ class ProjectsConfig(AppConfig):
 
     def ready(self):
         # Exporters that run as jobs register themselves when their module is imported.
-        from .services import volunteers_export_job  # noqa: F401
+        from .services import (
+            volunteers,  # noqa: F401  (registers the scheduled team ranking)
+            volunteers_export_job,  # noqa: F401
+        )

@@ -18,6 +18,14 @@ def next_identity(birth=date(1980, 5, 17), gender=Gender.MALE):
 def make_member(
     unit, name="张建国", *, birth=date(1980, 5, 17), gender=Gender.MALE, id_card=None, mobile=None, **extra
 ):
+    member = make_member_unsaved(unit, name, birth=birth, gender=gender, id_card=id_card, mobile=mobile, **extra)
+    member.save()
+    return member
+
+
+def make_member_unsaved(
+    unit, name="张建国", *, birth=date(1980, 5, 17), gender=Gender.MALE, id_card=None, mobile=None, **extra
+):
     generated_id, generated_mobile = next_identity(birth, gender)
     extra.setdefault("joined_on", date(2005, 7, 1))
     extra.setdefault("full_member_on", date(2006, 7, 1))
@@ -26,7 +34,6 @@ def make_member(
     member = Member(name=name, gender=gender, birth_date=birth, unit=unit, **extra)
     member.set_id_card(id_card or generated_id)
     member.set_mobile(mobile if mobile is not None else generated_mobile)
-    member.save()
     return member
 
 

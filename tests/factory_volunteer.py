@@ -59,7 +59,10 @@ def make_signup(activity, name="张三", mobile=None, **extra):
 
 
 def make_record(activity, volunteer, hours="2.00"):
-    return ServiceRecord.objects.create(activity=activity, volunteer=volunteer, hours=Decimal(hours))
+    """A service record, and the kept team totals refreshed as record_attendance does."""
+    record = ServiceRecord.objects.create(activity=activity, volunteer=volunteer, hours=Decimal(hours))
+    VolunteerTeam.objects.of_volunteers([volunteer.pk]).refresh_ranking()
+    return record
 
 
 def make_certificate(volunteer, hours="2.00"):

@@ -823,6 +823,12 @@ ROUTES = {
             done=_to("demand_staff_detail", _pk),
         ),
     ),
+    # --- pickers' scoped searches (portal/pickers.py)
+    "pick_units": Route(shows=(Unit,)),
+    "pick_members": Route(shows=(Member,)),
+    "pick_volunteers": Route(shows=(Volunteer,)),
+    "pick_centers": Route(shows=(Center,)),
+    "pick_posts": Route(shows=(ServicePost,)),
 }
 
 

@@ -2,6 +2,7 @@
 
 import threading
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -235,4 +236,36 @@ def test_public_pages_make_a_constant_number_of_queries(client, tree, django_ass
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("volunteer_index"))
     with django_assert_max_num_queries(3):
+        client.get(reverse("volunteer_teams"))
+
+
+def test_team_ranking_follows_attendance_and_team_changes_with_one_query_at_two_sizes(
+    client, tree, people, client_for, django_assert_num_queries
+):
+    from projects.models import VolunteerTeam
+    from projects.services.activities import record_attendance
+    from projects.services.volunteers import refresh_team_ranking
+    from tests.factory_volunteer import make_team, make_volunteer
+
+    first, second = make_team(tree.community1, "甲队"), make_team(tree.community1, "乙队")
+    volunteer = make_volunteer(tree.community1, "王芳")
+    volunteer.teams.add(first)
+    activity = make_activity(make_project(tree.community1), days=-3, hours=4)
+    record_attendance(activity=activity, entries=[(volunteer, True, Decimal("3.00"))], user=people.huafu)
+    ranking = lambda: list(VolunteerTeam.objects.ranked().values_list("name", "ranked_hours"))  # noqa: E731
+    assert ranking() == [("甲队", Decimal("3.00")), ("乙队", Decimal("0.00"))]
+    # Joining a team through the staff form moves the team's total at once.
+    url = reverse("volunteer_staff_volunteer_edit", args=[volunteer.pk])
+    data = {"unit": tree.community1.pk, "name": "王芳", "mobile": "", "registered_on": "2026-01-05", "member": ""}
+    client_for(people.huafu).post(url, {**data, "teams": [second.pk]})
+    assert ranking() == [("乙队", Decimal("3.00")), ("甲队", Decimal("0.00"))]
+    client.logout()  # a resident: the ranking's one query, no session
+    with django_assert_num_queries(1):
+        client.get(reverse("volunteer_teams"))
+    for i in range(30):
+        make_team(tree.community2, f"丙队{i}")
+    VolunteerTeam.objects.update(ranked_hours=0)
+    refresh_team_ranking()  # the scheduled net puts every total back
+    assert ranking()[0] == ("乙队", Decimal("3.00"))
+    with django_assert_num_queries(1):
         client.get(reverse("volunteer_teams"))

@@ -3,8 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from grids.forms.tree import label_units
 from grids.models import Level
-from grids.services.tree import attach_full_names
 from portal.core.forms import IdMultipleChoiceField
 from portal.core.images import validate_image
 
@@ -41,8 +41,9 @@ class CenterForm(forms.ModelForm):
         # Centers belong to a district, street or community; a 小区微阵地 may belong to a grid.
         owner_choices = owner_choices.filter(level__lte=Level.GRID).order_by("path")
         self.fields["owner"].queryset = owner_choices
-        labels = {unit.pk: unit.full_name_text for unit in attach_full_names(owner_choices)}
-        self.fields["owner"].label_from_instance = lambda unit: labels.get(unit.pk, unit.name)
+        label_units(
+            self.fields["owner"], owner_choices, levels=[Level.DISTRICT, Level.STREET, Level.COMMUNITY, Level.GRID]
+        )
         self.fields["services"].queryset = Service.objects.all()
         self.fields["latitude"].help_text = _("WGS-84, as GPS gives it; or pick the point on the map.")
         self.fields["longitude"].help_text = _("WGS-84. Futian is about 114.00–114.10.")

@@ -4,7 +4,8 @@ from dataclasses import dataclass, field
 
 from grids.models import Level, Unit
 
-from .nearby import COVERAGE_RADIUS_M, nearest_operating
+from .nearby import COVERAGE_RADIUS_M
+from .nearest import nearest_operating_many
 
 
 @dataclass
@@ -37,16 +38,21 @@ class Coverage:
 def coverage(*, buildings, radius_m=COVERAGE_RADIUS_M):
     """Distance from every building group with coordinates to its nearest operating center.
 
-    One indexed nearby query per building group (the same `near`), never an all-pairs loop.
-    `buildings` is a Unit queryset already narrowed by the caller's scope.
+    A constant number of queries whatever the number of building groups (the buildings, their
+    streets and communities, the operating centers around them: see `nearest`), and work linear
+    in the building groups. `buildings` is a Unit queryset already narrowed by the caller's scope.
     """
-    buildings = list(buildings.filter(level=Level.BUILDING, latitude__isnull=False).order_by("path"))
+    buildings = list(
+        buildings.filter(level=Level.BUILDING, latitude__isnull=False, longitude__isnull=False)
+        .only("pk", "name", "path", "level", "latitude", "longitude")
+        .order_by("path")
+    )
     parent_ids = {pk for b in buildings for pk in b.ancestor_ids()[1:3]}
-    parents = Unit.objects.in_bulk(parent_ids)
+    parents = Unit.objects.only("pk", "name", "path").in_bulk(parent_ids)
+    nearest = nearest_operating_many([(float(b.latitude), float(b.longitude)) for b in buildings])
     streets, communities, rows = {}, {}, []
-    for building in buildings:
+    for building, center in zip(buildings, nearest, strict=True):
         street_id, community_id = building.ancestor_ids()[1:3]
-        center = nearest_operating(lat=float(building.latitude), lng=float(building.longitude))
         distance = center.distance_m if center else None
         row = {
             "unit": building,

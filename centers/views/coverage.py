@@ -16,6 +16,8 @@ from ..services import coverage as services
 from ..services.coverage_job import KIND
 from .common import map_config
 
+SHOWN = 500
+
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
@@ -36,6 +38,9 @@ def coverage(request):
     latest = jobs.filter(status=JobStatus.DONE).first()
     pending = jobs.filter(status__in=[JobStatus.QUEUED, JobStatus.RUNNING]).first()
     result = latest.result if latest else None
+    # The page stays bounded however large the area: the table and the map show the first
+    # SHOWN uncovered building groups (by path), the totals count them all.
+    shown = result["uncovered"][:SHOWN] if result else []
     markers = [
         {
             "lat": row["lat"],
@@ -45,10 +50,11 @@ def coverage(request):
             "label": f"{row['distance_m']:.0f} m" if row["distance_m"] is not None else "",
             "uncovered": True,
         }
-        for row in (result["uncovered"][:500] if result else [])
+        for row in shown
     ]
     context = {
         "coverage": result,
+        "shown": shown,
         "job": latest,
         "pending": pending,
         "unit": unit,

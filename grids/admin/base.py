@@ -19,6 +19,7 @@ from portal.core.forms import IdMultipleChoiceField
 
 from ..models import Unit
 from ..scope import EDIT, VIEW, scope_for, unit_of
+from ..services.tree import one_label, unit_paths
 
 # The change list's date hierarchy and list filters, read through portal.core.params before
 # Django builds dates and lookups from them: a 20-digit year overflows datetime (a 500), and
@@ -145,7 +146,11 @@ class ScopedAdmin(ArchiveInsteadMixin, IdChecksMixin, admin.ModelAdmin):
             kwargs["queryset"] = scope.units(self.edit_need)
         elif _is_scoped(related):
             kwargs["queryset"] = scope.filter(related._default_manager.all(), EDIT)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if related is Unit and field is not None and db_field.name in self.get_autocomplete_fields(request):
+            # The chosen unit, the only option an autocomplete renders: "华富街道 / 梅岗社区 / 21栋".
+            field.label_from_instance = one_label(unit_paths)
+        return field
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if _is_scoped(db_field.related_model):

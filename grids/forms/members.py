@@ -9,7 +9,7 @@ from django.utils.translation import pgettext_lazy
 
 from portal.core.personal import id_card_birth_date, id_card_gender
 
-from ..models import AgeBand, AttemptKind, Category, LeftReason, Member, MemberStatus, Unit
+from ..models import AgeBand, AttemptKind, Category, LeftReason, Level, Member, MemberStatus, Unit
 from ..services import members as member_services
 from .tree import label_units
 
@@ -68,7 +68,7 @@ class MemberForm(forms.ModelForm):
             self.user = user
         if unit_choices is not None:  # the admin sets the scoped choices itself
             self.fields["unit"].queryset = unit_choices
-            label_units(self.fields["unit"], unit_choices)
+            label_units(self.fields["unit"], unit_choices, levels=member_services.MEMBER_LEVELS)
         self.fields["unit"].help_text = _("The grid branch or building group holding the member's relation.")
         self.fields["gender"].required = False
         self.fields["birth_date"].required = False
@@ -193,7 +193,9 @@ class MemberFilterForm(forms.Form):
         # Streets and communities only, so the select stays short; the filter takes the subtree.
         self.fields["unit"].queryset = unit_choices
         self._unit_choices = unit_choices
-        label_units(self.fields["unit"], unit_choices)
+        label_units(
+            self.fields["unit"], unit_choices, levels=[Level.DISTRICT, Level.STREET, Level.COMMUNITY], need="view"
+        )
 
     def filter(self, members):
         if not self.is_valid():
@@ -232,7 +234,7 @@ class MoveForm(forms.Form):
     def __init__(self, *args, unit_choices, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["to_unit"].queryset = unit_choices
-        label_units(self.fields["to_unit"], unit_choices)
+        label_units(self.fields["to_unit"], unit_choices, levels=member_services.MEMBER_LEVELS)
 
 
 class LeaveForm(forms.Form):

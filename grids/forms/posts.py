@@ -5,8 +5,10 @@ from datetime import date
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.pickers import picker
+
 from ..models import Level, PostKind, ServicePost, Unit
-from ..services.tree import attach_full_names
+from ..services.tree import one_label, post_labels
 from .members import DateInput
 from .tree import label_units
 
@@ -21,7 +23,7 @@ class ReportForm(forms.Form):
     def __init__(self, *args, building_choices, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["building"].queryset = building_choices
-        label_units(self.fields["building"], building_choices)
+        label_units(self.fields["building"], building_choices, levels=[Level.BUILDING])
 
 
 class ClaimForm(forms.Form):
@@ -31,10 +33,7 @@ class ClaimForm(forms.Form):
     def __init__(self, *args, post_choices, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["post"].queryset = post_choices
-        labels = {unit.pk: unit.full_name_text for unit in attach_full_names({p.unit for p in post_choices})}
-        self.fields["post"].label_from_instance = lambda post: (
-            f"{labels.get(post.unit_id, '')} · {post.name} ({post.n_claimed}/{post.capacity})"
-        )
+        picker(self.fields["post"], "pick_posts", label=one_label(post_labels), need="edit", open="1")
 
 
 class ServicePostForm(forms.ModelForm):
@@ -46,5 +45,5 @@ class ServicePostForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = unit_choices
         self.fields["unit"].help_text = _("A building group or a community.")
-        label_units(self.fields["unit"], unit_choices)
+        label_units(self.fields["unit"], unit_choices, levels=POST_LEVELS)
         self.fields["kind"].initial = PostKind.BUILDING_ASSISTANT

@@ -3,14 +3,21 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.pickers import picker
+
 from ..models import Level, Unit
-from ..services.tree import attach_full_names
+from ..services.tree import one_label, unit_paths
 
 
-def label_units(field, units):
-    """Label a unit choice field with each unit's position ("福田区 / 华富街道 / 梅岗社区")."""
-    labels = {unit.pk: unit.full_name_text for unit in attach_full_names(units)}
-    field.label_from_instance = lambda unit: labels.get(unit.pk, unit.name)
+def label_units(field, units, *, levels=(), need="edit"):
+    """A unit choice field as a picker searching the scope's units (of `levels`, if given), each
+    shown as its position ("华富街道 / 梅岗社区 / 21栋"); `units` stays the field's queryset, which
+    checks the chosen id. Nothing is read until a unit is chosen."""
+    field.queryset = units
+    query = {"need": need}
+    if levels:
+        query["levels"] = ",".join(str(level) for level in levels)
+    picker(field, "pick_units", label=one_label(unit_paths), **query)
 
 
 class UnitForm(forms.ModelForm):
@@ -28,7 +35,7 @@ class UnitForm(forms.ModelForm):
         else:
             self.fields["parent"].queryset = parent_choices
             self.fields["parent"].required = True
-            label_units(self.fields["parent"], parent_choices)
+            label_units(self.fields["parent"], parent_choices, levels=[level - 1])
         if level < Level.GRID:
             del self.fields["org_kind"]
         if level != Level.BUILDING:

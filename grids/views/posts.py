@@ -32,7 +32,9 @@ def member_report(request, member_pk):
     if refused:
         return refused
     buildings = scope.units(EDIT).filter(level=Level.BUILDING).order_by("path")
-    form = ReportForm(request.POST or None, building_choices=buildings)
+    # The member's own building group first: most members report where they live (002).
+    own = member.unit if member.unit.level == Level.BUILDING and scope.allows(member.unit, EDIT) else None
+    form = ReportForm(request.POST or None, building_choices=buildings, initial={"building": own})
     if request.method == "POST" and form.is_valid():
         try:
             post_services.report_member(

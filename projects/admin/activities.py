@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from grids.admin.base import ScopedAdmin
 
 from ..models.activities import Activity, ServiceRecord, Signup
+from ..models.service import VolunteerTeam
 from .common import KeepLinkedForm, masked_mobile
 
 
@@ -21,6 +22,7 @@ class ActivityAdmin(ScopedAdmin):
     list_display = ["title", "project", "center", "starts_at", "capacity", "signup_deadline"]
     list_select_related = ["project", "center"]
     search_fields = ["title"]
+    autocomplete_fields = ["center"]
     date_hierarchy = "starts_at"
 
 
@@ -62,7 +64,12 @@ class ServiceRecordAdmin(ScopedAdmin):
     list_display = ["volunteer", "activity", "hours", "recorded_by", "recorded_at"]
     list_select_related = ["volunteer", "activity", "recorded_by"]
     readonly_fields = ["recorded_by", "recorded_at"]
+    autocomplete_fields = ["volunteer"]
 
     def save_model(self, request, obj, form, change):
         obj.recorded_by = request.user
         super().save_model(request, obj, form, change)
+        # The teams' kept totals (the public ranking), of the volunteer before and after.
+        VolunteerTeam.objects.of_volunteers(
+            {obj.volunteer_id, form.initial.get("volunteer")} - {None}
+        ).refresh_ranking()

@@ -40,6 +40,7 @@ class FundLineAdmin(ScopedAdmin):
     list_display = ["year", "unit", "category", "amount_yuan", "left"]
     list_filter = ["year", "category"]
     search_fields = ["unit__name", "note"]
+    autocomplete_fields = ["unit"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("unit").with_left()
@@ -68,6 +69,7 @@ class FundLineAdmin(ScopedAdmin):
 class ProjectCapAdmin(ScopedAdmin):
     edit_need = MANAGE
     list_display = ["year", "district", "category", "max_yuan"]
+    autocomplete_fields = ["district"]
     list_filter = ["year", "category"]
 
     @admin.display(description=_("maximum per project (yuan)"), ordering="max_amount")

@@ -72,6 +72,7 @@ class MicroProjectAdmin(ScopedAdmin):
     list_filter = ["status", "category", "budget_year"]
     search_fields = ["title", "tracking_code"]
     list_select_related = ["community"]
+    autocomplete_fields = ["community"]
     # Everything the workflow owns is read-only: it changes only through the actions below
     # (or the staff pages), which call projects.services.micro.
     readonly_fields = [

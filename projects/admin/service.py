@@ -30,10 +30,10 @@ class ServiceProjectAdmin(ScopedAdmin):
     list_filter = ["category", "status", "star_rating"]
     search_fields = ["title"]
     list_select_related = ["unit", "center"]
-    autocomplete_fields = ["unit"]
+    autocomplete_fields = ["unit", "center"]
     readonly_fields = ["star_rating", "cover"]
-    # `center` is a plain select: ScopedAdmin.formfield_for_foreignkey limits it to the centers
-    # the user may edit (Center declares scope_via = "owner").
+    # ScopedAdmin.formfield_for_foreignkey limits `center` to the centers the user may edit
+    # (Center declares scope_via = "owner"); the autocomplete searches the scoped Center admin.
     fields = [
         "unit",
         "center",
@@ -66,4 +66,4 @@ class VolunteerTeamAdmin(ScopedAdmin):
     list_display = ["name", "unit", "speciality", "leader"]
     search_fields = ["name"]
     list_select_related = ["unit", "leader"]
-    autocomplete_fields = ["unit"]
+    autocomplete_fields = ["unit", "leader"]

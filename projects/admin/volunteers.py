@@ -6,12 +6,12 @@ from django.utils.translation import gettext_lazy as _
 
 from grids.admin.base import ScopedAdmin
 
-from ..forms.volunteers import VolunteerMobileMixin
+from ..forms.volunteers import KeepTeamRankingMixin, VolunteerMobileMixin
 from ..models.volunteers import Certificate, Volunteer
 from .common import KeepLinkedForm, masked_mobile
 
 
-class VolunteerAdminForm(VolunteerMobileMixin, KeepLinkedForm):
+class VolunteerAdminForm(KeepTeamRankingMixin, VolunteerMobileMixin, KeepLinkedForm):
     keep_linked = ("member",)
     # The stored mobile never reaches the browser: masked in the help text, empty keeps it.
     mobile = forms.CharField(label=_("mobile"), max_length=20, required=False)
@@ -31,7 +31,7 @@ class VolunteerAdmin(ScopedAdmin):
     list_display = ["name", masked_mobile, "unit", "member", "registered_on"]
     search_fields = ["name"]
     list_select_related = ["unit", "member"]
-    autocomplete_fields = ["unit"]
+    autocomplete_fields = ["unit", "member"]
 
 
 @admin.register(Certificate)

@@ -197,6 +197,7 @@ def seed(stdout=None):
             for offset in (3, 10):
                 _add_activity(project, today + timedelta(days=offset), 9, 15, project.activities.count() + 1)
                 added += 1
+    VolunteerTeam.objects.all().refresh_ranking()  # the kept totals of the public ranking
     if stdout:
         stdout.write(
             f"volunteering: {ServiceProject.objects.count()} projects, {VolunteerTeam.objects.count()} teams, "

@@ -2,34 +2,33 @@
 
 from django import forms
 
-from grids.services.tree import attach_full_names
+from grids.forms.tree import label_units
+from grids.services.tree import one_label, person_labels
+from portal.core.pickers import picker
 
 
 def unit_field(field, units):
-    field.queryset = units.order_by("path")
-    labels = {unit.pk: unit.full_name_text for unit in attach_full_names(field.queryset)}
-    field.label_from_instance = lambda unit: labels.get(unit.pk, unit.name)
+    label_units(field, units.order_by("path"))
 
 
 def center_field(field, centers):
-    """Centers the view allows (the user's scope, plus the one already linked): a tampered pk
-    outside them is refused by the field ("select a valid choice"), nothing is saved."""
+    """Centers the view allows (the user's scope, plus the one already linked), searched as the
+    user types: a tampered pk outside them is refused by the field ("select a valid choice")."""
     field.queryset = centers.select_related("owner").order_by("owner__path", "name", "pk")
-    field.label_from_instance = lambda center: f"{center.name}（{center.owner.name}）"
+    picker(field, "pick_centers", label=lambda center: f"{center.name}（{center.owner.name}）", need="edit")
 
 
 def member_field(field, members):
-    """Party members the view allows. Labels: name, unit path below the district, masked
-    mobile; never the ID-card number, never a full mobile."""
+    """Party members the view allows, searched as the user types. Labels: name, unit path below
+    the district, masked mobile; never the ID-card number, never a full mobile."""
     field.queryset = members.select_related("unit").order_by("unit__path", "name", "pk")
-    units = attach_full_names({member.unit_id: member.unit for member in field.queryset}.values())
-    paths = {unit.pk: unit.full_name_text.split(" / ", 1)[-1] for unit in units}
+    picker(field, "pick_members", label=one_label(person_labels), need="edit")
 
-    def label(member):
-        parts = [member.name, paths.get(member.unit_id, member.unit.name), member.mobile_masked]
-        return " · ".join(part for part in parts if part)
 
-    field.label_from_instance = label
+def volunteer_field(field, volunteers):
+    """Volunteers the view allows, searched as the user types (name, unit path, masked mobile)."""
+    field.queryset = volunteers.select_related("unit")
+    picker(field, "pick_volunteers", label=one_label(person_labels), need="edit")
 
 
 class DateTimeLocalInput(forms.DateTimeInput):

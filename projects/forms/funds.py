@@ -7,6 +7,8 @@ projects/services/funds.py.
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from grids.forms.tree import label_units
+from grids.models import Level
 from portal.core.uploads import validate_document
 
 from ..models.funds import FundLine
@@ -75,4 +77,4 @@ class FundLineForm(forms.ModelForm):
 
     def __init__(self, *args, unit_choices, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = unit_choices
+        label_units(self.fields["unit"], unit_choices, levels=[Level.DISTRICT, Level.STREET, Level.COMMUNITY])

@@ -8,7 +8,7 @@ from grids.models import Level, Unit
 from portal.core.images import validate_image
 
 from ..models.service import ProjectCategory, ServiceProject, VolunteerTeam
-from .common import center_field, unit_field
+from .common import center_field, unit_field, volunteer_field
 
 
 class ProjectForm(forms.ModelForm):
@@ -45,8 +45,7 @@ class TeamForm(forms.ModelForm):
     def __init__(self, *args, units, volunteers, **kwargs):
         super().__init__(*args, **kwargs)
         unit_field(self.fields["unit"], units)
-        self.fields["leader"].queryset = volunteers.order_by("name")
-        self.fields["leader"].label_from_instance = lambda v: f"{v.name} ({v.mobile_masked})"
+        volunteer_field(self.fields["leader"], volunteers.order_by("name"))
 
 
 class ProjectFilterForm(forms.Form):

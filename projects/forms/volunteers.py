@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.core.forms import IdMultipleChoiceField
 from portal.core.personal import validate_mobile
 
+from ..models.service import VolunteerTeam
 from ..models.volunteers import Volunteer
 from .common import DateInput, member_field, unit_field
 
@@ -49,7 +50,19 @@ class VolunteerMobileMixin:
         super()._post_clean()
 
 
-class VolunteerForm(VolunteerMobileMixin, forms.ModelForm):
+class KeepTeamRankingMixin:
+    """A volunteer who joins or leaves a team moves its total hours (the public ranking reads
+    the kept `ranked_hours`): the teams before and after are refreshed with the save."""
+
+    def _save_m2m(self):
+        before = set(self.instance.teams.values_list("pk", flat=True)) if self.instance.pk else set()
+        super()._save_m2m()
+        after = set(self.instance.teams.values_list("pk", flat=True))
+        if before != after:
+            VolunteerTeam.objects.filter(pk__in=before | after).refresh_ranking()
+
+
+class VolunteerForm(KeepTeamRankingMixin, VolunteerMobileMixin, forms.ModelForm):
     mobile = forms.CharField(label=_("Mobile"), max_length=20, required=False)
 
     class Meta:

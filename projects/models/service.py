@@ -10,15 +10,14 @@ service records of activities/.
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import OuterRef, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from grids.models import ScopedQuerySet
 
-from .common import ZERO_HOURS, center_has_public_page, count_rows, sum_hours
+from .common import center_has_public_page, count_rows, sum_hours
 
 __all__ = ["ProjectCategory", "ProjectStatus", "ServiceProject", "StarRating", "VolunteerTeam"]
 
@@ -167,9 +166,22 @@ class VolunteerTeamQuerySet(ScopedQuerySet):
         return self.annotate(total_hours=sum_hours(records))
 
     def ranked(self):
-        """All teams by total hours, as one LEFT JOIN + GROUP BY (the ranking needs every total)."""
-        total = Coalesce(Sum("members__service_records__hours"), ZERO_HOURS)
-        return self.annotate(total_hours=total).order_by("-total_hours", "name", "pk")
+        """Teams by their kept total (`ranked_hours`): the public ranking reads its 50 rows by an
+        index, never every service record (issue 15: 46 → 693 ms at ten times the records)."""
+        return self.order_by("-ranked_hours", "name", "pk")
+
+    def refresh_ranking(self):
+        """Recompute `ranked_hours` of these teams in one UPDATE (a team's total is its members'
+        hours: a volunteer in two teams counts towards both)."""
+        from .activities import ServiceRecord  # activities.py imports this module
+
+        records = ServiceRecord.objects.filter(volunteer__teams=OuterRef("pk"))
+        return self.order_by().update(ranked_hours=sum_hours(records))
+
+    def of_volunteers(self, volunteer_ids):
+        """The teams these volunteers belong to (a subquery, usable with `refresh_ranking`)."""
+        links = VolunteerTeam.members.through.objects.filter(volunteer__in=volunteer_ids)
+        return self.filter(pk__in=links.values("volunteerteam"))
 
     def with_member_counts(self):
         memberships = VolunteerTeam.members.through.objects.filter(volunteerteam=OuterRef("pk"))
@@ -193,12 +205,19 @@ class VolunteerTeam(models.Model):
         related_name="led_teams",
     )
 
+    # Kept by VolunteerTeamQuerySet.refresh_ranking: when hours are recorded or a volunteer's
+    # teams change (same transaction), and by the scheduled `refresh_team_ranking` as a net.
+    ranked_hours = models.DecimalField(
+        _("hours in the ranking"), max_digits=12, decimal_places=2, default=0, editable=False
+    )
+
     objects = VolunteerTeamQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("volunteer team")
         verbose_name_plural = _("volunteer teams")
         ordering = ["name", "pk"]
+        indexes = [models.Index(F("ranked_hours").desc(), "name", "id", name="volunteer_team_ranking")]
         constraints = [
             models.UniqueConstraint(
                 fields=["unit", "name"],

@@ -16,7 +16,7 @@ from grids.scope import EDIT, scope_for
 from portal.core.personal import validate_mobile
 
 from ..models.activities import Activity, ServiceRecord, Signup, hash_token
-from ..models.service import ProjectStatus
+from ..models.service import ProjectStatus, VolunteerTeam
 from ..models.volunteers import Volunteer
 
 # --- Sign-up -------------------------------------------------------------------------------
@@ -153,4 +153,6 @@ def record_attendance(*, activity, entries, user):
                 saved += 1
             elif volunteer is not None:
                 ServiceRecord.objects.filter(activity=activity, volunteer=volunteer).delete()
+        touched = set(activity.service_records.values_list("volunteer_id", flat=True)) | recorded
+        VolunteerTeam.objects.of_volunteers(touched).refresh_ranking()
     return saved

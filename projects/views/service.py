@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -62,7 +63,7 @@ def project_detail(request, project_pk):
 @require_safe
 def team_ranking(request):
     # Team names and totals only: no members, no units' people.
-    teams = VolunteerTeam.objects.ranked().values("name", "total_hours")[:50]
+    teams = VolunteerTeam.objects.ranked().values("name", total_hours=F("ranked_hours"))[:50]
     return render(request, "projects/service/teams.html", {"teams": teams})
 
 

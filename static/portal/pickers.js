@@ -1,0 +1,58 @@
+// Search-as-you-type pickers (portal/core/pickers.py): every <input data-picker="URL"> holding a
+// record's id becomes a Tom Select asking that scoped JSON endpoint as the user types. Tom Select
+// (static/vendor/tom-select) is loaded only on pages that hold a picker; its URLs come from this
+// script's data attributes (hashed static names). Without scripts the input stays a plain id.
+(function () {
+  "use strict";
+  var inputs = document.querySelectorAll("input[data-picker]");
+  var me = document.currentScript;
+  if (!inputs.length || !me) { return; }
+
+  function endpoint(input, query, page) {
+    var url = new URL(input.getAttribute("data-picker"), window.location.href);
+    url.searchParams.set("q", query);
+    if (page > 1) { url.searchParams.set("page", String(page)); }
+    return url.toString();
+  }
+
+  function start(input) {
+    var chosen = input.value ? [{ id: input.value, text: input.getAttribute("data-picker-label") || input.value }] : [];
+    input.removeAttribute("inputmode");
+    // eslint-disable-next-line no-undef
+    new TomSelect(input, {
+      maxItems: 1,
+      valueField: "id",
+      labelField: "text",
+      searchField: [],  // the server searches; show what it returns
+      options: chosen,
+      items: chosen.map(function (o) { return o.id; }),
+      create: false,
+      preload: "focus",
+      loadThrottle: 250,
+      plugins: input.required ? [] : ["clear_button"],
+      shouldLoad: function () { return true; },
+      load: function (query, callback) {
+        var self = this;
+        fetch(endpoint(input, query, 1), { credentials: "same-origin", headers: { Accept: "application/json" } })
+          .then(function (response) { return response.ok ? response.json() : { results: [] }; })
+          .then(function (data) { self.clearOptions(); callback(data.results); })
+          .catch(function () { callback(); });
+      },
+      render: {
+        no_results: function () { return "<div class=\"no-results\">" + (me.getAttribute("data-none") || "") + "</div>"; },
+        loading: function () { return "<div class=\"py-2 px-3\">" + (me.getAttribute("data-loading") || "") + "</div>"; }
+      }
+    });
+  }
+
+  function startAll() { inputs.forEach(start); }
+
+  var css = document.createElement("link");
+  css.rel = "stylesheet";
+  css.href = me.getAttribute("data-css");
+  document.head.appendChild(css);
+  var script = document.createElement("script");
+  script.src = me.getAttribute("data-js");
+  script.addEventListener("load", startAll);
+  document.head.appendChild(script);
+})();
