@@ -14,6 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .members import Member
 from .scoped import ScopedQuerySet
@@ -57,10 +58,11 @@ class Direction(models.TextChoices):
 
 
 class TransferState(models.TextChoices):
-    ISSUED = "issued", _("Issued")
-    ACCEPTED = "accepted", _("Accepted")
-    RETURNED = "returned", _("Returned")
-    EXPIRED = "expired", _("Expired")
+    # A context: "Accepted" is 验收 for a micro-project and 已受理 for a demand.
+    ISSUED = "issued", pgettext_lazy("transfer", "Issued")
+    ACCEPTED = "accepted", pgettext_lazy("transfer", "Accepted")
+    RETURNED = "returned", pgettext_lazy("transfer", "Returned")
+    EXPIRED = "expired", pgettext_lazy("transfer", "Expired")
 
 
 class TransferQuerySet(ScopedQuerySet):
