@@ -2,6 +2,8 @@
 
 from django.db.models import Count
 
+from portal.core.queries import count_many
+
 from ..models import Category, Member, PostClaim, Report, ServicePost
 
 
@@ -11,10 +13,9 @@ def members_section(unit=None, **params):
     claims = PostClaim.objects.filter(post__unit__path__startswith=unit.path) if unit else PostClaim.objects.all()
     reports = Report.objects.under(unit) if unit else Report.objects.all()
     by_category = dict(members.values_list("category").annotate(n=Count("pk")).order_by())
+    counts = count_many({"reported": reports, "posts": posts, "posts_claimed": claims})
     return {
         "total": sum(by_category.values()),
         "by_category": {category.value: by_category.get(category.value, 0) for category in Category},
-        "reported": reports.count(),
-        "posts": posts.count(),
-        "posts_claimed": claims.count(),
+        **counts,
     }
