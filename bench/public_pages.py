@@ -112,11 +112,19 @@ def start_server(args):
     sys.exit("gunicorn did not answer")
 
 
+def drain(url):
+    """wrk leaves requests queued in gunicorn's backlog: wait until the workers are idle again."""
+    hello = url.split("/", 3)
+    for _ in range(4):
+        urllib.request.urlopen(f"{hello[0]}//{hello[2]}/bench/hello/", timeout=120).read()
+
+
 def wrk(url, *, duration, connections, latency=False):
     command = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", url]
     if latency:
         command.insert(1, "--latency")
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    drain(url)
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     errors = re.search(r"Socket errors: (.*)", out)
@@ -140,7 +148,7 @@ def throughput(args, pages):
             for _ in range(args.rounds):
                 hello, *_ = wrk(base + "/bench/hello/", duration=args.duration, connections=args.connections)
                 rate, bad, errors, _ = wrk(base + page, duration=args.duration, connections=args.connections)
-                ratios.append(rate / hello)
+                ratios.append(rate / hello if hello else float("nan"))
                 hello_rates.append(hello)
                 page_rates.append(rate)
                 if bad or errors:

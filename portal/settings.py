@@ -90,6 +90,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "portal.middleware.PublicGZipMiddleware",  # static files come precompressed (gzip and brotli) from whitenoise
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.ChineseByDefaultMiddleware",
     "django.middleware.locale.LocaleMiddleware",
