@@ -191,6 +191,29 @@ def query_counts(pages):
     return rows
 
 
+def first_visit(page):
+    """Bytes a phone downloads on its first visit: the HTML gzipped (as PublicGZipMiddleware sends
+    it) plus every stylesheet, script and sprite the page names, brotli-compressed as whitenoise
+    serves them (.br beside each collected file)."""
+    import gzip
+
+    from django.conf import settings
+    from django.test import Client
+
+    html = Client().get(page).content
+    total = [("HTML (gzip)", len(gzip.compress(html)))]
+    urls = re.findall(rb'(?:href|src)="(/static/[^"#]+)', html)
+    for url in dict.fromkeys(urls):
+        path = Path(settings.STATIC_ROOT) / url.decode()[len("/static/") :]
+        for variant in (path.with_name(path.name + ".br"), path.with_name(path.name + ".gz"), path):
+            if variant.exists():
+                total.append(
+                    (url.decode().rsplit("/", 1)[-1] + variant.suffix.replace(path.suffix, ""), variant.stat().st_size)
+                )
+                break
+    return total
+
+
 def staff_times(requests):
     import resource
 
@@ -253,6 +276,10 @@ def main():
     )
     for page, status, cold, warm, size in query_counts(pages):
         print(f"| `{page}` | {status} | {cold} | {warm} | {size:,} |")
+    parts = first_visit("/")
+    print(f"\nFirst visit to / on a phone: {sum(size for _, size in parts) / 1024:.1f} KB compressed")
+    for name, size in parts:
+        print(f"  {name}: {size / 1024:.1f} KB")
     if not args.skip_staff:
         print(
             "\nStaff pages as futian (district admin):\n\n| page | status | ms | queries | HTML bytes | peak RSS MB |\n|---|---|---|---|---|---|"

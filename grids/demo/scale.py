@@ -17,13 +17,21 @@ BATCH = 2_000
 FIRST_SCALE_NUMBER = 100_000  # ID-card sequence numbers after the demo's (fake_id_card)
 
 
+def to_add(queryset, per_factor, factor):
+    """(rows present, rows wanted, a generator seeded by both) for a table that should hold
+    per_factor × factor rows; None when it already does (a second run adds nothing)."""
+    have, target = queryset.count(), per_factor * factor
+    if have >= target:
+        return None
+    return have, target, random.Random(f"{queryset.model._meta.label}-{factor}-{have}")
+
+
 def seed_buildings(factor, stdout):
     """More building groups under the demo's grids, each near its grid's first building."""
-    target = BUILDINGS_PER_FACTOR * factor
-    have = Unit.objects.filter(level=Level.BUILDING).count()
-    if have >= target:
+    plan = to_add(Unit.objects.filter(level=Level.BUILDING), BUILDINGS_PER_FACTOR, factor)
+    if plan is None:
         return 0
-    rng = random.Random(f"buildings-{factor}")
+    have, target, rng = plan
     grids = list(Unit.objects.filter(level=Level.GRID).order_by("path"))
     anchors = {
         u.parent_id: u for u in Unit.objects.filter(level=Level.BUILDING, latitude__isnull=False).order_by("-path")
@@ -48,11 +56,10 @@ def seed_buildings(factor, stdout):
 
 
 def seed_members(factor, stdout):
-    target = MEMBERS_PER_FACTOR * factor
-    have = Member.objects.count()
-    if have >= target:
+    plan = to_add(Member.objects.all(), MEMBERS_PER_FACTOR, factor)
+    if plan is None:
         return 0
-    rng = random.Random(f"members-{factor}-{have}")
+    have, target, rng = plan
     today = date.today()
     buildings = list(Unit.objects.filter(level=Level.BUILDING).order_by("pk").values_list("pk", flat=True))
     grids = list(Unit.objects.filter(level=Level.GRID).order_by("pk").values_list("pk", flat=True))

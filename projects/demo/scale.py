@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from grids.demo.scale import to_add
 from grids.models import Level, Unit
 
 from ..models.activities import Activity, ServiceRecord
@@ -34,11 +35,10 @@ def _batched(model, rows):
 
 
 def seed_micro(factor, stdout):
-    target = MICRO_PER_FACTOR * factor
-    have = MicroProject.objects.count()
-    if have >= target:
+    plan = to_add(MicroProject.objects.all(), MICRO_PER_FACTOR, factor)
+    if plan is None:
         return 0
-    rng = random.Random(f"micro-{factor}-{have}")
+    have, target, rng = plan
     communities = list(Unit.objects.filter(level=Level.COMMUNITY).order_by("pk"))
     line = FundLine.objects.filter(category=FundCategory.MICRO).order_by("pk").first()
     now = timezone.now()
