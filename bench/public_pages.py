@@ -58,7 +58,8 @@ def parse_args():
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--skip-wrk", action="store_true", help="only query counts and staff times")
     parser.add_argument("--skip-staff", action="store_true")
-    parser.add_argument("--staff-requests", type=int, default=3)
+    parser.add_argument("--staff-requests", type=int, default=1, help="requests per staff page (mean)")
+    parser.add_argument("--staff", nargs="*", default=STAFF_PAGES, help="staff pages to time (default: all)")
     parser.add_argument("--load", help="also run wrk -c64 for this many seconds on each page (p99, errors)", type=int)
     return parser.parse_args()
 
@@ -214,7 +215,7 @@ def first_visit(page):
     return total
 
 
-def staff_times(requests):
+def staff_times(pages, requests):
     import resource
 
     from django.contrib.auth import get_user_model
@@ -225,7 +226,7 @@ def staff_times(requests):
     client = Client()
     client.force_login(get_user_model().objects.get(username="futian"))
     rows = []
-    for page in STAFF_PAGES:
+    for page in pages:
         times = []
         for _ in range(requests):
             with CaptureQueriesContext(connection) as queries:
@@ -284,7 +285,7 @@ def main():
         print(
             "\nStaff pages as futian (district admin):\n\n| page | status | ms | queries | HTML bytes | peak RSS MB |\n|---|---|---|---|---|---|"
         )
-        for page, status, ms, queries, size, peak in staff_times(args.staff_requests):
+        for page, status, ms, queries, size, peak in staff_times(args.staff, args.staff_requests):
             print(f"| `{page}` | {status} | {ms:,.0f} | {queries} | {size:,} | {peak} |")
 
 
