@@ -31,11 +31,13 @@ from django.utils import translation
 
 CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]{32,64}(")')
 CSRF_PLACEHOLDER = b"\x00csrf\x00"
-KEPT_HEADERS = ("Content-Type", "Access-Control-Allow-Origin", "Content-Disposition")
+KEPT_HEADERS = ("Content-Type", "Access-Control-Allow-Origin")
 
 
 def store():
-    return caches[settings.PUBLIC_CACHE_ALIAS]
+    # A deployment whose CACHES has no alias of its own for the pages shares the default cache.
+    alias = settings.PUBLIC_CACHE_ALIAS
+    return caches[alias if alias in settings.CACHES else "default"]
 
 
 def _version_key(tag):
