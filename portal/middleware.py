@@ -7,6 +7,7 @@ from django.contrib.auth import SESSION_KEY, logout
 from django.contrib.auth.views import redirect_to_login
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
+from django.middleware.gzip import GZipMiddleware
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve
@@ -248,3 +249,20 @@ def database_unavailable(exception=None):
     response["Retry-After"] = str(settings.DATABASE_RETRY_AFTER)
     response["Cache-Control"] = "no-store"
     return response
+
+
+class PublicGZipMiddleware(GZipMiddleware):
+    """Compress the pages of anonymous visitors (a 45 KB list is 8 KB gzipped on a phone).
+
+    BREACH needs a secret and text chosen by the attacker in the same compressed answer. A
+    public page's only secret is the CSRF token, which Django masks afresh in every response,
+    and Django's GZipMiddleware pads each answer with random bytes. Staff pages (personal data
+    beside reflected search terms) and answers marked no-store (the sign-up's cancellation
+    link) are never compressed.
+    """
+
+    def process_response(self, request, response):
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated) or "no-store" in response.get("Cache-Control", ""):
+            return response
+        return super().process_response(request, response)

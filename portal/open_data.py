@@ -12,7 +12,7 @@ from django.views.decorators.http import require_safe
 from centers.models import Kind
 from grids.models import Category, Level, Unit
 from grids.stats.figures import Chart
-from portal.core import params
+from portal.core import pagecache, params
 from portal.core.exports import csv_response
 
 from . import stats
@@ -21,7 +21,7 @@ YEARS = 5
 
 
 def _micro(unit=None, year=None):
-    return dict(stats.SECTIONS)["micro_projects"](unit, year=year)
+    return stats.one("micro_projects", unit, year=year)
 
 
 def _money(value):
@@ -97,6 +97,7 @@ def charts(year):
 
 
 @require_safe
+@pagecache.public_page("grids", "centers", "projects")
 def open_data(request):
     year = params.year(request.GET, "year")
     chart_list, hours = charts(year)

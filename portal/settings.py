@@ -90,6 +90,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "portal.middleware.PublicGZipMiddleware",  # static files come precompressed (gzip and brotli) from whitenoise
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.ChineseByDefaultMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -109,7 +110,9 @@ MIDDLEWARE = [
     "portal.audit.AuditMiddleware",  # after authentication: who and from where, for the audit trail
 ]
 
-ROOT_URLCONF = "portal.urls"
+# The benchmark (bench/public_pages.py) serves a hello-world view beside the portal to compare
+# against; that URL exists only under this setting, never in production's URL conf.
+ROOT_URLCONF = "portal.bench_urls" if env_bool("BENCH_HELLO", False) else "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
 
 TEMPLATES = [
@@ -166,6 +169,28 @@ else:
             "LOCATION": os.environ.get("JOBS_PROGRESS_DIR", str(BASE_DIR / "var" / "job-progress")),
         },
     }
+
+# Public pages and figures for anonymous visitors (portal/core/pagecache.py, README "Caching").
+# Their versions must be shared by every process: Redis in production; on the embedded default a
+# file cache (several gunicorn workers on one machine see each other's bumps); the test run keeps
+# it in memory.
+PUBLIC_CACHE_ALIAS = "pages"
+if REDIS_URL:
+    CACHES[PUBLIC_CACHE_ALIAS] = CACHES["default"] | {"KEY_PREFIX": "pages"}
+elif "PYTEST_VERSION" in os.environ:
+    CACHES[PUBLIC_CACHE_ALIAS] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"}
+else:
+    CACHES[PUBLIC_CACHE_ALIAS] = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("PUBLIC_CACHE_DIR", str(BASE_DIR / ".cache" / "pages")),
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+PUBLIC_CACHE_ENABLED = env_bool("PUBLIC_CACHE_ENABLED", True)
+# The longest any cached page or figure lives, in case a write went round the model signals.
+PUBLIC_CACHE_TIMEOUT = env_int("PUBLIC_CACHE_TIMEOUT", 300)
+PUBLIC_CACHE_APPS = {"grids", "centers", "projects"}
+# Rows no public page shows, written on every change (the trail) or by staff only.
+PUBLIC_CACHE_IGNORED_MODELS = {"grids.auditentry", "grids.personaldatareveal", "grids.accountevent"}
 
 # MLPS 2.0 (等保 level 3): at least 8 characters of at least three kinds, not like the username,
 # not a common password, not the current one. Messages from our own catalogue (portal/core/passwords.py).

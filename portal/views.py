@@ -13,12 +13,14 @@ from django.views.decorators.http import require_GET, require_POST, require_safe
 from grids.models import Level, Unit
 from grids.scope import EDIT, MANAGE, VIEW, scope_for
 from grids.services.tree import attach_full_names
-from portal.core import params
+from portal.core import pagecache, params
 
 from . import stats
 from .middleware import database_unavailable
 
 
+@require_safe
+@pagecache.public_page("grids", "centers", "projects")
 def home(request):
     streets = Unit.objects.filter(level=Level.STREET).order_by("name").only("name")
     return render(request, "portal/home.html", {"streets": streets, "figures": stats.build()})
@@ -53,6 +55,7 @@ def _json_error(message):
 
 
 @require_GET
+@pagecache.public_page("grids", "centers", "projects")
 def open_stats(request):
     unit = None
     ref = params.text(request.GET, "unit", max_length=20, label=_("unit"))

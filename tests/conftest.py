@@ -15,10 +15,10 @@ from tests.factory_world import make_world
 def _clean_cache():
     # With REDIS_URL set (the PostgreSQL run in CI) the cache outlives a test: rate-limit
     # counters and cached pages must not leak from one test into the next.
-    from django.core.cache import cache, caches
+    from django.core.cache import caches
 
-    cache.clear()
-    caches["progress"].clear()  # jobs' progress (files without Redis): job pks are reused
+    for alias in caches:  # the default cache and the public pages' (portal/core/pagecache.py)
+        caches[alias].clear()
     yield
 
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_safe
 from grids.models import Unit
 from grids.scope import EDIT, VIEW, scope_for
 from grids.services.tree import attach_full_names
-from portal.core import params
+from portal.core import pagecache, params
 
 from ..forms.centers import CenterForm, PhotoForm
 from ..forms.hours import IntervalFormSet
@@ -37,6 +37,7 @@ STAFF_PER_PAGE = 50
 
 
 @require_safe
+@pagecache.public_page("centers", "grids", clock=True)
 def center_list(request):
     streets, communities = units_for_filters()
     centers = Center.objects.public().select_related("owner").prefetch_related("services").with_hours()
@@ -85,6 +86,7 @@ def center_list(request):
 
 
 @require_safe
+@pagecache.public_page("centers", "grids", clock=True)
 def center_detail(request, center_pk):
     queryset = (
         Center.objects.public()

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from portal.core import geo, params
+from portal.core import geo, pagecache, params
 from portal.templatetags.portal_tags import distance
 
 from ..models import Center
@@ -15,6 +15,7 @@ from .common import annotate_state, map_config, marker, pick, units_for_filters
 
 
 @require_safe
+@pagecache.public_page("centers", "grids", clock=True)
 def center_nearby(request):
     """Nearest centers to the browser's position (?lat=&lng=) or to a chosen street/community."""
     streets, communities = units_for_filters()
@@ -61,6 +62,7 @@ def center_nearby(request):
 
 
 @require_safe
+@pagecache.public_page("centers", "grids", clock=True)
 def nearby_json(request):
     """WGS-84 in; centers within radius_m sorted by great-circle distance, with distance_m."""
     # Asking for more than the caps is not a mistake: the answer says what was used.
@@ -101,6 +103,7 @@ def nearby_json(request):
 
 
 @require_safe
+@pagecache.public_page("centers")
 def centers_geojson(request):
     """All public centers as GeoJSON, WGS-84 by default; ?crs=gcj02 for Chinese map tiles."""
     crs = params.choice(request.GET, "crs", ["wgs84", "gcj02"], default="wgs84", label="crs")

@@ -3,6 +3,8 @@ Members who left (转出, 出党, 去世) are not counted, nor their reports and
 
 from django.db.models import Count
 
+from portal.core.queries import count_many
+
 from ..models import Category, Member, PostClaim, Report, ServicePost
 
 
@@ -17,10 +19,9 @@ def members_section(unit=None, **params):
         claims = claims.filter(post__unit__path__startswith=unit.path)
         reports = reports.under(unit)
     by_category = dict(members.values_list("category").annotate(n=Count("pk")).order_by())
+    counts = count_many({"reported": reports, "posts": posts, "posts_claimed": claims})
     return {
         "total": sum(by_category.values()),
         "by_category": {category.value: by_category.get(category.value, 0) for category in Category},
-        "reported": reports.count(),
-        "posts": posts.count(),
-        "posts_claimed": claims.count(),
+        **counts,
     }

@@ -1,6 +1,8 @@
 """The "volunteering" section of /open/stats.json (service projects, teams, volunteers, activities,
 hours): counts and database sums, never a person."""
 
+from portal.core.queries import count_many
+
 from ..models.activities import Activity, ServiceRecord
 from ..models.service import ServiceProject, VolunteerTeam
 from ..models.volunteers import Volunteer
@@ -8,11 +10,16 @@ from ..models.volunteers import Volunteer
 
 def volunteering_section(unit=None, **params):
     hours = ServiceRecord.objects.within(unit).total_hours()
+    counts = count_many(
+        {
+            "projects": ServiceProject.objects.within(unit),
+            "teams": VolunteerTeam.objects.within(unit),
+            "volunteers": Volunteer.objects.within(unit),
+            "activities": Activity.objects.within(unit),
+        }
+    )
     return {
-        "projects": ServiceProject.objects.within(unit).count(),
-        "teams": VolunteerTeam.objects.within(unit).count(),
-        "volunteers": Volunteer.objects.within(unit).count(),
-        "activities": Activity.objects.within(unit).count(),
+        **counts,
         # A string, so JSON readers keep the exact decimal (money-style rule, DESIGN.md).
         "hours": f"{hours:.2f}",
     }

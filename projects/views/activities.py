@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from grids.scope import EDIT, scope_for
-from portal.core import params
+from portal.core import pagecache, params
 from portal.core.ratelimit import posted, ratelimit
 
 from ..forms.activities import ActivityForm, AttendanceForm, SignupForm, WalkInForm
@@ -28,6 +28,7 @@ WALK_IN_CHOICES = 100  # volunteers listed at once on the attendance page (searc
 
 
 @ratelimit("signup", when=posted)
+@pagecache.public_page("projects", "centers", "grids", clock=True)
 def activity_detail(request, activity_pk):
     """The activity and its sign-up form (name and mobile, no account)."""
     activity = get_object_or_404(

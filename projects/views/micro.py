@@ -17,7 +17,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_safe
 
 from grids.models import Level, Unit
-from portal.core import params
+from portal.core import pagecache, params
 from portal.core.exports import csv_response, rows_to_xlsx
 from portal.core.ratelimit import hit, ratelimit
 
@@ -116,6 +116,7 @@ def download_rows(projects):
 
 
 @require_safe
+@pagecache.public_page("projects", "grids")
 def public_list(request):
     qs, chosen = _public_queryset(request)
     page = Paginator(qs, PAGE_SIZE).get_page(params.page(request.GET))
@@ -150,6 +151,7 @@ def money_context(project):
 
 
 @require_safe
+@pagecache.public_page("projects", "grids")
 def public_detail(request, pk):
     project = MicroProject.objects.public().for_listing().filter(pk=pk).first()
     if project is None:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from grids.scope import EDIT, VIEW, scope_for
-from portal.core import params
+from portal.core import pagecache, params
 
 from ..forms.service import ProjectFilterForm, ProjectForm, RatingForm, TeamForm
 from ..models.activities import Activity, ServiceRecord
@@ -23,6 +23,7 @@ from .common import PAGE_SIZE, editable_centers, need_edit_somewhere
 
 
 @require_safe
+@pagecache.public_page("projects", "centers", "grids", clock=True)
 def index(request):
     form = ProjectFilterForm(request.GET)
     projects = form.filter(ServiceProject.objects.public().select_related("unit", "center"))
@@ -43,6 +44,7 @@ def _public_project(pk):
 
 
 @require_safe
+@pagecache.public_page("projects", "centers", "grids", clock=True)
 def project_detail(request, project_pk):
     project = _public_project(project_pk)
     now = timezone.now()
@@ -61,6 +63,7 @@ def project_detail(request, project_pk):
 
 
 @require_safe
+@pagecache.public_page("projects")
 def team_ranking(request):
     # Team names and totals only: no members, no units' people.
     teams = VolunteerTeam.objects.ranked().values("name", total_hours=F("ranked_hours"))[:50]

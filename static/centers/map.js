@@ -5,46 +5,74 @@
   "use strict";
   var el = document.getElementById("center-map");
   var cfgEl = document.getElementById("center-map-config");
-  if (!el || !cfgEl || !window.L) return;
-  var cfg = JSON.parse(cfgEl.textContent);
-  var gcj = cfg.crs === "gcj02";
-  function show(lat, lng) { return gcj ? CenterGeo.toGcj(lat, lng) : [lat, lng]; }
-  function store(lat, lng) { return gcj ? CenterGeo.toWgs(lat, lng) : [lat, lng]; }
+  if (!el || !cfgEl) return;
 
-  L.Icon.Default.imagePath = "";
-  L.Icon.Default.mergeOptions({ iconUrl: el.dataset.icon, iconRetinaUrl: el.dataset.iconRetina, shadowUrl: el.dataset.shadow });
-  var map = L.map(el, { scrollWheelZoom: false });
-  // No "Leaflet" link in the corner: a 14 px link is too small to tap (WCAG 2.5.8, 适老化).
-  map.attributionControl.setPrefix(false);
-  L.tileLayer(cfg.tiles, { attribution: cfg.attribution, maxZoom: 19 }).addTo(map);
-  var points = [];
-  (cfg.markers || []).forEach(function (m) {
-    var p = show(m.lat, m.lng);
-    var opts = m.uncovered ? { radius: 6, color: "#b01c1c" } : null;
-    var mk = opts ? L.circleMarker(p, opts) : L.marker(p, { title: m.name, alt: m.name });
-    var text = document.createElement(m.url ? "a" : "span");
-    text.textContent = m.name + (m.label ? " · " + m.label : "");
-    if (m.url) text.href = m.url;
-    mk.bindPopup(text).addTo(map);
-    points.push(p);
-  });
-  if (cfg.center) {
-    var c = show(cfg.center.lat, cfg.center.lng);
-    L.circleMarker(c, { radius: 8, color: "#0a58ca" }).bindPopup(el.dataset.you).addTo(map);
-    points.push(c);
+  /* Leaflet (about 40 KB compressed with its CSS) is fetched only once the map is on screen: a
+     page without a map, or a visitor who never scrolls to it, never downloads it. */
+  var started = false;
+  function load() {
+    if (started) return;
+    started = true;
+    if (window.L) { draw(); return; }
+    var css = document.createElement("link");
+    css.rel = "stylesheet";
+    css.href = el.dataset.leafletCss;
+    document.head.appendChild(css);
+    var js = document.createElement("script");
+    js.src = el.dataset.leafletJs;
+    js.onload = draw;
+    document.head.appendChild(js);
   }
-  if (points.length > 1) map.fitBounds(points, { padding: [24, 24], maxZoom: 16 });
-  else if (points.length === 1) map.setView(points[0], 16);
-  else map.setView(show(22.5431, 114.0579), 13);
+  if ("IntersectionObserver" in window) {
+    var seen = new IntersectionObserver(function (entries) {
+      if (entries.some(function (e) { return e.isIntersecting; })) { seen.disconnect(); load(); }
+    }, { rootMargin: "200px" });
+    seen.observe(el);
+  } else {
+    load();
+  }
 
-  if (cfg.picker) {
-    var lat = document.getElementById("id_latitude"), lng = document.getElementById("id_longitude");
-    var pin = null;
-    map.on("click", function (e) {
-      var w = store(e.latlng.lat, e.latlng.lng);
-      lat.value = w[0].toFixed(6);
-      lng.value = w[1].toFixed(6);
-      if (pin) pin.setLatLng(e.latlng); else pin = L.marker(e.latlng).addTo(map);
+  function draw() {
+    var cfg = JSON.parse(cfgEl.textContent);
+    var gcj = cfg.crs === "gcj02";
+    function show(lat, lng) { return gcj ? CenterGeo.toGcj(lat, lng) : [lat, lng]; }
+    function store(lat, lng) { return gcj ? CenterGeo.toWgs(lat, lng) : [lat, lng]; }
+
+    L.Icon.Default.imagePath = "";
+    L.Icon.Default.mergeOptions({ iconUrl: el.dataset.icon, iconRetinaUrl: el.dataset.iconRetina, shadowUrl: el.dataset.shadow });
+    var map = L.map(el, { scrollWheelZoom: false });
+    // No "Leaflet" link in the corner: a 14 px link is too small to tap (WCAG 2.5.8, 适老化).
+    map.attributionControl.setPrefix(false);
+    L.tileLayer(cfg.tiles, { attribution: cfg.attribution, maxZoom: 19 }).addTo(map);
+    var points = [];
+    (cfg.markers || []).forEach(function (m) {
+      var p = show(m.lat, m.lng);
+      var opts = m.uncovered ? { radius: 6, color: "#b01c1c" } : null;
+      var mk = opts ? L.circleMarker(p, opts) : L.marker(p, { title: m.name, alt: m.name });
+      var text = document.createElement(m.url ? "a" : "span");
+      text.textContent = m.name + (m.label ? " · " + m.label : "");
+      if (m.url) text.href = m.url;
+      mk.bindPopup(text).addTo(map);
+      points.push(p);
     });
+    if (cfg.center) {
+      var c = show(cfg.center.lat, cfg.center.lng);
+      L.circleMarker(c, { radius: 8, color: "#0a58ca" }).bindPopup(el.dataset.you).addTo(map);
+      points.push(c);
+    }
+    if (points.length > 1) map.fitBounds(points, { padding: [24, 24], maxZoom: 16 });
+    else if (points.length === 1) map.setView(points[0], 16);
+    else map.setView(show(22.5431, 114.0579), 13);
+
+    if (cfg.picker) {
+      var lat = document.getElementById("id_latitude"), lng = document.getElementById("id_longitude");
+      var pin = null;
+      map.on("click", function (e) {
+        var w = store(e.latlng.lat, e.latlng.lng);
+        lat.value = w[0].toFixed(6);
+        lng.value = w[1].toFixed(6);
+        if (pin) pin.setLatLng(e.latlng); else pin = L.marker(e.latlng).addTo(map);
+      });
+    }
   }
 })();
