@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from centers.services.nearby import navigation_links
 from portal.core import geo
-from portal.templatetags.portal_tags import distance
+from portal.core.geo import format_distance as distance
 from tests.factory_centers import make_center
 
 

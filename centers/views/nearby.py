@@ -7,7 +7,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from portal.core import geo, pagecache, params
-from portal.templatetags.portal_tags import distance
 
 from ..models import Center
 from ..services import nearby as services
@@ -53,7 +52,7 @@ def center_nearby(request):
         "within": within,
         "radius_m": services.COVERAGE_RADIUS_M,
         "map": map_config(
-            [marker(c, reverse("center_detail", args=[c.pk]), distance(c.distance_m)) for c in results],
+            [marker(c, reverse("center_detail", args=[c.pk]), geo.format_distance(c.distance_m)) for c in results],
             center={"lat": origin[0], "lng": origin[1]} if origin else None,
         ),
     }

@@ -12,6 +12,8 @@ Outside mainland China the transform is the identity (the datum only applies the
 
 import math
 
+from django.utils.translation import gettext as _
+
 EARTH_RADIUS_M = 6_371_008.8  # mean Earth radius (IUGG), used by the SQL distance too
 METRES_PER_DEGREE = math.pi * EARTH_RADIUS_M / 180
 
@@ -67,7 +69,7 @@ def gcj02_to_wgs84(lat, lng, tolerance_deg=1e-8, max_steps=20):
     if not in_mainland_china(lat, lng):
         return lat, lng
     w_lat, w_lng = lat, lng
-    for _ in range(max_steps):
+    for _step in range(max_steps):
         g_lat, g_lng = wgs84_to_gcj02(w_lat, w_lng)
         e_lat, e_lng = g_lat - lat, g_lng - lng
         w_lat, w_lng = w_lat - e_lat, w_lng - e_lng
@@ -97,3 +99,15 @@ def bounding_box(lat, lng, radius_m):
     cos_lat = math.cos(math.radians(min(abs(lat) + d_lat, 89.9)))
     d_lng = min(180.0, d_lat / max(cos_lat, 1e-6))
     return lat - d_lat, lat + d_lat, lng - d_lng, lng + d_lng
+
+
+def format_distance(metres):
+    """"850 米" below a kilometre, "1.6 公里" from there, "16 公里" from 10 km (never "16250 米")."""
+    if metres is None or metres == "":
+        return ""
+    metres = float(metres)
+    if metres < 1000:
+        return _("%(m)d m") % {"m": round(metres)}
+    km = metres / 1000
+    shown = f"{km:.0f}" if km >= 10 else f"{km:.1f}"
+    return _("%(km)s km") % {"km": shown}
