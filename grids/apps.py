@@ -15,6 +15,7 @@ class GridsConfig(AppConfig):
             audit_export_job,
             bulk_import,
             demands_sweep,
+            meetings_reminders,
             members_export_job,
             members_import_job,
             posts_io,

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from grids.models import LeftReason, Member, MemberMove, RefusedRegistration, Transfer, TransferRule, TransferState
+from grids.services import members as member_services
 from grids.services import transfers as services
 from tests import factory_members as fm
 from tests.factory import make_tree
@@ -193,3 +194,23 @@ def test_the_demo_has_a_transfer_in_each_state(db):
     assert states == {TransferState.ISSUED, TransferState.ACCEPTED, TransferState.RETURNED, TransferState.EXPIRED}
     moved = Transfer.objects.get(state=TransferState.ACCEPTED)
     assert moved.member.unit == moved.to_unit and moved.member.moves.count() == 1
+
+
+def test_out_of_the_district_the_member_leaves_through_the_leave_service(tree, people):
+    member = fm.make_member(tree.grid1, "调往外地")
+    transfer = _issue(member, outside_org="广州市某区委组织部")
+    # Meanwhile the member left otherwise: the receipt changes nothing, all or nothing.
+    member_services.leave(members=[member], reason=LeftReason.DECEASED, left_on=TODAY, by=None, today=TODAY)
+    with pytest.raises(ValidationError):
+        services.accept(transfer=transfer, by=people.meigang, today=TODAY + timedelta(days=1))
+    member.refresh_from_db()
+    transfer.refresh_from_db()
+    assert (member.left_reason, transfer.state) == (LeftReason.DECEASED, TransferState.ISSUED)
+
+    other = fm.make_member(tree.grid1, "另一位")
+    transfer = _issue(other, outside_org="广州市某区委组织部")
+    with mock.patch.object(services, "leave", wraps=services.leave) as leave:
+        services.accept(transfer=transfer, by=people.meigang, today=TODAY)
+    leave.assert_called_once()
+    other.refresh_from_db()
+    assert (other.left_reason, other.left_on) == (LeftReason.TRANSFERRED_OUT, TODAY)

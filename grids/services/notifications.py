@@ -60,3 +60,11 @@ def mark_read(user, pks=None):
     if pks is not None:
         qs = qs.filter(pk__in=pks)
     return qs.update(read_at=timezone.now())
+
+
+def notify_once(users, *, title, url, unit, kind):
+    """notify() unless a notification of this kind, unit and url was already sent: scheduled
+    reminders key each subject by its url, so a job run again reminds nobody twice."""
+    if Notification.objects.filter(kind=kind[:30], unit=unit, url=url[:300]).exists():
+        return []
+    return notify(users, title=title, url=url, unit=unit, kind=kind)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from ..models import LeftReason, Level, Member, MemberMove, Unit
 from ..models.transfers import DEFAULT_VALIDITY_MONTHS, Direction, Transfer, TransferRule, TransferState
 from .jobs import scheduled
-from .members import move_member
+from .members import leave, move_member
 from .tree import attach_full_names
 
 MEMBER_LEVELS = (Level.GRID, Level.BUILDING)
@@ -104,9 +104,8 @@ def accept(*, transfer, by, today=None):
             note=_("Transfer letter %(number)s") % {"number": transfer.letter_number},
         )
     else:
-        member = transfer.member
-        member.left_reason, member.left_on = LeftReason.TRANSFERRED_OUT, today
-        member.save(update_fields=["left_reason", "left_on", "updated_at"])
+        # Through the leave service, like any departure: checked, audited, all or nothing.
+        leave(members=[transfer.member], reason=LeftReason.TRANSFERRED_OUT, left_on=today, by=by, today=today)
     transfer.state, transfer.decided_on, transfer.decided_by = TransferState.ACCEPTED, today, by
     transfer.save(update_fields=["state", "decided_on", "decided_by"])
     return transfer
