@@ -80,3 +80,23 @@ def test_the_list_shows_reported_members_below_their_districts_hours(tree, peopl
 def test_a_bad_year_is_refused_in_chinese(people, client_for):
     response = client_for(people.huafu).get(reverse("demand_hours_below"), {"year": "２０２６"})
     assert response.status_code == 400
+
+
+def test_the_queue_offers_the_communities_and_grids_of_the_scope_and_filters_by_one(tree, people, client_for):
+    here = fd.make_demand(tree.community1, "梅岗的")
+    fd.make_demand(tree.community2, "狮岭的")
+    client = client_for(people.district_admin)
+    response = client.get(reverse("demand_queue"))
+    assert [u.pk for u in response.context["units"]] == [
+        tree.community1.pk,
+        tree.grid1.pk,
+        tree.community2.pk,
+        tree.grid2.pk,
+    ]
+    assert f'<option value="{tree.grid1.pk}">梅岗社区 · 第1网格</option>' in response.content.decode()
+    response = client.get(reverse("demand_queue"), {"unit": here.unit.pk})
+    assert [d.title for d in response.context["page"]] == ["梅岗的"]
+    # 华富's staff are offered 梅岗 only; 狮岭's grid chosen by hand gives nothing.
+    client = client_for(people.huafu)
+    assert [u.pk for u in client.get(reverse("demand_queue")).context["units"]] == [tree.community1.pk, tree.grid1.pk]
+    assert list(client.get(reverse("demand_queue"), {"unit": tree.grid2.pk}).context["page"]) == []
