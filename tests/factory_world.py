@@ -31,6 +31,7 @@ from grids.models import (
     Demand,
     DemandCategory,
     DemandHelper,
+    DemandHoursRule,
     DemandPhoto,
     DemandTransition,
     DuesAssessment,
@@ -92,16 +93,15 @@ MARKERLESS = {
     ProjectCap: "district, year, category and amount only",
     MeetingRule: "district, kind and frequency only",
     TransferRule: "district and a number of months only",
+    DemandPhoto: "an image and its stage only",
+    DemandHoursRule: "district and a number of hours only",
 }
 NO_INSIDE = {
     ProjectCap: "caps are set by a district, above every street: no cap lies inside 华富街道",
     MeetingRule: "meeting frequencies are set by a district, above every street",
     TransferRule: "letter validity is set by a district, above every street",
-    DemandPhoto: "an image and its stage only",
-}
-NO_INSIDE = {
-    ProjectCap: "caps are set by a district, above every street: no cap lies inside 华富街道",
     DemandCategory: "categories belong to a district, above every street",
+    DemandHoursRule: "the yearly 实事 hours are set by a district, above every street",
 }
 
 
@@ -160,6 +160,7 @@ def make_world(tree):
         _build(side, tree)
     # Caps belong to the district: the 福田区 cap is outside every street's scope.
     outside.records[TransferRule] = TransferRule.objects.create(district=tree.district, validity_months=3)
+    outside.records[DemandHoursRule] = DemandHoursRule.objects.create(district=tree.district, yearly_hours=20)
     outside.records[MeetingRule] = MeetingRule.objects.create(
         district=tree.district, kind="lecture", frequency="yearly"
     )

@@ -44,6 +44,7 @@ from grids.models import (
     PostClaim,
     PostKind,
     RefusedRegistration,
+    Report,
     Role,
     ServicePost,
     Transfer,
@@ -808,6 +809,7 @@ ROUTES = {
         more=(({"by": "category"}, ()), ({"export": "xlsx"}, ()), ({"start": "2020-01-01", "by": "unit"}, ()))
     ),
     "demand_hanging_board": Route(shows=(Demand,)),
+    "demand_hours_below": Route(shows=(Report,), more=(({"year": "2020"}, (Report,)),)),
     # Its POST marks the user's own notifications read: no record of the tree changes (tested in
     # tests/test_demands_staff.py).
     "notification_list": Route(shows=(Notification,), post=VIEW, unassigned=200),

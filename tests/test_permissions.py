@@ -312,6 +312,7 @@ ADMIN_LIST_WITHOUT_MARKER = {
     "projects.ProjectCap": "no text",
     "grids.MeetingRule": "no text",
     "grids.TransferRule": "no text",
+    "grids.DemandHoursRule": "no text",
 }
 
 

@@ -3,7 +3,7 @@ here; demands are read here and changed only through their lifecycle on the staf
 
 from django.contrib import admin
 
-from ..models import Demand, DemandCategory
+from ..models import Demand, DemandCategory, DemandHoursRule
 from .base import ScopedAdmin
 
 
@@ -27,3 +27,9 @@ class DemandAdmin(ScopedAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(DemandHoursRule)
+class DemandHoursRuleAdmin(ScopedAdmin):
+    list_display = ["district", "yearly_hours"]
+    list_select_related = ["district"]

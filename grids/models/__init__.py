@@ -12,6 +12,7 @@ from .demands import (
     DemandStatus,
     Satisfaction,
 )
+from .demands_hours import DEFAULT_YEARLY_HOURS, DemandHoursRule
 from .demands_records import MAX_PHOTOS, DemandAction, DemandHelper, DemandPhoto, DemandTransition, PhotoStage
 from .dues import DuesAssessment, DuesCategory, DuesPayment, PaymentMethod, Relief
 from .jobs import Job, JobStatus
@@ -60,7 +61,9 @@ __all__ = [
     "Demand",
     "DemandAction",
     "DemandCategory",
+    "DEFAULT_YEARLY_HOURS",
     "DemandHelper",
+    "DemandHoursRule",
     "DemandPhoto",
     "DemandSource",
     "DemandStatus",

@@ -4,6 +4,7 @@ from django.urls import path
 
 from ..views import demands as public
 from ..views import demands_actions as actions
+from ..views import demands_hours as hours
 from ..views import demands_rates as rates
 from ..views import demands_staff as staff
 
@@ -25,4 +26,5 @@ staff_urlpatterns = [
 staff_urlpatterns += [
     path("demands/rates/", rates.rates_page, name="demand_rates"),
     path("demands/board/<int:unit_pk>/", rates.hanging_board, name="demand_hanging_board"),
+    path("demands/hours/", hours.hours_below, name="demand_hours_below"),
 ]

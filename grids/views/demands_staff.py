@@ -14,7 +14,7 @@ from django.views.decorators.http import require_safe
 
 from portal.core import params
 
-from ..models import Demand, DemandSource, DemandStatus
+from ..models import Demand, DemandSource, DemandStatus, Level
 from ..scope import EDIT, VIEW, scope_for
 from ..services import demands_rates as rates
 from ..services import workdays
@@ -78,6 +78,11 @@ def queue(request):
         "views": QUEUE_VIEWS,
         "sources": DemandSource.choices,
         "categories": rates.categories_in(scope),
+        # The grid drop-down: the communities and grids of the scope, in tree order.
+        "units": scope.units(VIEW)
+        .filter(level__in=(Level.COMMUNITY, Level.GRID))
+        .select_related("parent")
+        .order_by("path"),
         "can_edit": scope.can(EDIT),
     }
     return render(request, "grids/demands/queue.html", context)

@@ -25,7 +25,7 @@ from portal.core.exports import xlsx_response
 from portal.core.forms import add_service_errors
 
 from ..forms.members import ImportCategoryForm, ImportForm, LeaveForm, MemberForm, MoveForm
-from ..models import Job, JobStatus, Member, Report, RevealKind, Unit
+from ..models import DemandHelper, Job, JobStatus, Member, Report, RevealKind, Unit
 from ..scope import EDIT, MANAGE, VIEW, scope_for
 from ..services import members as member_services
 from ..services.exports_job import job_rows, start_export
@@ -95,6 +95,9 @@ def _detail_context(scope, member):
         "moves": moves,
         "report": report,
         "claims": member.claims.select_related("post", "post__unit"),
+        # 实事: the year's hours helping with residents' demands (one query, whatever the count).
+        "demand_year": (year := timezone.localdate().year),
+        "demand_hours": DemandHelper.objects.member_hours(member, year),
         "can_edit": scope.allows(member.unit, EDIT) and not member.has_left,
         "can_reveal": scope.allows(member.unit, MANAGE),
         "revealed": None,
