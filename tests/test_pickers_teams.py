@@ -46,7 +46,14 @@ def test_the_form_stays_the_same_size_with_3_and_300_teams(tree, people, client_
 
 
 def _data(tree, teams):
-    return {"unit": tree.community1.pk, "name": "王芳", "mobile": "", "registered_on": "2026-01-05", "member": "", "teams": teams}
+    return {
+        "unit": tree.community1.pk,
+        "name": "王芳",
+        "mobile": "",
+        "registered_on": "2026-01-05",
+        "member": "",
+        "teams": teams,
+    }
 
 
 def test_the_ids_come_comma_separated_and_are_checked_against_the_scope(tree, people, client_for):
