@@ -15,7 +15,7 @@ def query_replace(context, **changes):
 
 @register.filter
 def distance(metres):
-    """ "850 米" below a kilometre, "1.6 公里" from there, "16 公里" from 10 km (no "16250 米")."""
+    """"850 米" below a kilometre, "1.6 公里" from there, "16 公里" from 10 km (no "16250 米")."""
     if metres is None or metres == "":
         return ""
     metres = float(metres)
