@@ -1,8 +1,7 @@
 """Staff pages and admin of 民生微实事: scoped, service-backed, constant query counts."""
 
 import io
-from datetime import datetime
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -282,7 +281,7 @@ def _many_projects(tree, count):
             proposer_name="张三",
             description="批量",
             status=statuses[i % len(statuses)],
-            proposed_at=datetime(2018 + i % 9, 3, 1, tzinfo=dt_timezone.utc),
+            proposed_at=datetime(2018 + i % 9, 3, 1, tzinfo=UTC),
             tracking_code=f"BULK{start + i}",
         )
         for i in range(count)
@@ -309,7 +308,7 @@ def test_funnel_makes_the_same_queries_and_rows_with_few_or_many_projects(
 
 def test_funnel_counts_a_project_in_its_local_year(tree, people, client_for):
     # 2025-12-31 20:00 UTC is 2026-01-01 04:00 in Shanghai.
-    make_project(tree.community1, proposed_at=datetime(2025, 12, 31, 20, tzinfo=dt_timezone.utc))
+    make_project(tree.community1, proposed_at=datetime(2025, 12, 31, 20, tzinfo=UTC))
     rows = client_for(people.huafu).get(reverse("micro_staff_funnel"), {"by": "community"}).context["rows"]
     assert [(row["year"], row["street"], row["name"], row["proposed"]) for row in rows] == [
         (2026, "华富街道", "梅岗社区", 1)

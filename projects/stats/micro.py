@@ -7,7 +7,6 @@ from django.db.models.functions import Concat, ExtractYear
 from django.utils import timezone
 
 from grids.models import Unit
-
 from portal.core.money import ZERO, MoneySum, coalesce_money, yuan
 
 from ..models.funds import Expenditure, SocialInvestment
