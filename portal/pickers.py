@@ -21,7 +21,8 @@ from grids.scope import EDIT, VIEW, scope_for
 from grids.services.tree import person_labels, post_labels, unit_paths
 from portal.core import params
 from portal.core.pickers import PAGE
-from projects.models import Volunteer
+from projects.forms.common import team_label
+from projects.models import Volunteer, VolunteerTeam
 
 
 def _units(request, qs):
@@ -46,6 +47,12 @@ KINDS = {
     "units": (lambda: Unit.objects.all(), _units, lambda rows: unit_paths(rows), ("path",)),
     "members": (lambda: Member.objects.select_related("unit"), None, person_labels, ("name", "pk")),
     "volunteers": (lambda: Volunteer.objects.select_related("unit"), None, person_labels, ("name", "pk")),
+    "teams": (
+        lambda: VolunteerTeam.objects.select_related("unit"),
+        None,
+        lambda rows: {team.pk: team_label(team) for team in rows},
+        ("name", "pk"),
+    ),
     "centers": (
         lambda: Center.objects.select_related("owner"),
         None,

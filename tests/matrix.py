@@ -830,6 +830,7 @@ ROUTES = {
     "pick_members": Route(shows=(Member,)),
     "pick_volunteers": Route(shows=(Volunteer,)),
     "pick_centers": Route(shows=(Center,)),
+    "pick_teams": Route(shows=(VolunteerTeam,)),
     "pick_posts": Route(shows=(ServicePost,)),
 }
 

@@ -61,7 +61,7 @@ def test_volunteers_and_centers_inside_the_scope(tree, people, client_for):
     assert [row["text"].split(" · ")[0] for row in _pick(client, "volunteers")["results"]] == ["本街志愿者"]
 
 
-@pytest.mark.parametrize("kind", ["units", "members", "volunteers", "centers", "posts"])
+@pytest.mark.parametrize("kind", ["units", "members", "volunteers", "centers", "posts", "teams"])
 def test_without_an_assignment_403_and_bad_parameters_400(kind, people, client_for):
     assert client_for(people.nobody).get(reverse(f"pick_{kind}")).status_code == 403
     client = client_for(people.huafu)

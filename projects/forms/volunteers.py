@@ -13,7 +13,7 @@ from portal.core.personal import validate_mobile
 
 from ..models.service import VolunteerTeam
 from ..models.volunteers import Volunteer
-from .common import DateInput, member_field, unit_field
+from .common import DateInput, member_field, team_field, unit_field
 
 # A period longer than this is refused in exports and certificates (one query, but a sheet
 # of ten years of hours is not what anyone asked for).
@@ -69,13 +69,13 @@ class VolunteerForm(KeepTeamRankingMixin, VolunteerMobileMixin, forms.ModelForm)
         model = Volunteer
         fields = ["unit", "name", "mobile", "teams", "registered_on", "member"]
         field_classes = {"teams": IdMultipleChoiceField}
-        widgets = {"teams": forms.CheckboxSelectMultiple, "registered_on": DateInput}
+        widgets = {"registered_on": DateInput}
         help_texts = {"member": _("If this volunteer is a Party member in your part of the tree.")}
 
     def __init__(self, *args, units, teams, members, **kwargs):
         super().__init__(*args, **kwargs)
         unit_field(self.fields["unit"], units)
-        self.fields["teams"].queryset = teams.order_by("name")
+        team_field(self.fields["teams"], teams)
         member_field(self.fields["member"], members)
         self.setup_mobile()
 

@@ -15,12 +15,28 @@
     return url.toString();
   }
 
+  // The chosen records: one id with its label, or (data-picker-multiple) "id,id" with their
+  // labels as JSON in data-picker-chosen.
+  function chosenOf(input) {
+    if (!input.value) { return []; }
+    if (!input.hasAttribute("data-picker-multiple")) {
+      return [{ id: input.value, text: input.getAttribute("data-picker-label") || input.value }];
+    }
+    var labels = {};
+    try {
+      JSON.parse(input.getAttribute("data-picker-chosen") || "[]").forEach(function (o) { labels[String(o.id)] = o.text; });
+    } catch (e) { labels = {}; }
+    return input.value.split(",").filter(Boolean).map(function (id) { return { id: id, text: labels[id] || id }; });
+  }
+
   function start(input) {
-    var chosen = input.value ? [{ id: input.value, text: input.getAttribute("data-picker-label") || input.value }] : [];
+    var multiple = input.hasAttribute("data-picker-multiple");
+    var chosen = chosenOf(input);
     input.removeAttribute("inputmode");
     // eslint-disable-next-line no-undef
     new TomSelect(input, {
-      maxItems: 1,
+      maxItems: multiple ? null : 1,
+      delimiter: ",",
       valueField: "id",
       labelField: "text",
       searchField: [],  // the server searches; show what it returns
@@ -29,13 +45,13 @@
       create: false,
       preload: "focus",
       loadThrottle: 250,
-      plugins: input.required ? [] : ["clear_button"],
+      plugins: multiple ? ["remove_button"] : (input.required ? [] : ["clear_button"]),
       shouldLoad: function () { return true; },
       load: function (query, callback) {
         var self = this;
         fetch(endpoint(input, query, 1), { credentials: "same-origin", headers: { Accept: "application/json" } })
           .then(function (response) { return response.ok ? response.json() : { results: [] }; })
-          .then(function (data) { self.clearOptions(); callback(data.results); })
+          .then(function (data) { self.clearOptions(); callback(data.results); })  // clearOptions keeps the chosen items
           .catch(function () { callback(); });
       },
       render: {
