@@ -63,7 +63,7 @@ def seed(stdout=None):
         .order_by("pk")
     )
     helpers_by_community = {}
-    for member_id, path in Report.objects.values_list("member_id", "building__path"):
+    for member_id, path in Report.objects.order_by("pk").values_list("member_id", "building__path"):
         helpers_by_community.setdefault(int(path.strip("/").split("/")[2]), []).append(member_id)
     rng = random.Random(11)
     now = timezone.now()

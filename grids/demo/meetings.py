@@ -36,7 +36,12 @@ def seed(stdout=None):
     window_start = date(today.year - 1, today.month, 1)
     this_month = date(today.year, today.month, 1)
     orgs = services.organisations(community)
-    members = list(Member.objects.under(community).filter(left_reason="").select_related("unit"))
+    members = list(
+        Member.objects.under(community)
+        .filter(left_reason="")
+        .select_related("unit")
+        .order_by("unit__path", "name", "pk")
+    )
     # One member has been absent from every meeting of the last six months: flagged to the branch.
     truant = next((m for m in members if m.unit.level == 4 and m.joined_on < window_start), None)
     truant_since = today - timedelta(days=182)
