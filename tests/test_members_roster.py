@@ -175,6 +175,33 @@ def test_csv_in_utf8_and_gbk(tree, people, branch):
         assert result.ok and result.created == 1, result.errors
 
 
+def test_an_old_xls_roster_imports_like_an_xlsx(tree, people, branch):
+    # A real BIFF8 .xls (what older offices still keep), written by xlwt, read by xlrd:
+    # a title row above the headers, the date as an Excel date, the ID as text.
+    import xlwt  # a dev dependency: CI installs it, so this test never skips
+    birth = date(1968, 5, 4)
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("党员")
+    sheet.write(0, 0, "梅岗社区党员花名册")
+    values = _row("孙　立", _id(141, birth), birth=birth, joined="1990.07", phone="0755-83001234")
+    dates = xlwt.easyxf(num_format_str="yyyy-mm-dd")
+    for column, header in enumerate(NATIONAL):
+        sheet.write(2, column, header)
+        cell = values[column]
+        if isinstance(cell, date):
+            sheet.write(3, column, datetime(cell.year, cell.month, cell.day), dates)
+        elif cell not in (None, ""):
+            sheet.write(3, column, cell)
+    content = io.BytesIO()
+    book.save(content)
+    result = import_workbook(io.BytesIO(content.getvalue()), user=people.huafu)
+    assert result.ok and result.created == 1, result.errors
+    member = Member.objects.get(name="孙立")
+    assert member.birth_date == birth
+    assert member.joined_on == date(1990, 7, 1) and member.joined_on_approximate
+    assert member.reveal_id_card() == _id(141, birth)
+
+
 def test_a_password_protected_file_says_so(tree, people):
     # Excel keeps a protected workbook as an OLE2 container holding an EncryptedPackage stream.
     content = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504 + "EncryptedPackage".encode("utf-16-le") + b"\0" * 512
