@@ -39,7 +39,10 @@ def test_account_pages_pass_axe_and_a_new_account_signs_in(live_server, page, ax
     page.fill("input[name=username]", "wangwu")
     page.fill("input[name=full_name]", "王五")
     page.fill("input[name=mobile]", "13800138000")
-    page.select_option("select[name=unit]", str(tree.community1.pk))
+    # The unit is a search-as-you-type picker (units shown as their path).
+    page.locator("#id_unit-ts-control").click()
+    page.keyboard.type("梅岗")
+    page.get_by_role("option", name="华富街道 / 梅岗社区", exact=True).click()
     page.select_option("select[name=role]", Role.STAFF)
     with page.expect_navigation():
         page.get_by_role("button", name="保存").click()
@@ -57,4 +60,4 @@ def test_account_pages_pass_axe_and_a_new_account_signs_in(live_server, page, ax
     with page.expect_navigation():
         page.locator("main form button[type=submit]").click()
     page.goto(live_server.url + reverse("staff_home"))
-    assert "梅岗社区" in page.content()
+    assert "梅岗社区概况" in page.content()  # the account's own unit, not the district's
