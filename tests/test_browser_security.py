@@ -54,6 +54,9 @@ def test_public_pages_with_scripts_work_under_the_policy(live_server, watched):
     tree = make_tree()
     center = make_center(tree.community1)
     watched.goto(live_server.url + reverse("center_detail", args=[center.pk]))
+    # Leaflet loads once the map is on screen (static/centers/map.js), then runs under the policy.
+    watched.locator("#center-map").scroll_into_view_if_needed()
+    watched.wait_for_selector("#center-map .leaflet-marker-icon", timeout=15_000)
     assert watched.locator("#center-map .leaflet-marker-icon").count() >= 1  # Leaflet ran
     watched.goto(live_server.url + reverse("center_nearby"))
     with watched.expect_navigation():

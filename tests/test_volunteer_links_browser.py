@@ -62,7 +62,10 @@ def test_staff_add_a_walk_in_and_link_a_member(live_server, page, axe):
     page.goto(live_server.url + reverse("volunteer_staff_volunteer_edit", args=[walk_in.pk]))
     assert axe(page) == []
     assert "13800138000" not in page.content() and member.id_card_masked not in page.content()
-    page.get_by_label("党员", exact=True).select_option(str(member.pk))
+    # The member is a search-as-you-type picker: type part of the name, choose the option.
+    page.locator("#id_member-ts-control").click()
+    page.keyboard.type(member.name[-2:])
+    page.get_by_role("option", name=member.name, exact=False).first.click()
     with page.expect_navigation():
         page.get_by_role("button", name="保存").click()
     assert page.url.endswith(reverse("volunteer_staff_volunteer", args=[walk_in.pk]))
