@@ -117,7 +117,10 @@ def test_a_nul_or_control_character_in_a_public_box_is_a_400(client, db, url):
 
 
 def test_a_malformed_tracking_code_in_the_path_is_a_400(client, db):
-    response = client.get(reverse("micro_track_code", kwargs={"code": "ＭＳ１２"}))
+    # Full-width letters are what a phone typed (read as MS12, then simply not found); a
+    # character no code has is malformed.
+    assert client.get(reverse("micro_track_code", kwargs={"code": "ＭＳ１２"})).status_code == 404
+    response = client.get(reverse("micro_track_code", kwargs={"code": "MS#12"}))
     assert response.status_code == 400
     assert response.context["message"] == _zh("“%(label)s” is not a valid code.", label=_zh("tracking code"))
 

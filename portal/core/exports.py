@@ -231,3 +231,8 @@ def rows_to_xlsx(filename, title, rows):
     for row in rows:
         append_row(sheet, row)
     return xlsx_response(filename, workbook)
+
+
+def is_download(response):
+    """A response that saves a file rather than shows a page (a cache must not replay it bare)."""
+    return response.has_header("Content-Disposition")

@@ -29,6 +29,8 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import translation
 
+from . import exports
+
 CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]{32,64}(")')
 CSRF_PLACEHOLDER = b"\x00csrf\x00"
 KEPT_HEADERS = ("Content-Type", "Access-Control-Allow-Origin")
@@ -108,8 +110,8 @@ def _cacheable_request(request):
 def _storable(response):
     if response.status_code != 200 or response.streaming or response.cookies:
         return False
-    if response.has_header("Content-Disposition"):
-        return False  # a download: replayed without its file name it would open as a page
+    if exports.is_download(response):
+        return False  # replayed without its file name it would open as a page
     cache_control = response.get("Cache-Control", "")
     return "no-store" not in cache_control and "private" not in cache_control
 
