@@ -25,3 +25,14 @@ def workbook(name, rows, *, title=None, extra_header=()):
 
 def upload(name, rows, **options):
     return SimpleUploadedFile(f"{name}.xlsx", workbook(name, rows, **options))
+
+
+def counts(job):
+    """(rows, added, updated) of an import job's summary, read by label: PostgreSQL's jsonb
+    does not keep the keys' order, so the values cannot be read by position."""
+    from django.utils import translation
+    from django.utils.translation import gettext as _
+
+    with translation.override("zh-hans"):
+        labels = [(_("Rows"),), (_("Added"), _("To be added")), (_("Updated"), _("To be updated"))]
+    return [next(job.summary[k] for k in names if k in job.summary) for names in labels]

@@ -53,7 +53,7 @@ def test_posts_from_excel(tree, people, client_for):
         ["梅岗社区", "关爱帮扶岗", "关爱帮扶", 5, ""],
     ]
     job = _run(client, "posts", tree.community1, rows)
-    assert job.status == JobStatus.DONE and list(job.summary.values()) == [2, 2, 0], job.errors
+    assert job.status == JobStatus.DONE and fb.counts(job) == [2, 2, 0], job.errors
     post = ServicePost.objects.get(name="平安巡逻岗")
     assert (post.unit, post.kind, post.capacity, post.description) == (
         tree.building1,
@@ -93,7 +93,7 @@ def test_reports_from_excel_all_or_nothing_and_neutral_outside(tree, people, cli
     # Outside the scope and not at all: the same words.
     assert by_row[4] == by_row[5] == [str(NO_MEMBER)] and by_row[6] == [str(NO_MEMBER)]
     good = _run(client, "reports", tree.community1, rows[:2])
-    assert good.status == JobStatus.DONE and list(good.summary.values()) == [2, 2, 0]
+    assert good.status == JobStatus.DONE and fb.counts(good) == [2, 2, 0]
     assert Report.objects.get(member=inside).building == tree.building1
     assert str(Report.objects.get(member=inside).reported_on) == "2024-03-01"
     assert Report.objects.get(member=other).recorded_by == people.huafu

@@ -42,7 +42,7 @@ def test_preview_writes_nothing_then_the_confirmation_writes_every_row(tree, peo
     client = client_for(people.huafu)
     job = _preview(client, tree.community1, ROWS, title="梅岗社区网格和楼栋")  # a title row above the header
     assert job.status == JobStatus.DONE and job.result["preview"] and not job.errors
-    assert list(job.summary.values()) == [3, 3, 0]
+    assert fb.counts(job) == [3, 3, 0]
     assert job.result["sample"][1] == ["1栋", str(Level.BUILDING.label), "第2网格"]
     assert not Unit.objects.filter(name="第2网格").exists()
     page = client.get(reverse("job_detail", args=[job.pk])).content.decode()
@@ -97,18 +97,18 @@ def test_round_trip_export_then_import(tree, people, client_for):
     assert names.index("第2网格") < names.index("1栋") and names.index("第1网格") < names.index("11栋")
     # Back into the same community: nothing new, nothing changed.
     again = _preview(client, tree.community1, rows[1:])
-    assert not again.errors and list(again.summary.values()) == [5, 0, 0]
+    assert not again.errors and fb.counts(again) == [5, 0, 0]
     # Edited in Excel: one changed row.
     rows[1 + names.index("1栋")][3] = "1栋楼栋党小组"
     edited = _confirm(client, _preview(client, tree.community1, rows[1:]))
-    assert list(edited.summary.values()) == [5, 0, 1]
+    assert fb.counts(edited) == [5, 0, 1]
     assert Unit.objects.get(name="1栋", parent__name="第2网格").org_name == "1栋楼栋党小组"
     # Into another community: the same tree, anew (codes are unique: left out).
     other = make_unit(Level.COMMUNITY, "新社区", tree.street1)
     for row in rows[1:]:
         row[5] = ""
     copied = _confirm(client, _preview(client, other, rows[1:]))
-    assert copied.status == JobStatus.DONE and list(copied.summary.values()) == [5, 5, 0]
+    assert copied.status == JobStatus.DONE and fb.counts(copied) == [5, 5, 0]
     assert Unit.objects.under(other, include_self=False).count() == 5
 
 
