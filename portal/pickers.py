@@ -45,7 +45,7 @@ def _posts(request, qs):
 # kind: (base queryset, extra filters, label batch, order)
 KINDS = {
     "units": (lambda: Unit.objects.all(), _units, lambda rows: unit_paths(rows), ("path",)),
-    "members": (lambda: Member.objects.select_related("unit"), None, person_labels, ("name", "pk")),
+    "members": (lambda: Member.objects.current().select_related("unit"), None, person_labels, ("name", "pk")),
     "volunteers": (lambda: Volunteer.objects.select_related("unit"), None, person_labels, ("name", "pk")),
     "teams": (
         lambda: VolunteerTeam.objects.select_related("unit"),

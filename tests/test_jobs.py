@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from grids.models import Job, JobStatus, Unit
 from grids.services import jobs
+from portal.core import pagecache
 from tests import jobs_for_tests  # noqa: F401 (registers test_slow in this process)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,6 +40,21 @@ def test_lifecycle_runs_once_and_records_the_outcome(tree, people):
     assert Unit.objects.filter(name__startswith="慢任务").count() == 2
     jobs.run_job.call(job.pk)  # a second delivery does nothing
     assert Unit.objects.filter(name__startswith="慢任务").count() == 2
+
+
+def test_a_finished_job_retires_every_cached_public_figure(tree, people):
+    # A job may write with bulk_create (no signals): the cache of every public app is retired,
+    # not only the tags of the models whose saves happened to send a signal.
+    before = pagecache.versions(["projects", "projects.volunteer", "centers.center"])
+    jobs.start_job(
+        "test_slow",
+        user=people.huafu,
+        unit=tree.grid1,
+        title="慢",
+        params={"steps": 1, "pause": 0, "grid": tree.grid1.pk},
+    )
+    after = pagecache.versions(["projects", "projects.volunteer", "centers.center"])
+    assert all(old != new for old, new in zip(before, after, strict=True))
 
 
 def test_a_superseded_run_writes_nothing(tree, people):

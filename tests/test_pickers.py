@@ -1,12 +1,14 @@
 """Search-as-you-type pickers (issue 15): scoped JSON endpoints in pages of 20, forms that never
 render the scope (bounded HTML, constant queries with many members), the id still checked."""
 
+from datetime import date
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from grids.models import Level, Report
+from grids.models import LeftReason, Level, Report
 from tests.factory_members import make_claim, make_member, make_post
 from tests.factory_scale import make_members
 from tests.factory_volunteer import make_volunteer
@@ -32,6 +34,13 @@ def test_members_come_in_pages_of_20_inside_the_scope_only(tree, people, client_
     assert "华富街道 / 梅岗社区 / 第1网格" in first["results"][0]["text"]
     assert _pick(client, "members", q="外街")["results"] == []
     assert [row["text"][:4] for row in _pick(client, "members", q="本街3")["results"]] == ["本街3 "[:4]]
+
+
+def test_members_who_left_are_not_offered(tree, people, client_for):
+    make_member(tree.grid1, "在册党员")
+    make_member(tree.grid1, "转出党员", left_reason=LeftReason.TRANSFERRED_OUT, left_on=date(2026, 1, 5))
+    rows = _pick(client_for(people.huafu), "members", need="edit")["results"]
+    assert [row["text"].split(" ")[0] for row in rows] == ["在册党员"]
 
 
 def test_units_are_named_by_their_path_and_filtered_by_level(tree, people, client_for):

@@ -26,6 +26,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from portal.core import pagecache
+
 from ..models import Job, JobStatus
 
 KINDS = {}
@@ -138,6 +140,8 @@ class Context:
             name, content = result
             job.result_file.save(name, ContentFile(content), save=False)
         job.save()
+        if job.status == JobStatus.DONE:
+            pagecache.bump_all()  # a job writes in bulk, without the signals that bump the cache
 
 
 def _claim(pk):

@@ -9,6 +9,8 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from portal.core import params
+
 from ..forms import demands_staff as forms
 from ..models import Demand, DemandStatus, Level, Member
 from ..scope import EDIT, scope_for
@@ -87,8 +89,11 @@ def act(request, demand_pk):
     demand = scope_for(request.user).get_object_or_404(Demand.objects.for_listing(), need=EDIT, pk=demand_pk)
     if request.method != "POST":
         return redirect("demand_staff_detail", demand_pk=demand.pk)
-    step = request.POST.get("step", "")
-    if step not in STEPS:
+    try:
+        step = params.choice(request.POST, "step", list(STEPS), label=_("step"))
+    except params.BadParameter:
+        step = ""
+    if not step:
         messages.error(request, _("Unknown step."))
         return redirect("demand_staff_detail", demand_pk=demand.pk)
     form = make_form(step, demand, request.user, request.POST, request.FILES)

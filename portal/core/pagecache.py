@@ -75,6 +75,17 @@ def bump_for_model(model):
         bump(model._meta.app_label, label)
 
 
+def bump_all():
+    """Retire every cached public page and figure: for writes too many or too varied to name,
+    such as a finished bulk job (imports write with bulk_create, which sends no signals)."""
+    from django.apps import apps  # noqa: PLC0415 (models are not ready when this module loads)
+
+    labels = [
+        model._meta.label_lower for model in apps.get_models() if model._meta.app_label in settings.PUBLIC_CACHE_APPS
+    ]
+    bump(*settings.PUBLIC_CACHE_APPS, *labels)
+
+
 def _key(prefix, parts, tags):
     digest = hashlib.sha256("\x1f".join([*parts, *versions(tags)]).encode()).hexdigest()
     return f"{prefix}:{digest}"
