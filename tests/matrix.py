@@ -92,6 +92,7 @@ class Post:
     outside: object = None
     refused: int = 200
     prepare: object = None  # (world, side, record): put the record in the state the form acts on
+    touches: tuple = ()  # models whose record of the side the POST changes though the URL names none
 
 
 @dataclass(frozen=True)
@@ -812,7 +813,12 @@ ROUTES = {
     "demand_hours_below": Route(shows=(Report,), more=(({"year": "2020"}, (Report,)),)),
     # Its POST marks the user's own notifications read: no record of the tree changes (tested in
     # tests/test_demands_staff.py).
-    "notification_list": Route(shows=(Notification,), post=VIEW, unassigned=200),
+    "notification_list": Route(
+        shows=(Notification,),
+        post=VIEW,
+        unassigned=200,
+        form=Post(done=lambda w, s, r: reverse("notification_list"), touches=(Notification,)),
+    ),
     "notification_count": Route(unassigned=200),
     "demand_act": Route(
         get=EDIT,

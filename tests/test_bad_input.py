@@ -27,6 +27,9 @@ from django.urls import reverse, reverse_lazy
 
 from tests.matrix import KEYWORDS, url_patterns
 
+# The world once per module, each test in a savepoint (tests/conftest.py shared_world).
+pytestmark = pytest.mark.usefixtures("shared_world")
+
 UNICODE_DIGITS = ["²", "١٢", "１２"]
 CONTROL = ["\x00", "a\x00b", "\x01\x07\x1b", "\x7f"]
 NUMBERS = ["-1", "0", "99999999999999999999", "-99999999999999999999", "NaN", "Infinity", "-Infinity", "1e309"]

@@ -29,6 +29,9 @@ from tests.factory_world import MARKERLESS, NO_INSIDE, marker, scoped_models
 from tests.html_forms import form_to
 from tests.matrix import ADMIN_NEEDS, KEYWORDS, OUTSIDE_WORDS, ROUTES, query, scoped_admin_models, staff_patterns
 
+# The world once per module, each test in a savepoint (tests/conftest.py shared_world).
+pytestmark = pytest.mark.usefixtures("shared_world")
+
 STAFF = staff_patterns()
 KEYS = {name: keys for name, _route, keys in STAFF}
 NAMES = list(KEYS)
@@ -217,7 +220,8 @@ def test_the_insider_post_does_its_work_and_lands_where_it_should(name, world, p
     client = client_for(_tester(world, people, route.post))
     url = _url(name, world, world.inside)
     data = _payload(client, name, world, world.inside)
-    records = list(_records(name, world, world.inside).values())
+    touched = [world.inside.records[model] for model in route.form.touches]
+    records = list(_records(name, world, world.inside).values()) + touched
     before = _snapshot(records)
     response = client.post(url, data)
     _assert_done(response, name, world, world.inside, f"{name} {url}")
