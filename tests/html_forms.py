@@ -120,3 +120,47 @@ def form_to(html, page_url, action, pick=None):
         forms = [form for form in forms if all(form.has(name, value) for name, value in pick.items())]
     assert len(forms) == 1, f"{page_url}: {len(forms)} POST forms to {action} with {pick or {}}"
     return forms[0]
+
+
+class _SummaryParser(HTMLParser):
+    """The error summary (templates/includes/error_summary.html): its attributes and its items."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.depth = 0  # >0 inside the summary's <div>
+        self.found = []  # attribute dicts of every summary on the page
+        self.items = []  # [href or "", text] of each <li>
+        self.item = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if self.depth:
+            self.depth += tag == "div"
+            if tag == "li":
+                self.item = ["", ""]
+                self.items.append(self.item)
+            elif tag == "a" and self.item is not None:
+                self.item[0] = a.get("href") or ""
+        elif tag == "div" and "data-error-summary" in a:
+            self.found.append(a)
+            self.depth = 1
+
+    def handle_endtag(self, tag):
+        if self.depth and tag == "div":
+            self.depth -= 1
+        elif tag == "li":
+            self.item = None
+
+    def handle_data(self, data):
+        if self.item is not None:
+            self.item[1] += data
+
+
+def error_summary(html):
+    """(attributes of the page's one error summary, [(link, text)] of its items); (None, []) without one."""
+    parser = _SummaryParser()
+    parser.feed(html)
+    assert len(parser.found) <= 1, "more than one error summary on the page"
+    if not parser.found:
+        return None, []
+    return parser.found[0], [(href, " ".join(text.split())) for href, text in parser.items]

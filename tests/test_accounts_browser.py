@@ -3,6 +3,7 @@ with a generated password, and the new account signs in with it."""
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -42,7 +43,11 @@ def test_account_pages_pass_axe_and_a_new_account_signs_in(live_server, page, ax
     # The unit is a search-as-you-type picker (units shown as their path).
     page.locator("#id_unit-ts-control").click()
     page.keyboard.type("梅岗")
-    page.get_by_role("option", name="华富街道 / 梅岗社区", exact=True).click()
+    # After the remote search answers, Enter takes the highlighted match, never an option
+    # preloaded on focus (福田区 came first and was taken).
+    expect(page.get_by_role("option", name="华富街道 / 梅岗社区", exact=True)).to_have_count(1)
+    page.keyboard.press("Enter")
+    assert page.locator("input[name=unit]").input_value() == str(tree.community1.pk)
     page.select_option("select[name=role]", Role.STAFF)
     with page.expect_navigation():
         page.get_by_role("button", name="保存").click()

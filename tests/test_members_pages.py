@@ -332,13 +332,15 @@ def test_every_row_shows_its_unit_path(tree, people, client_for):
     assert post_html.count("福田区 / 华富街道 / 梅岗社区 / 第1网格 / 11栋") == 2
 
 
-def test_a_form_with_errors_does_not_echo_the_typed_number(tree, people, client_for):
+def test_a_form_with_errors_keeps_the_typed_number_in_its_field_only(tree, people, client_for):
     id_card, mobile = next_identity(date(1985, 6, 7), Gender.FEMALE)
     data = {"name": "", "id_card": id_card, "mobile": mobile, "joined_on": "2010-07-01", "unit": tree.grid1.pk}
     response = client_for(people.huafu).post(reverse("member_create"), data)
     html = _text(response)
     assert "name" in response.context["form"].errors
-    assert id_card not in html and mobile not in html
+    # Typed again by nobody (issue 13), echoed nowhere else (not in the error summary).
+    assert html.count(id_card) == 1 and f'name="id_card" value="{id_card}"' in html
+    assert html.count(mobile) == 1 and f'name="mobile" value="{mobile}"' in html
 
 
 @pytest.mark.parametrize("name", ["post_list", "member_reporting"])

@@ -1,16 +1,16 @@
-"""Forms for staff accounts (/staff/accounts/). Passwords and mobile numbers are write-only:
-never rendered back into a page."""
+"""Forms for staff accounts (/staff/accounts/). Passwords are never rendered back into a page; a
+mobile number only as just typed, in its field, when the form comes back with an error."""
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from portal.core.forms import personal_number_field
 from portal.core.personal import validate_mobile
 
 from ..models import Role
 from ..services import accounts as account_services
-from .members import WriteOnlyInput
 from .tree import label_units
 
 
@@ -71,7 +71,7 @@ class AccountCreateForm(_UnitRoleMixin, PasswordFields):
         help_text=_("For signing in: letters, digits and @ . + - _ only."),
     )
     full_name = forms.CharField(label=pgettext_lazy("person", "Full name"), max_length=150)
-    mobile = forms.CharField(label=_("Mobile number"), max_length=20, required=False, widget=WriteOnlyInput)
+    mobile = personal_number_field(_("Mobile number"))
     email = forms.EmailField(
         label=_("Email address"), required=False, help_text=_("For resetting a forgotten password by mail.")
     )
@@ -83,7 +83,6 @@ class AccountCreateForm(_UnitRoleMixin, PasswordFields):
     def __init__(self, *args, unit_choices, **kwargs):
         super().__init__(*args, **kwargs)
         self._set_units(unit_choices)
-        self.fields["mobile"].widget.attrs["autocomplete"] = "off"
         self.fields["username"].widget.attrs["autocomplete"] = "off"
 
     def clean_username(self):
@@ -99,14 +98,13 @@ class AccountCreateForm(_UnitRoleMixin, PasswordFields):
 
 class AccountEditForm(forms.Form):
     full_name = forms.CharField(label=pgettext_lazy("person", "Full name"), max_length=150)
-    mobile = forms.CharField(label=_("Mobile number"), max_length=20, required=False, widget=WriteOnlyInput)
+    mobile = personal_number_field(_("Mobile number"))
     email = forms.EmailField(
         label=_("Email address"), required=False, help_text=_("For resetting a forgotten password by mail.")
     )
 
     def __init__(self, *args, masked_mobile="", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["mobile"].widget.attrs["autocomplete"] = "off"
         if masked_mobile:
             self.fields["mobile"].help_text = _("Now %(masked)s. Leave empty to keep it.") % {"masked": masked_mobile}
 

@@ -1,5 +1,6 @@
 """Forms for Party members. ID-card and mobile numbers are write-only here: a form never
-renders a stored number back (not even in a hidden field), only its masked form as help."""
+renders a stored number back (not even in a hidden field), only its masked form as help; what
+was just typed stays in its field when the form comes back with an error."""
 
 from datetime import date
 
@@ -7,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from portal.core.forms import personal_number_field
 from portal.core.personal import id_card_birth_date, id_card_gender
 
 from ..models import AgeBand, AttemptKind, Category, LeftReason, Level, Member, MemberStatus, Unit
@@ -21,19 +23,9 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class WriteOnlyInput(forms.TextInput):
-    """A text input that never renders a value back: not the stored number, and not the one
-    just typed when the form comes back with an error elsewhere (it would sit in the page)."""
-
-    def format_value(self, value):
-        return None
-
-
 class MemberForm(forms.ModelForm):
-    id_card = forms.CharField(
-        label=_("ID-card number"), max_length=20, required=False, strip=True, widget=WriteOnlyInput
-    )
-    mobile = forms.CharField(label=_("Mobile number"), max_length=20, required=False, strip=True, widget=WriteOnlyInput)
+    id_card = personal_number_field(_("ID-card number"))
+    mobile = personal_number_field(_("Mobile number"))
 
     class Meta:
         model = Member
@@ -74,8 +66,6 @@ class MemberForm(forms.ModelForm):
         self.fields["birth_date"].required = False
         self.fields["gender"].help_text = _("Left empty, taken from the ID-card number.")
         self.fields["birth_date"].help_text = _("Left empty, taken from the ID-card number.")
-        self.fields["id_card"].widget.attrs["autocomplete"] = "off"
-        self.fields["mobile"].widget.attrs["autocomplete"] = "off"
         if self.instance.pk:
             self.fields["id_card"].help_text = _("Now %(masked)s. Leave empty to keep it.") % {
                 "masked": self.instance.id_card_masked
@@ -110,8 +100,10 @@ class MemberForm(forms.ModelForm):
             )
             for name, message in errors.items():
                 self.add_error(name, message)
+        # Left empty, they come from the number (as their hint says): while the number itself is
+        # wrong or missing, its own error says what to fix, not a "required" under each of them.
         for name in ("birth_date", "gender"):
-            if not data.get(name) and name not in self.errors:
+            if not data.get(name) and name not in self.errors and "id_card" not in self.errors:
                 self.add_error(name, _("This field is required."))
         if data.get("mobile"):
             number, problem = member_services.check_mobile(data["mobile"])

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from portal.core.personal_fields import MOBILE, PersonalNumber
+from portal.core.stepper import stages
 
 from .scoped import ScopedQuerySet
 from .tree import Unit
@@ -46,6 +47,23 @@ class DemandStatus(models.TextChoices):
 
 
 OPEN_DEMAND_STATUSES = (DemandStatus.PENDING, DemandStatus.ACCEPTED, DemandStatus.IN_PROGRESS)
+# 受理 → 办理 → 办结 → 回访 (接诉即办), and what each stage means to the resident who follows it.
+LIFECYCLE = (
+    DemandStatus.PENDING,
+    DemandStatus.ACCEPTED,
+    DemandStatus.IN_PROGRESS,
+    DemandStatus.HANDLED,
+    DemandStatus.CLOSED,
+)
+STAGE_HELP = {
+    DemandStatus.PENDING: _("The grid checks the demand and decides who handles it."),
+    DemandStatus.ACCEPTED: _("Accepted, with a time limit for handling it."),
+    DemandStatus.IN_PROGRESS: _("The responsible unit is handling it."),
+    DemandStatus.HANDLED: _("Handled and answered: tell the grid whether you are satisfied."),
+    DemandStatus.CLOSED: _("Closed after the return visit."),
+    DemandStatus.REJECTED: _("Not accepted: the reason is given on this page."),
+    DemandStatus.MERGED: _("Merged with the same problem reported by others."),
+}
 # Statuses in which the demand has been handled at least once (a reply exists).
 DONE_STATUSES = (DemandStatus.HANDLED, DemandStatus.CLOSED)
 
@@ -273,3 +291,8 @@ class Demand(models.Model):
     def followed(self):
         """The demand whose outcome this one's followers see (itself unless merged)."""
         return self.merged_into if self.merged_into_id else self
+
+    def lifecycle(self):
+        """The stages of handling with this demand's marked (portal/core/stepper.py). Not accepted
+        and merged end the path where they happen: at acceptance."""
+        return stages(LIFECYCLE, DemandStatus(self.status), helps=STAGE_HELP, reached=DemandStatus.PENDING)

@@ -125,6 +125,7 @@ def track_code(request, code):
         "shown": shown,
         "clock": rates.clock(shown),
         "steps": shown.transitions.filter(public=True).select_related("to_unit"),
+        "stages": shown.lifecycle(),
         "reply_photos": shown.photos.filter(stage=PhotoStage.REPLY),
         "form": form if shown.status == DemandStatus.HANDLED else None,
     }

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.boundfield import BoundField
 
 from . import params
 
@@ -17,6 +18,25 @@ def add_service_errors(form, exc, default_field=None):
             form.add_error(name if name in form.fields else default_field, errors)
     else:
         form.add_error(default_field if default_field in form.fields else None, exc.messages)
+
+
+class TypedOnlyBoundField(BoundField):
+    """A personal number's field renders what was just typed and nothing else: never a stored
+    number, never an initial value. A form that comes back with an error elsewhere keeps the
+    number in its field (issue 13: the member was then saved without the mobile, unnoticed);
+    the number is never echoed into the page otherwise (error messages do not quote it)."""
+
+    def value(self):
+        if not self.form.is_bound:
+            return None
+        return self.field.prepare_value(self.field.bound_data(self.data, None))
+
+
+def personal_number_field(label, **kwargs):
+    """A write-only text field for an ID-card or mobile number (see TypedOnlyBoundField)."""
+    options = {"max_length": 20, "required": False, "strip": True, **kwargs}
+    widget = forms.TextInput(attrs={"autocomplete": "off"})
+    return forms.CharField(label=label, widget=widget, bound_field_class=TypedOnlyBoundField, **options)
 
 
 class IdMultipleChoiceField(forms.ModelMultipleChoiceField):

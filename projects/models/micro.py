@@ -16,6 +16,7 @@ from django.utils.translation import pgettext_lazy
 from grids.models import ScopedQuerySet, Unit
 from portal.core.money import ZERO, MoneySum, coalesce_money, money_field
 from portal.core.personal_fields import MOBILE, PersonalNumber
+from portal.core.stepper import stages
 
 __all__ = ["MicroCategory", "MicroProject", "MicroStatus", "MicroTransition", "Milestone", "ProposerKind"]
 
@@ -40,6 +41,23 @@ class MicroStatus(models.TextChoices):
 OPEN_STATUSES = (MicroStatus.PROPOSED, MicroStatus.REVIEWING, MicroStatus.APPROVED, MicroStatus.IN_PROGRESS)
 # The statuses a project can only have reached through 立项 (approval).
 FUNDED_STATUSES = (MicroStatus.APPROVED, MicroStatus.IN_PROGRESS, MicroStatus.ACCEPTED)
+# 征集 → 评议 → 立项 → 实施 → 验收 (shared/domain/000), and what each stage means to a resident.
+LIFECYCLE = (
+    MicroStatus.PROPOSED,
+    MicroStatus.REVIEWING,
+    MicroStatus.APPROVED,
+    MicroStatus.IN_PROGRESS,
+    MicroStatus.ACCEPTED,
+)
+STAGE_HELP = {
+    MicroStatus.PROPOSED: _("Proposals from residents are collected and checked."),
+    MicroStatus.REVIEWING: _("The residents' council discusses it and votes."),
+    MicroStatus.APPROVED: _("Approved, with money from a fund line."),
+    MicroStatus.IN_PROGRESS: _("An implementer carries out the work."),
+    MicroStatus.ACCEPTED: _("The work is checked and the money spent is published."),
+    MicroStatus.REJECTED: _("The residents' council did not approve it."),
+    MicroStatus.WITHDRAWN: _("The proposal was withdrawn."),
+}
 
 
 class ProposerKind(models.TextChoices):
@@ -215,6 +233,13 @@ class MicroProject(models.Model):
         if self.proposer_kind == ProposerKind.ORGANISATION:
             return self.proposer_organisation
         return self.get_proposer_kind_display()
+
+    def lifecycle(self, timeline=()):
+        """The stages of the lifecycle with this project's marked (portal/core/stepper.py). A
+        project that left the path (not approved, withdrawn) got there from the stage its last
+        transition in `timeline` (oldest first) names."""
+        reached = next((t.from_status for t in reversed(timeline) if t.to_status == self.status), None)
+        return stages(LIFECYCLE, MicroStatus(self.status), helps=STAGE_HELP, reached=reached)
 
     def spent_total(self):
         spent = getattr(self, "spent", None)

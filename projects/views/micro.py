@@ -156,7 +156,8 @@ def public_detail(request, pk):
     project = MicroProject.objects.public().for_listing().filter(pk=pk).first()
     if project is None:
         raise Http404(_("No such published micro-project."))
-    context = {"project": project, "timeline": timeline(project), **money_context(project)}
+    steps = timeline(project)
+    context = {"project": project, "timeline": steps, "stages": project.lifecycle(steps), **money_context(project)}
     return render(request, "projects/micro/public_detail.html", context)
 
 
@@ -219,5 +220,6 @@ def track_code(request, code):
     if project is None:
         messages.error(request, _("No proposal has this tracking code. Please check it."))
         return render(request, "projects/micro/track.html", {"project": None, "code": code}, status=404)
-    context = {"project": project, "code": project.tracking_code, "timeline": timeline(project)}
+    steps = timeline(project)
+    context = {"project": project, "code": project.tracking_code, "timeline": steps, "stages": project.lifecycle(steps)}
     return render(request, "projects/micro/track.html", context)

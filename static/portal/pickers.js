@@ -32,6 +32,12 @@
   function start(input) {
     var multiple = input.hasAttribute("data-picker-multiple");
     var chosen = chosenOf(input);
+    // The server's answer to one query: which text it answered and the ids it gave. Only those
+    // options are listed for that text, so Enter takes the first match of what was typed, never
+    // an option kept from the preload on focus or from an earlier query (with no search fields,
+    // Tom Select would list every option it holds for any text, 福田区 first).
+    var answer = { query: null, ids: {} };
+    var loadingText = me.getAttribute("data-loading") || "";
     input.removeAttribute("inputmode");
     // eslint-disable-next-line no-undef
     new TomSelect(input, {
@@ -40,9 +46,13 @@
       valueField: "id",
       labelField: "text",
       searchField: [],  // the server searches; show what it returns
+      score: function (query) {
+        return function (item) { return answer.query === query && answer.ids[String(item.id)] ? 1 : 0; };
+      },
       options: chosen,
       items: chosen.map(function (o) { return o.id; }),
       create: false,
+      clearAfterSelect: true,  // the next search starts afresh, not as "先锋青年"
       preload: "focus",
       loadThrottle: 250,
       plugins: multiple ? ["remove_button"] : (input.required ? [] : ["clear_button"]),
@@ -51,12 +61,22 @@
         var self = this;
         fetch(endpoint(input, query, 1), { credentials: "same-origin", headers: { Accept: "application/json" } })
           .then(function (response) { return response.ok ? response.json() : { results: [] }; })
-          .then(function (data) { self.clearOptions(); callback(data.results); })  // clearOptions keeps the chosen items
-          .catch(function () { callback(); });
+          .then(function (data) {
+            if (query !== self.inputValue()) { callback([]); return; }  // an answer overtaken by typing
+            answer = { query: query, ids: {} };
+            data.results.forEach(function (o) { answer.ids[String(o.id)] = true; });
+            self.clearOptions();  // keeps the chosen items
+            callback(data.results);  // Tom Select then makes the first result the active one
+          })
+          .catch(function () { callback([]); });
       },
       render: {
-        no_results: function () { return "<div class=\"no-results\">" + (me.getAttribute("data-none") || "") + "</div>"; },
-        loading: function () { return "<div class=\"py-2 px-3\">" + (me.getAttribute("data-loading") || "") + "</div>"; }
+        no_results: function (data) {
+          // Until the server has answered what was typed, "searching", not "nothing found".
+          if (answer.query !== data.input) { return "<div class=\"py-2 px-3\">" + loadingText + "</div>"; }
+          return "<div class=\"no-results\">" + (me.getAttribute("data-none") || "") + "</div>";
+        },
+        loading: function () { return "<div class=\"py-2 px-3\">" + loadingText + "</div>"; }
       }
     });
   }
