@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from .events import StateEvent
 from .members import Member
 from .scoped import ScopedQuerySet
 from .tree import Level, Unit
@@ -232,3 +233,31 @@ class MeetingAttachment(models.Model):
     @property
     def is_pdf(self):
         return self.file.name.endswith(".pdf")
+
+
+class MeetingAction(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    ATTENDANCE = "attendance", _("Attendance recorded")
+    RECORD = "record", _("Minutes and details changed")
+    ATTACHED = "attached", _("File attached")
+    ROOM_BOOKED = "room_booked", _("Center room booked")
+    ROOM_CANCELLED = "room_cancelled", _("Center room booking cancelled")
+
+
+class MeetingEvent(StateEvent):
+    """A step in a meeting's life (grids.models.events): planned, attendance recorded (valid or
+    not), its record changed, a file attached, a center's room booked or cancelled."""
+
+    scope_via = "meeting__unit"
+
+    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.PROTECT, related_name="events")
+    action = models.CharField(pgettext_lazy("event", "what"), max_length=20, choices=MeetingAction.choices)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta(StateEvent.Meta):
+        verbose_name = _("meeting event")
+        verbose_name_plural = _("meeting events")
+
+    def __str__(self):
+        return f"{self.meeting} · {self.get_action_display()}"

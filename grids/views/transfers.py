@@ -98,9 +98,7 @@ def transfer_in(request):
     if not scope.can(EDIT):
         raise PermissionDenied(_("Your role here does not allow this."))
     letter = LetterInForm(request.POST or None, prefix="letter")
-    member_form = MemberForm(
-        request.POST or None, unit_choices=member_units(scope), user=request.user, prefix="member"
-    )
+    member_form = MemberForm(request.POST or None, unit_choices=member_units(scope), user=request.user, prefix="member")
     if request.method == "POST" and letter.is_valid() and member_form.is_valid():
         scope.check(member_form.cleaned_data["unit"], EDIT)
         try:
@@ -127,6 +125,7 @@ def transfer_detail(request, transfer_pk):
         "transfer": transfer,
         "can_decide": transfer.state == TransferState.ISSUED and scope.allows(deciding, EDIT),
         "return_form": ReturnForm(),
+        "events": transfer.events.all(),
     }
     return render(request, "grids/transfers/detail.html", context)
 
