@@ -247,3 +247,22 @@ def test_two_staff_booking_one_room_at_the_same_instant_get_one_booking():
             thread.join(timeout=30)
     assert sorted(outcomes) == ["booked", "refused"]
     assert RoomBooking.objects.active().count() == 1
+
+
+def test_the_demo_holds_meigangs_meetings_in_its_center(db):
+    from centers import demo as centers_demo
+    from grids import demo as grids_demo
+    from grids.models import Unit
+
+    grids_demo.seed()
+    centers_demo.seed()
+    centers_demo.seed()  # idempotent
+    meigang = Unit.objects.get(name="梅岗社区")
+    planned = Meeting.objects.under(meigang).get(attendance_taken=False)
+    booking = RoomBooking.objects.active().get(meeting=planned)
+    assert booking.room.center.owner == meigang and booking.starts_at == planned.starts_at
+    planned.refresh_from_db()
+    assert planned.place == services.room_label(booking.room)
+    # No room of the demo is booked twice at once.
+    for b in RoomBooking.objects.active():
+        assert RoomBooking.objects.overlapping(b.room, b.starts_at, b.ends_at).count() == 1

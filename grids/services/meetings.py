@@ -119,12 +119,12 @@ def record_attendance(*, meeting, entries, by=None):
     meeting.attendance_taken = True
     meeting.save(update_fields=["entitled", "present_voting", "valid", "attendance_taken"])
     MeetingEvent.log(
-        meeting=meeting, action=MeetingAction.ATTENDANCE, by=by, detail=_attendance_detail(meeting, entries)
+        meeting=meeting, action=MeetingAction.ATTENDANCE, by=by, detail=attendance_detail(meeting, entries)
     )
     return meeting
 
 
-def _attendance_detail(meeting, entries):
+def attendance_detail(meeting, entries):
     counts = {p: 0 for p in Presence.values}
     for presence, _reason in entries.values():
         counts[presence] += 1
