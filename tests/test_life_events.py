@@ -176,3 +176,22 @@ def test_the_migration_fills_the_log_from_the_records(tree, people):
     assert _steps(letter) == [("issued", people.meigang.pk, ""), ("returned", people.huafu.pk, "信息有误")]
     assert timezone.localtime(letter.events.get(action="returned").at) == timezone.make_aware(datetime(2025, 1, 9, 12))
     assert MeetingEvent.objects.count() == 2
+
+
+def test_a_return_from_a_stale_page_or_a_tampered_form_changes_nothing(tree, people, client_for):
+    letter = transfer_services.issue_out(
+        member=fm.make_member(tree.grid1, "己"),
+        outside_org="外地",
+        letter_number="六号",
+        issued_on=date.today(),
+        by=None,
+    )
+    client = client_for(people.meigang)
+    url = reverse("transfer_return", args=[letter.pk])
+    assert 'name="seen" value="issued"' in client.get(url).content.decode()
+    assert client.post(url, {"reason": "信息有误", "seen": "²"}).status_code == 200  # a tampered form
+    transfer_services.accept(transfer=letter, by=people.huafu)  # meanwhile, on another page
+    response = client.post(url, {"reason": "信息有误", "seen": "issued"})
+    assert "打开本页后，该介绍信已有变化（现为已接收）：请刷新页面。" in response.content.decode()
+    letter.refresh_from_db()
+    assert letter.state == "accepted" and [e.action for e in letter.events.all()] == ["issued", "accepted"]

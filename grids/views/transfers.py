@@ -124,7 +124,6 @@ def transfer_detail(request, transfer_pk):
     context = {
         "transfer": transfer,
         "can_decide": transfer.state == TransferState.ISSUED and scope.allows(deciding, EDIT),
-        "return_form": ReturnForm(),
         "events": transfer.events.all(),
     }
     return render(request, "grids/transfers/detail.html", context)
@@ -163,7 +162,7 @@ def transfer_accept(request, transfer_pk):
 def transfer_return(request, transfer_pk):
     scope = scope_for(request.user)
     transfer = _get(scope, transfer_pk, acting=True)
-    form = ReturnForm(request.POST or None)
+    form = ReturnForm(request.POST or None, transfer=transfer)
     if request.method == "POST" and form.is_valid():
         try:
             services.return_letter(transfer=transfer, reason=form.cleaned_data["reason"], by=request.user)
