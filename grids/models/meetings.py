@@ -3,8 +3,10 @@
 member, minutes, attachments, and the quorum of a 支部党员大会.
 
 A meeting belongs to the organisation of a unit: a community's Party committee, a grid's branch or
-a building's Party group. Its place is free text (an address, or the name of a center's room: the
-centers app sits above grids and cannot be named from here).
+a building's Party group. Its place is free text (an address); a center's room is booked from the
+centers app above (centers.models.RoomBooking points down at the meeting and writes the room into
+`place`; grids shows it through services.meetings_sections). Each step of a meeting's life is a
+MeetingEvent (grids.models.events).
 """
 
 from django.conf import settings
