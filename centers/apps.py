@@ -8,4 +8,10 @@ class CentersConfig(AppConfig):
 
     def ready(self):
         # The coverage job kind registers itself when its module is imported.
+        from grids.services.meetings_sections import register_section
+
         from .services import coverage_job  # noqa: F401
+        from .views.bookings import meeting_section
+
+        # A meeting's page (grids) shows its room booking: grids cannot import this app.
+        register_section(meeting_section)

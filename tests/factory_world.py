@@ -21,7 +21,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from centers.models import Center, Closure, OpeningInterval, Photo, Room, RoomKind
+from centers.models import Center, Closure, OpeningInterval, Photo, Room, RoomBooking, RoomKind
 from grids.models import (
     Assignment,
     Attendance,
@@ -40,7 +40,9 @@ from grids.models import (
     JobStatus,
     Level,
     Meeting,
+    MeetingAction,
     MeetingAttachment,
+    MeetingEvent,
     MeetingRule,
     Member,
     MemberMove,
@@ -53,6 +55,7 @@ from grids.models import (
     Role,
     ServicePost,
     Transfer,
+    TransferEvent,
     TransferRule,
     Unit,
     UnitReport,
@@ -95,6 +98,7 @@ MARKERLESS = {
     TransferRule: "district and a number of months only",
     DemandPhoto: "an image and its stage only",
     DemandHoursRule: "district and a number of hours only",
+    RoomBooking: "a room, a meeting and two times only",
 }
 NO_INSIDE = {
     ProjectCap: "caps are set by a district, above every street: no cap lies inside 华富街道",
@@ -232,6 +236,7 @@ def _build(side, tree):
     r[Attendance] = Attendance.objects.create(
         meeting=meeting, member=fm.make_member(side.grid, mark(Attendance)), presence="present", voting=True
     )
+    r[MeetingEvent] = MeetingEvent.log(meeting=meeting, action=MeetingAction.PLANNED, detail=mark(MeetingEvent))
     r[MeetingAttachment] = MeetingAttachment.objects.create(
         meeting=meeting, file=f"meetings/{meeting.pk}.jpg", caption=mark(MeetingAttachment)
     )
@@ -245,6 +250,10 @@ def _build(side, tree):
         by=None,
     )
 
+    r[TransferEvent] = r[Transfer].events.get()
+    r[TransferEvent].detail = mark(TransferEvent)
+    r[TransferEvent].save(update_fields=["detail"])
+
     r[Job] = Job.objects.create(
         kind="export", title=mark(Job), unit=side.community, status=JobStatus.DONE, finished_at=now
     )
@@ -255,7 +264,11 @@ def _build(side, tree):
     r[OpeningInterval] = center.intervals.first()
     # Half of the function-room area is office space: listed on the 10% office-rule page.
     r[Room] = Room.objects.create(center=center, kind=RoomKind.OFFICE, name=mark(Room), area=Decimal("50.0"))
-    Room.objects.create(center=center, kind=RoomKind.MEETING, name="会议室", area=Decimal("50.0"))
+    meeting_room = Room.objects.create(center=center, kind=RoomKind.MEETING, name="会议室", area=Decimal("50.0"))
+    # The marked meeting (yesterday) held in the center's meeting room.
+    r[RoomBooking] = RoomBooking.objects.create(
+        room=meeting_room, meeting=meeting, starts_at=meeting.starts_at, ends_at=meeting.starts_at + timedelta(hours=2)
+    )
     r[Closure] = Closure.objects.create(center=center, date=today + timedelta(days=30), reason=mark(Closure))
     r[Photo] = Photo.objects.create(
         center=center,

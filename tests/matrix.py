@@ -439,6 +439,9 @@ ROUTES = {
         ),
     ),
     "member_meetings": Route(),
+    # --- a center's room booked for a meeting (centers: grids cannot name a room)
+    "meeting_room": Route(get=EDIT, post=EDIT, form=Post(done=_to("meeting_detail", _pk))),
+    "meeting_room_cancel": Route(get=EDIT, post=EDIT, form=Post(done=_to("meeting_detail", _pk))),
     # --- 组织关系转接 (membership transfers)
     "transfer_list": Route(shows=(Transfer,), more=(({"state": "issued"}, (Transfer,)),)),
     "transfer_in": Route(

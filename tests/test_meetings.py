@@ -15,6 +15,7 @@ from grids.models import (
     Attendance,
     Meeting,
     MeetingAttachment,
+    MeetingEvent,
     MeetingKind,
     MeetingRule,
     Member,
@@ -206,6 +207,9 @@ def test_the_demo_year_of_meetings(db):
     assert meetings.filter(kind=K.BRANCH_ASSEMBLY, attendance_taken=True, valid=False).count() == 1
     assert meetings.filter(attendance_taken=False).count() == 1  # this month's theme day, planned
     assert Attendance.objects.filter(meeting__unit__path__startswith=meigang.path).exists()
+    # Each has its timeline: planned, and attendance where it was taken.
+    assert MeetingEvent.objects.filter(action="planned").count() == meetings.count()
+    assert MeetingEvent.objects.filter(action="attendance").count() == meetings.filter(attendance_taken=True).count()
     orgs = services.organisations(meigang)
     found = services.duties(orgs, timezone.localdate().year)
     assert services.behind_this_period(found)  # a few missed, and this period still open

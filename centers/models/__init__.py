@@ -3,8 +3,10 @@
 - centers.py: the centers themselves (kinds, status, services offered, the nearby query) and photos.
 - hours.py: weekly opening intervals and closure dates.
 - rooms.py: function rooms and the 10% office-space rule.
+- bookings.py: a room booked for a meeting of a Party organisation (grids).
 """
 
+from .bookings import RoomBooking, RoomBookingQuerySet
 from .centers import (
     LANDLINE_PATTERN,
     Center,
@@ -31,6 +33,8 @@ __all__ = [
     "OpeningInterval",
     "Photo",
     "Room",
+    "RoomBooking",
+    "RoomBookingQuerySet",
     "RoomKind",
     "Service",
     "Status",

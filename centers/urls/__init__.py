@@ -4,7 +4,7 @@
 "staff/" by portal/urls.py.
 """
 
-from . import centers, coverage, hours, nearby, rooms
+from . import bookings, centers, coverage, hours, nearby, rooms
 
 urlpatterns = [
     *centers.urlpatterns,
@@ -16,4 +16,5 @@ staff_urlpatterns = [
     *hours.staff_urlpatterns,
     *rooms.staff_urlpatterns,
     *coverage.staff_urlpatterns,
+    *bookings.staff_urlpatterns,
 ]

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -18,9 +19,10 @@ from portal.core import pagecache, params
 
 from ..forms.centers import CenterForm, PhotoForm
 from ..forms.hours import IntervalFormSet
-from ..models import Center, Kind, Photo, Service
+from ..models import Center, Kind, Photo, RoomBooking, Service
 from ..services import centers as services
 from ..services import hours
+from ..services.bookings import center_calendar
 from ..services.nearby import navigation_links
 from .common import (
     annotate_state,
@@ -143,6 +145,11 @@ def staff_center_detail(request, center_pk):
     center = Center.objects.with_hours().prefetch_related("rooms", "photos", "services").get(pk=center.pk)
     attach_full_names([center.owner])
     office, total, share, ok = center.office_compliance()
+    scope = scope_for(request.user)
+    bookings = list(center_calendar(RoomBooking.objects.visible_to(request.user), center, since=timezone.now())[:50])
+    for booking in bookings:
+        # The room's calendar is the center's; the meeting's page only for its organisation's staff.
+        booking.meeting_visible = scope.allows(booking.meeting.unit)
     context = {
         "center": center,
         "week": center.week_table(),
@@ -150,7 +157,8 @@ def staff_center_detail(request, center_pk):
         "room_area": total,
         "office_share": share,
         "office_ok": ok,
-        "can_edit": scope_for(request.user).allows(center.owner, EDIT),
+        "can_edit": scope.allows(center.owner, EDIT),
+        "bookings": bookings,
         "map": map_config([marker(center)]),
     }
     return render(request, "centers/centers/staff_detail.html", context)

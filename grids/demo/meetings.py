@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..models import Member, MemberStatus, Unit
-from ..models.meetings import KINDS_BY_LEVEL, Attendance, Meeting, MeetingKind, Presence
+from ..models.meetings import KINDS_BY_LEVEL, Attendance, Meeting, MeetingAction, MeetingEvent, MeetingKind, Presence
 from ..services import meetings as services
 
 COMMUNITY = "梅岗社区"
@@ -103,6 +103,17 @@ def seed(stdout=None):
                 )
             )
     Attendance.objects.bulk_create(attendance, batch_size=1000)
+    # Each meeting's timeline: planned a week before (or now), attendance taken when it was held.
+    events, now = [], timezone.now()
+    for meeting, rows in zip(meetings, plans, strict=True):
+        planned = min(meeting.starts_at - timedelta(days=7), now)
+        events.append(MeetingEvent(meeting=meeting, action=MeetingAction.PLANNED, at=planned))
+        if meeting.attendance_taken:
+            detail = services.attendance_detail(meeting, {m: (p, r) for m, p, r in rows or ()})
+            events.append(
+                MeetingEvent(meeting=meeting, action=MeetingAction.ATTENDANCE, at=meeting.starts_at, detail=detail)
+            )
+    MeetingEvent.objects.bulk_create(events, batch_size=1000)
     if stdout:
         stdout.write(f"Meetings: {len(meetings)} in {COMMUNITY}, {len(attendance)} attendance rows.")
 

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..models import TransferState
 from ..services.transfers import find_unit
 from .members import DateInput
 
@@ -57,3 +58,20 @@ class LetterInForm(LetterFields):
 
 class ReturnForm(forms.Form):
     reason = forms.CharField(label=_("Why is the letter returned?"), max_length=200)
+    # The letter's state when the page was opened: a decision taken on a page gone stale (another
+    # staffer accepted the letter meanwhile) is refused with a message that says so.
+    seen = forms.ChoiceField(choices=TransferState.choices, widget=forms.HiddenInput)
+
+    def __init__(self, *args, transfer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.transfer = transfer
+        self.fields["seen"].initial = transfer.state
+
+    def clean(self):
+        data = super().clean()
+        if "seen" in data and data["seen"] != self.transfer.state:
+            raise forms.ValidationError(
+                _("This letter changed while the page was open (it is now %(state)s): reload the page.")
+                % {"state": self.transfer.get_state_display()}
+            )
+        return data

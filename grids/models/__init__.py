@@ -16,7 +16,17 @@ from .demands_hours import DEFAULT_YEARLY_HOURS, DemandHoursRule
 from .demands_records import MAX_PHOTOS, DemandAction, DemandHelper, DemandPhoto, DemandTransition, PhotoStage
 from .dues import DuesAssessment, DuesCategory, DuesPayment, PaymentMethod, Relief
 from .jobs import Job, JobStatus
-from .meetings import Attendance, Frequency, Meeting, MeetingAttachment, MeetingKind, MeetingRule, Presence
+from .meetings import (
+    Attendance,
+    Frequency,
+    Meeting,
+    MeetingAction,
+    MeetingAttachment,
+    MeetingEvent,
+    MeetingKind,
+    MeetingRule,
+    Presence,
+)
 from .members import (
     AgeBand,
     AttemptKind,
@@ -36,7 +46,7 @@ from .notifications import Notification
 from .posts import PostClaim, PostKind, Report, ServicePost
 from .reports import ReportKind, UnitReport
 from .scoped import ScopedQuerySet
-from .transfers import Direction, Transfer, TransferRule, TransferState
+from .transfers import Direction, Transfer, TransferEvent, TransferRule, TransferState
 from .tree import Level, OrgKind, Unit, UnitQuerySet
 
 __all__ = [
@@ -81,6 +91,8 @@ __all__ = [
     "LeftReason",
     "Member",
     "Meeting",
+    "MeetingAction",
+    "MeetingEvent",
     "MeetingAttachment",
     "MeetingKind",
     "MeetingRule",
@@ -101,6 +113,7 @@ __all__ = [
     "ScopedQuerySet",
     "ServicePost",
     "Transfer",
+    "TransferEvent",
     "TransferRule",
     "TransferState",
     "Unit",

@@ -3,8 +3,10 @@
 member, minutes, attachments, and the quorum of a 支部党员大会.
 
 A meeting belongs to the organisation of a unit: a community's Party committee, a grid's branch or
-a building's Party group. Its place is free text (an address, or the name of a center's room: the
-centers app sits above grids and cannot be named from here).
+a building's Party group. Its place is free text (an address); a center's room is booked from the
+centers app above (centers.models.RoomBooking points down at the meeting and writes the room into
+`place`; grids shows it through services.meetings_sections). Each step of a meeting's life is a
+MeetingEvent (grids.models.events).
 """
 
 from django.conf import settings
@@ -14,6 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from .events import StateEvent
 from .members import Member
 from .scoped import ScopedQuerySet
 from .tree import Level, Unit
@@ -232,3 +235,31 @@ class MeetingAttachment(models.Model):
     @property
     def is_pdf(self):
         return self.file.name.endswith(".pdf")
+
+
+class MeetingAction(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    ATTENDANCE = "attendance", _("Attendance recorded")
+    RECORD = "record", _("Minutes and details changed")
+    ATTACHED = "attached", _("File attached")
+    ROOM_BOOKED = "room_booked", _("Center room booked")
+    ROOM_CANCELLED = "room_cancelled", _("Center room booking cancelled")
+
+
+class MeetingEvent(StateEvent):
+    """A step in a meeting's life (grids.models.events): planned, attendance recorded (valid or
+    not), its record changed, a file attached, a center's room booked or cancelled."""
+
+    scope_via = "meeting__unit"
+
+    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.PROTECT, related_name="events")
+    action = models.CharField(pgettext_lazy("event", "what"), max_length=20, choices=MeetingAction.choices)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta(StateEvent.Meta):
+        verbose_name = _("meeting event")
+        verbose_name_plural = _("meeting events")
+
+    def __str__(self):
+        return f"{self.meeting} · {self.get_action_display()}"

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from .events import StateEvent
 from .members import Member
 from .scoped import ScopedQuerySet
 from .tree import Level, Unit
@@ -140,3 +141,25 @@ class Transfer(models.Model):
     @property
     def destination(self):
         return self.to_unit.name if self.to_unit_id else self.outside_org
+
+
+class TransferEvent(StateEvent):
+    """A step of a letter (grids.models.events): issued, accepted, returned (the reason in
+    `detail`), expired (by the scheduled job: no actor), or received from outside."""
+
+    scope_via = "transfer__unit"
+
+    transfer = models.ForeignKey(
+        Transfer, verbose_name=_("membership transfer"), on_delete=models.PROTECT, related_name="events"
+    )
+    # The state the letter entered: issued, accepted, returned or expired.
+    action = models.CharField(pgettext_lazy("event", "what"), max_length=10, choices=TransferState.choices)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta(StateEvent.Meta):
+        verbose_name = _("transfer event")
+        verbose_name_plural = _("transfer events")
+
+    def __str__(self):
+        return f"{self.transfer} · {self.get_action_display()}"

@@ -20,7 +20,9 @@ from ..models.meetings import (
     Attendance,
     Frequency,
     Meeting,
+    MeetingAction,
     MeetingAttachment,
+    MeetingEvent,
     MeetingKind,
     MeetingRule,
     Presence,
@@ -56,9 +58,12 @@ def periods(frequency, year):
 def create_meeting(*, unit, kind, starts_at, place, topic, host, by):
     if kind not in KINDS_BY_LEVEL.get(unit.level, ()):
         raise ValidationError({"kind": _("This organisation does not hold this kind of meeting.")})
-    return Meeting.objects.create(
-        unit=unit, kind=kind, starts_at=starts_at, place=place, topic=topic, host=host, created_by=by
-    )
+    with transaction.atomic():
+        meeting = Meeting.objects.create(
+            unit=unit, kind=kind, starts_at=starts_at, place=place, topic=topic, host=host, created_by=by
+        )
+        MeetingEvent.log(meeting=meeting, action=MeetingAction.PLANNED, by=by)
+    return meeting
 
 
 def expected_members(meeting):
@@ -113,13 +118,53 @@ def record_attendance(*, meeting, entries, by=None):
     meeting.valid = quorum_met(entitled, present_voting) if meeting.needs_quorum else True
     meeting.attendance_taken = True
     meeting.save(update_fields=["entitled", "present_voting", "valid", "attendance_taken"])
+    MeetingEvent.log(
+        meeting=meeting, action=MeetingAction.ATTENDANCE, by=by, detail=attendance_detail(meeting, entries)
+    )
     return meeting
 
 
+def attendance_detail(meeting, entries):
+    counts = {p: 0 for p in Presence.values}
+    for presence, _reason in entries.values():
+        counts[presence] += 1
+    detail = _("%(present)s present, %(leave)s on leave, %(absent)s absent.") % {
+        "present": counts[Presence.PRESENT],
+        "leave": counts[Presence.LEAVE],
+        "absent": counts[Presence.ABSENT],
+    }
+    if meeting.needs_quorum:
+        quorum = _("Valid") if meeting.valid else _("Below quorum, not valid")
+        detail += " " + _("%(quorum)s: %(p)s of %(n)s full members.") % {
+            "quorum": quorum,
+            "p": meeting.present_voting,
+            "n": meeting.entitled,
+        }
+    return detail
+
+
+def log(*, meeting, action, by, detail=""):
+    """A step of the meeting's life recorded by code outside this module (a room booked in centers)."""
+    return MeetingEvent.log(meeting=meeting, action=action, by=by, detail=detail)
+
+
+@transaction.atomic
 def attach(*, meeting, upload, caption, by):
-    return MeetingAttachment.objects.create(
+    attachment = MeetingAttachment.objects.create(
         meeting=meeting, file=stored_document(upload), caption=caption.strip(), uploaded_by=by
     )
+    MeetingEvent.log(meeting=meeting, action=MeetingAction.ATTACHED, by=by, detail=attachment.caption)
+    return attachment
+
+
+@transaction.atomic
+def save_record(*, form, by):
+    """The minutes and details form of a meeting saved, with the fields it changed in the log."""
+    meeting = form.save()
+    if form.changed_data:
+        labels = ", ".join(str(form.fields[name].label) for name in form.changed_data)
+        MeetingEvent.log(meeting=meeting, action=MeetingAction.RECORD, by=by, detail=labels)
+    return meeting
 
 
 def update_record(*, meeting, **fields):

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import LeftReason, Level, Member, MemberMove, Unit
-from ..models.transfers import DEFAULT_VALIDITY_MONTHS, Direction, Transfer, TransferRule, TransferState
+from ..models.transfers import DEFAULT_VALIDITY_MONTHS, Direction, Transfer, TransferEvent, TransferRule, TransferState
 from .jobs import scheduled
 from .members import leave, move_member
 from .tree import attach_full_names
@@ -64,7 +64,7 @@ def issue_out(*, member, letter_number, issued_on, by, to_unit=None, outside_org
             raise ValidationError({"to_unit": _("Choose a grid branch or a building group.")})
         if to_unit.pk == member.unit_id:
             raise ValidationError({"to_unit": _("The member is already there.")})
-    return Transfer.objects.create(
+    transfer = Transfer.objects.create(
         member=member,
         direction=Direction.OUT_INSIDE if to_unit else Direction.OUT_OUTSIDE,
         unit=member.unit,
@@ -76,6 +76,8 @@ def issue_out(*, member, letter_number, issued_on, by, to_unit=None, outside_org
         valid_until=add_months(issued_on, validity_months(member.unit)),
         issued_by=by,
     )
+    TransferEvent.log(transfer=transfer, action=TransferState.ISSUED, by=by, detail=transfer.destination)
+    return transfer
 
 
 def _locked_in_flight(transfer):
@@ -108,6 +110,7 @@ def accept(*, transfer, by, today=None):
         leave(members=[transfer.member], reason=LeftReason.TRANSFERRED_OUT, left_on=today, by=by, today=today)
     transfer.state, transfer.decided_on, transfer.decided_by = TransferState.ACCEPTED, today, by
     transfer.save(update_fields=["state", "decided_on", "decided_by"])
+    TransferEvent.log(transfer=transfer, action=TransferState.ACCEPTED, by=by)
     return transfer
 
 
@@ -121,6 +124,7 @@ def return_letter(*, transfer, reason, by, today=None):
     transfer.state, transfer.reason = TransferState.RETURNED, reason.strip()
     transfer.decided_on, transfer.decided_by = today, by
     transfer.save(update_fields=["state", "reason", "decided_on", "decided_by"])
+    TransferEvent.log(transfer=transfer, action=TransferState.RETURNED, by=by, detail=transfer.reason)
     return transfer
 
 
@@ -128,9 +132,19 @@ def return_letter(*, transfer, reason, by, today=None):
 def expire(today=None):
     """过期: letters still issued after their last valid day. Returns how many."""
     today = today or timezone.localdate()
-    return Transfer.objects.filter(state=TransferState.ISSUED, valid_until__lt=today).update(
-        state=TransferState.EXPIRED, decided_on=today
-    )
+    with transaction.atomic():
+        # Locked while they expire: a letter accepted at this moment is either accepted or expired, and its
+        # event says which. One event per letter, written in bulk (the update sends no save signal).
+        ids = list(
+            Transfer.objects.select_for_update()
+            .filter(state=TransferState.ISSUED, valid_until__lt=today)
+            .values_list("pk", flat=True)
+        )
+        Transfer.objects.filter(pk__in=ids).update(state=TransferState.EXPIRED, decided_on=today)
+        TransferEvent.objects.bulk_create(
+            TransferEvent.build(transfer_id=pk, action=TransferState.EXPIRED) for pk in ids
+        )
+    return len(ids)
 
 
 def expiring(transfers, today=None, days=14):
@@ -153,7 +167,7 @@ def receive_from_outside(*, member_form, outside_org, letter_number, issued_on, 
         moved_by=by,
         note=_("Transfer letter %(number)s") % {"number": letter_number},
     )
-    return Transfer.objects.create(
+    transfer = Transfer.objects.create(
         member=member,
         direction=Direction.IN_OUTSIDE,
         unit=member.unit,
@@ -167,3 +181,5 @@ def receive_from_outside(*, member_form, outside_org, letter_number, issued_on, 
         issued_by=by,
         decided_by=by,
     )
+    TransferEvent.log(transfer=transfer, action=TransferState.ACCEPTED, by=by, detail=transfer.outside_org)
+    return transfer

@@ -21,6 +21,7 @@ from ..models import Level, Member
 from ..models.meetings import MEETING_LEVELS, Meeting, MeetingKind
 from ..scope import EDIT, VIEW, scope_for
 from ..services import meetings as services
+from ..services.meetings_sections import sections
 from ..services.tree import attach_full_names
 from .members import PAGE_SIZE, default_root
 
@@ -90,8 +91,10 @@ def meeting_detail(request, meeting_pk):
         "meeting": meeting,
         "attendance": meeting.attendance.select_related("member"),
         "attachments": meeting.attachments.all(),
+        "events": meeting.events.all(),
         "can_edit": scope.allows(meeting.unit, EDIT),
         "half": meeting.entitled / 2,
+        "sections": sections(request, meeting),
     }
     return render(request, "grids/meetings/detail.html", context)
 
@@ -102,7 +105,7 @@ def meeting_edit(request, meeting_pk):
     meeting = scope.get_object_or_404(Meeting.objects.select_related("unit"), need=EDIT, pk=meeting_pk)
     form = MeetingRecordForm(request.POST or None, instance=meeting)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.save_record(form=form, by=request.user)
         messages.success(request, _("Saved the record of the meeting."))
         return redirect("meeting_detail", meeting_pk=meeting.pk)
     context = {"form": form, "title": _("Record of %(topic)s") % {"topic": meeting.topic}, "meeting": meeting}

@@ -98,9 +98,7 @@ def transfer_in(request):
     if not scope.can(EDIT):
         raise PermissionDenied(_("Your role here does not allow this."))
     letter = LetterInForm(request.POST or None, prefix="letter")
-    member_form = MemberForm(
-        request.POST or None, unit_choices=member_units(scope), user=request.user, prefix="member"
-    )
+    member_form = MemberForm(request.POST or None, unit_choices=member_units(scope), user=request.user, prefix="member")
     if request.method == "POST" and letter.is_valid() and member_form.is_valid():
         scope.check(member_form.cleaned_data["unit"], EDIT)
         try:
@@ -126,7 +124,7 @@ def transfer_detail(request, transfer_pk):
     context = {
         "transfer": transfer,
         "can_decide": transfer.state == TransferState.ISSUED and scope.allows(deciding, EDIT),
-        "return_form": ReturnForm(),
+        "events": transfer.events.all(),
     }
     return render(request, "grids/transfers/detail.html", context)
 
@@ -164,7 +162,7 @@ def transfer_accept(request, transfer_pk):
 def transfer_return(request, transfer_pk):
     scope = scope_for(request.user)
     transfer = _get(scope, transfer_pk, acting=True)
-    form = ReturnForm(request.POST or None)
+    form = ReturnForm(request.POST or None, transfer=transfer)
     if request.method == "POST" and form.is_valid():
         try:
             services.return_letter(transfer=transfer, reason=form.cleaned_data["reason"], by=request.user)
