@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from portal.core import params
+from portal.core import pagecache, params
 from portal.core.forms import add_service_errors
 from portal.core.ratelimit import hit, posted, ratelimit
 
@@ -23,8 +23,13 @@ from ..services import demands_intake as intake
 from ..services import demands_rates as rates
 
 BOARD_PAGE = 30
+# What the cached public pages show: demands, their categories and the names of the tree's units
+# (no clock: "handled in N hours" is fixed once handled). The tracking page stays uncached: it is
+# one resident's, rate limited per lookup.
+PUBLIC_TAGS = ("grids.demand", "grids.demandcategory", "grids.unit")
 
 
+@pagecache.public_page(*PUBLIC_TAGS)
 def new(request):
     form = DemandForm(request.POST or None, request.FILES or None)
     similar = []
@@ -66,6 +71,7 @@ def new(request):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@pagecache.public_page(*PUBLIC_TAGS)
 @ratelimit("demand", when=posted)
 def also(request, demand_pk):
     """我也遇到: count one more resident with the same open problem, instead of a duplicate.
@@ -84,6 +90,7 @@ def also(request, demand_pk):
 
 
 @require_safe
+@pagecache.public_page(*PUBLIC_TAGS)
 def track(request):
     form = TrackForm(request.GET or None)
     if form.is_valid():
@@ -141,6 +148,7 @@ def _public_rows(qs):
 
 
 @require_safe
+@pagecache.public_page(*PUBLIC_TAGS)
 def board(request):
     """挂牌销号 in public: handled demands the residents allowed to publish."""
     category = params.pk(request.GET, "category", label=_("category"))
@@ -153,6 +161,7 @@ def board(request):
 
 
 @require_safe
+@pagecache.public_page(*PUBLIC_TAGS)
 def geojson(request):
     features = [
         {
