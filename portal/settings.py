@@ -340,6 +340,11 @@ else:
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "portal@localhost")
 MAIL_CONFIGURED = bool(EMAIL_URL or os.environ.get("EMAIL_HOST"))
+# Staff notifications (new assignments, deadlines, 督办, 回访) by mail too, one mail per person,
+# on wherever mail is configured unless NOTIFY_BY_EMAIL=0; PORTAL_URL (https://portal.example)
+# makes the links in them absolute (a mail has no page to be relative to).
+NOTIFY_BY_EMAIL = env_bool("NOTIFY_BY_EMAIL", MAIL_CONFIGURED)
+PORTAL_URL = os.environ.get("PORTAL_URL", "").rstrip("/")
 
 # Content-Security-Policy (django-csp): scripts only from our own static files, no inline
 # script and no event-handler attribute anywhere; images also from the map tile host. Inline
