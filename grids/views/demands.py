@@ -6,6 +6,7 @@ mobile, locations rounded to about 100 m."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.forms import BooleanField
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -29,8 +30,21 @@ BOARD_PAGE = 30
 PUBLIC_TAGS = ("grids.demand", "grids.demandcategory", "grids.unit")
 
 
+def _street_step(request):
+    """Without a script, the street is chosen by sending the form: it comes back with what was
+    typed, not checked yet, its community list narrowed to the street (photos cannot be kept)."""
+    form = DemandForm()
+    initial = {name: request.POST.get(name) for name in form.fields if name in request.POST and name != "photos"}
+    initial |= {name: name in request.POST for name, field in form.fields.items() if isinstance(field, BooleanField)}
+    form = DemandForm(initial=initial)
+    context = {"form": form, "similar": [], "photos_again": bool(request.FILES), "street_step": True}
+    return render(request, "grids/demands/new.html", context)
+
+
 @pagecache.public_page(*PUBLIC_TAGS)
 def new(request):
+    if request.method == "POST" and "choose_street" in request.POST:
+        return _street_step(request)
     form = DemandForm(request.POST or None, request.FILES or None)
     similar = []
     if request.method == "POST" and form.is_valid():
