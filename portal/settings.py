@@ -315,10 +315,10 @@ SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_MINUTES", 30) * 60
 SESSION_MAX_AGE = 12 * 3600
 SESSION_COOKIE_AGE = SESSION_MAX_AGE
 
-# Mail (password reset): EMAIL_URL such as smtp+tls://user:password@mail.example:587 (smtp://
-# plain, smtp+tls:// STARTTLS, smtps:// TLS), or Django's own EMAIL_HOST, EMAIL_PORT,
-# EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS, EMAIL_USE_SSL. Without either the
-# reset page says that no mail can be sent instead of pretending.
+# Mail (password reset; notifications too unless NOTIFY_BY_EMAIL=0, linking to PORTAL_URL):
+# EMAIL_URL such as smtp+tls://user:password@mail.example:587 (smtp:// plain, smtp+tls:// STARTTLS,
+# smtps:// TLS), or Django's EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
+# EMAIL_USE_TLS, EMAIL_USE_SSL. Without either the reset page says no mail can be sent.
 EMAIL_URL = os.environ.get("EMAIL_URL", "")
 if EMAIL_URL:
     _mail = urlsplit(EMAIL_URL)
@@ -340,6 +340,7 @@ else:
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "portal@localhost")
 MAIL_CONFIGURED = bool(EMAIL_URL or os.environ.get("EMAIL_HOST"))
+NOTIFY_BY_EMAIL, PORTAL_URL = env_bool("NOTIFY_BY_EMAIL", MAIL_CONFIGURED), os.environ.get("PORTAL_URL", "").rstrip("/")
 
 # Content-Security-Policy (django-csp): scripts only from our own static files, no inline
 # script and no event-handler attribute anywhere; images also from the map tile host. Inline

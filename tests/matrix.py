@@ -834,6 +834,24 @@ ROUTES = {
             done=_to("demand_staff_detail", _pk),
         ),
     ),
+    # The queue's actions on ticked demands: the POST transfers the ticked demand to the side's
+    # grid (confirmed); one of another street is not a choice (400, nothing written).
+    "demand_bulk": Route(
+        post=EDIT,
+        form=Post(
+            source="demand_queue",
+            change=lambda w, s, r, d: {
+                "action": "transfer",
+                "demands": [s.records[Demand].pk],
+                "confirm": "1",
+                "to_unit": s.grid.pk,
+                "reason": "归口网格办理",
+            },
+            done=lambda w, s, r: reverse("demand_queue"),
+            outside=lambda w: {"demands": [w.outside.records[Demand].pk]},
+            refused=400,
+        ),
+    ),
     # --- pickers' scoped searches (portal/pickers.py)
     "pick_units": Route(shows=(Unit,)),
     "pick_members": Route(shows=(Member,)),

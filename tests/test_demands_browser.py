@@ -59,3 +59,32 @@ def test_resident_files_with_photo_and_location_then_follows_the_code(live_serve
     assert phone.url.endswith(f"/demands/track/{demand.code}/")
     assert "楼道灯坏了" in phone.content()
     assert axe(phone) == []
+
+
+def test_choosing_a_street_narrows_the_communities_at_once_and_enter_sends(live_server, phone, axe):
+    from django.core.cache import cache
+
+    from grids.models import Demand
+    from tests import factory_demands as fd
+    from tests.factory import make_tree
+
+    cache.clear()
+    tree = make_tree()
+    category = fd.category(tree.community1)
+    phone.goto(live_server.url + "/demands/new/")
+    assert phone.locator("#demand-street-go").count() == 0  # the script does the second step
+    phone.locator("#id_street").select_option(str(tree.street2.pk))
+    options = phone.eval_on_selector_all("#id_community option", "os => os.map(o => o.value)")
+    assert options == ["", str(tree.community2.pk)]
+    phone.locator("#id_community").select_option(str(tree.community2.pk))
+    phone.locator("#id_street").select_option("")
+    assert len(phone.eval_on_selector_all("#id_community option", "os => os")) == 3
+    assert phone.locator("#id_community").input_value() == str(tree.community2.pk)  # kept
+    phone.locator("#id_category").select_option(str(category.pk))
+    phone.locator("#id_description").fill("小区门口井盖松动。")
+    phone.locator("#id_anonymous").check()
+    phone.locator("#id_title").fill("井盖松动")
+    assert axe(phone) == []
+    with phone.expect_navigation():
+        phone.locator("#id_title").press("Enter")  # the form's default button is "Send"
+    assert Demand.objects.get().community == tree.community2

@@ -36,7 +36,12 @@ TITLES = {
 # status, share: most closed, some still open (a few past their limits)
 OUTCOMES = [("closed", 0.78), ("handled", 0.06), ("in_progress", 0.07), ("accepted", 0.03), ("pending", 0.03),
             ("rejected", 0.03)]  # fmt: skip
-SATISFACTION = [(Satisfaction.SATISFIED, 0.9), (Satisfaction.FAIRLY, 0.075), (Satisfaction.UNSATISFIED, 0.025)]
+# The first 回访; a 不满意 reopens the demand (重办), which is then still being redone, or handled
+# again and visited a second time: closed, or a second 不满意 raising it to the unit above. With
+# the rates counting each demand's latest visit this gives a 满意率 of about 90%.
+SATISFACTION = [(Satisfaction.SATISFIED, 0.72), (Satisfaction.FAIRLY, 0.12), (Satisfaction.UNSATISFIED, 0.16)]
+REDO = [("waiting", 0.35), ("closed", 0.5), ("escalated", 0.15)]
+SECOND_VISIT = [(Satisfaction.SATISFIED, 0.7), (Satisfaction.FAIRLY, 0.3)]
 
 
 def _pick(rng, weighted):
@@ -144,11 +149,36 @@ def _walk(rng, demand, category, status, submitted, now):
     if status == "closed":
         demand.satisfaction = _pick(rng, SATISFACTION)
         if demand.satisfaction == Satisfaction.UNSATISFIED:
-            # 重办: reopened on the resident's 不满意, back in progress with a new deadline.
-            demand.status, demand.reopen_count = DemandStatus.IN_PROGRESS, 1
-            demand.handling_due = intake.handling_due(category, demand.handled_at)
+            _redo(rng, demand, category, now)
             return
         demand.closed_at = min(now, demand.handled_at + timedelta(days=rng.randint(1, 3)))
+
+
+def _redo(rng, demand, category, now):
+    """重办 on the resident's first 不满意: back in progress with a new deadline; then, unless it is
+    still being redone, handled again and visited a second time."""
+    reopened = _reopened_at(demand)
+    demand.status, demand.reopen_count = DemandStatus.IN_PROGRESS, 1
+    demand.handling_due = intake.handling_due(category, reopened)
+    outcome = _pick(rng, REDO)
+    handled = reopened + timedelta(days=rng.randint(1, category.handling_days), hours=rng.randint(0, 8))
+    visited = handled + timedelta(days=rng.randint(1, 3))
+    if outcome == "waiting" or visited >= now:
+        return
+    demand.handled_at = handled
+    if outcome == "closed":
+        demand.status, demand.closed_at = DemandStatus.CLOSED, visited
+        demand.satisfaction = _pick(rng, SECOND_VISIT)
+        return
+    # The second 不满意: the unit above takes it over under supervision (督办).
+    demand.escalated_from, demand.reopen_count = demand.unit, 2
+    demand.unit = demand.supervising_unit = demand.unit.parent
+    demand.supervised_at = visited
+    demand.handling_due = intake.handling_due(category, visited)
+
+
+def _reopened_at(demand):
+    return demand.first_handled_at + timedelta(days=1)
 
 
 def _steps(demand):
@@ -160,13 +190,18 @@ def _steps(demand):
         steps.append((DemandAction.ACCEPT, S.PENDING, S.ACCEPTED, demand.accepted_at))
         if demand.status != S.ACCEPTED:
             steps.append((DemandAction.START, S.ACCEPTED, S.IN_PROGRESS, demand.accepted_at + timedelta(minutes=30)))
-    if demand.supervised_at:
+    if demand.supervised_at and demand.reopen_count < 2:  # a second 不满意 is an escalation
         steps.append((DemandAction.SUPERVISE, demand.status, demand.status, demand.supervised_at))
     if demand.first_handled_at:
         steps.append((DemandAction.HANDLE, S.IN_PROGRESS, S.HANDLED, demand.first_handled_at))
     if demand.reopen_count:
-        steps.append((DemandAction.VISIT, S.HANDLED, S.HANDLED, demand.handled_at + timedelta(days=1)))
-        steps.append((DemandAction.REOPEN, S.HANDLED, S.IN_PROGRESS, demand.handled_at + timedelta(days=1)))
+        steps.append((DemandAction.VISIT, S.HANDLED, S.HANDLED, _reopened_at(demand)))
+        steps.append((DemandAction.REOPEN, S.HANDLED, S.IN_PROGRESS, _reopened_at(demand)))
+        if demand.handled_at != demand.first_handled_at:
+            steps.append((DemandAction.HANDLE, S.IN_PROGRESS, S.HANDLED, demand.handled_at))
+    if demand.reopen_count == 2:
+        steps.append((DemandAction.VISIT, S.HANDLED, S.HANDLED, demand.supervised_at))
+        steps.append((DemandAction.ESCALATE, S.HANDLED, S.IN_PROGRESS, demand.supervised_at))
     if demand.closed_at and demand.status == S.CLOSED:
         steps.append((DemandAction.VISIT, S.HANDLED, S.HANDLED, demand.closed_at))
         steps.append((DemandAction.CLOSE, S.HANDLED, S.CLOSED, demand.closed_at))
@@ -178,6 +213,8 @@ def _steps(demand):
             to_status=after,
             at=at,
             note=demand.reply if action == DemandAction.HANDLE else "",
+            from_unit=demand.escalated_from if action == DemandAction.ESCALATE else None,
+            to_unit=demand.unit if action == DemandAction.ESCALATE else None,
         )  # fmt: skip
         for action, before, after, at in steps
     ]

@@ -45,13 +45,31 @@ class PhotosField(forms.FileField):
         return files
 
 
+class CommunitySelect(forms.Select):
+    """Each community's option names its street (data-street), for the script that narrows the
+    list as soon as a street is chosen."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-street"] = str(instance.parent_id)
+        return option
+
+
 class CommunityField(forms.ModelChoiceField):
+    widget = CommunitySelect
+
     def label_from_instance(self, obj):
         return f"{obj.parent.name} · {obj.name}" if obj.parent_id else obj.name
 
 
 def communities():
     return Unit.objects.filter(level=Level.COMMUNITY).select_related("parent").order_by("parent__name", "name")
+
+
+def streets():
+    return Unit.objects.filter(level=Level.STREET).order_by("name")
 
 
 class DemandForm(forms.Form):
@@ -74,6 +92,10 @@ class DemandForm(forms.Form):
         label=_("longitude (WGS-84)"), required=False, max_digits=9, decimal_places=6,
         validators=[MinValueValidator(-180), MaxValueValidator(180)], widget=forms.HiddenInput,
     )  # fmt: skip
+    # Two steps without a script: the street, then its communities (the page is sent again with
+    # the list narrowed); a script narrows it at once. Without a street every community is listed.
+    street = forms.ModelChoiceField(label=_("Street"), queryset=Unit.objects.none(), required=False,
+                                    empty_label=_("Choose…"))  # fmt: skip
     community = CommunityField(
         label=_("Community"), queryset=Unit.objects.none(), required=False, empty_label=_("Choose…"),
         help_text=_("Not needed when you share your location or pick it on the map."),
@@ -95,7 +117,19 @@ class DemandForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = DemandCategory.objects.filter(active=True).order_by("position", "pk")
+        self.fields["street"].queryset = streets()
         self.fields["community"].queryset = communities()
+        street = self.chosen_street()
+        if street is not None:
+            self.fields["community"].queryset = communities().filter(parent=street)
+
+    def chosen_street(self):
+        """The street chosen in the data (or the initial values), None when none or a bad one."""
+        value = self.data.get(self.add_prefix("street")) if self.is_bound else self.initial.get("street")
+        try:
+            return self.fields["street"].clean(value)
+        except ValidationError:
+            return None
 
     def clean_mobile(self):
         value = self.cleaned_data["mobile"]

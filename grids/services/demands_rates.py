@@ -79,16 +79,23 @@ class Rates:
         return self._pct(self.satisfied, self.visited)
 
 
+# What the rates read of each demand, in this order (figures() takes rows of these).
+RATE_FIELDS = ("status", "submitted_at", "response_due", "accepted_at", "closed_at", "first_handled_at",
+               "handled_in_time", "satisfaction")  # fmt: skip
+
+
 def rates(demands):
     """The three rates and the median of a queryset of demands (submitted in the period)."""
-    demands = demands.exclude(status=DemandStatus.MERGED)
-    rows = demands.values_list(
-        "status", "submitted_at", "response_due", "accepted_at", "closed_at", "first_handled_at", "handled_in_time",
-        "satisfaction",
-    )  # fmt: skip
+    return figures(demands.values_list(*RATE_FIELDS))
+
+
+def figures(rows):
+    """The rates of rows of RATE_FIELDS; merged demands are not counted."""
     answered = answered_in_time = handled = handled_in_time = visited = satisfied = total = 0
     durations = []
     for status, submitted, response_due, accepted, closed, first_handled, in_time, satisfaction in rows:
+        if status == DemandStatus.MERGED:
+            continue
         total += 1
         answer_at = accepted or (closed if status == DemandStatus.REJECTED else None)
         if answer_at is not None:

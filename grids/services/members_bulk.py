@@ -6,10 +6,10 @@ history, every save in the audit trail). All or nothing: one member the workflow
 the transaction rolls back for all of them, and every refusal is reported with the member's name.
 """
 
-from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from portal.core.bulk import each_or_none
 
 from . import members as member_services
 from . import posts as post_services
@@ -34,17 +34,7 @@ def bulk_choices():
 
 
 def _each(members, change):
-    """Run `change(member)` for every member inside the caller's transaction; raise one
-    ValidationError naming every member refused (the transaction then rolls back)."""
-    problems = []
-    for member in members:
-        try:
-            change(member)
-        except ValidationError as exc:
-            problems += [_("%(name)s: %(problem)s") % {"name": member.name, "problem": m} for m in exc.messages]
-    if problems:
-        raise ValidationError(problems)
-    return len(members)
+    return each_or_none(members, change, name=lambda member: member.name)
 
 
 @transaction.atomic

@@ -11,7 +11,7 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
+from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.utils import timezone
 
@@ -26,7 +26,7 @@ def notify(users, *, title, url="", unit=None, kind=""):
     recipients = list(get_user_model().objects.filter(pk__in=ids, is_active=True))
     rows = [Notification(user=user, unit=unit, kind=kind[:30], title=title[:200], url=url[:300]) for user in recipients]
     Notification.objects.bulk_create(rows)
-    if getattr(settings, "NOTIFY_BY_EMAIL", False):
+    if settings.NOTIFY_BY_EMAIL:
         addresses = [user.email for user in recipients if user.email]
         if addresses:
             transaction.on_commit(lambda: _mail(title, url, addresses))
@@ -34,8 +34,10 @@ def notify(users, *, title, url="", unit=None, kind=""):
 
 
 def _mail(title, url, addresses):
+    # One mail per person: staff of a unit do not see each other's addresses.
+    body = f"{title}\n\n{settings.PORTAL_URL}{url}" if url else title
     try:
-        send_mail(title, url or title, None, addresses, fail_silently=False)
+        send_mass_mail([(title, body, None, [address]) for address in addresses], fail_silently=False)
     except OSError:
         # Mail is an extra: the in-app notification is already there.
         log.warning("notification mail not sent to %d addresses", len(addresses))

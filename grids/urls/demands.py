@@ -4,6 +4,7 @@ from django.urls import path
 
 from ..views import demands as public
 from ..views import demands_actions as actions
+from ..views import demands_bulk as bulk
 from ..views import demands_hours as hours
 from ..views import demands_rates as rates
 from ..views import demands_staff as staff
@@ -19,6 +20,7 @@ urlpatterns = [
 
 staff_urlpatterns = [
     path("demands/", staff.queue, name="demand_queue"),
+    path("demands/bulk/", bulk.demand_bulk, name="demand_bulk"),
     path("demands/<int:demand_pk>/", staff.detail, name="demand_staff_detail"),
     path("demands/<int:demand_pk>/act/", actions.act, name="demand_act"),
 ]

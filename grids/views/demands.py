@@ -6,13 +6,14 @@ mobile, locations rounded to about 100 m."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.forms import BooleanField
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from portal.core import params
+from portal.core import pagecache, params
 from portal.core.forms import add_service_errors
 from portal.core.ratelimit import hit, posted, ratelimit
 
@@ -23,9 +24,27 @@ from ..services import demands_intake as intake
 from ..services import demands_rates as rates
 
 BOARD_PAGE = 30
+# What the cached public pages show: demands, their categories and the names of the tree's units
+# (no clock: "handled in N hours" is fixed once handled). The tracking page stays uncached: it is
+# one resident's, rate limited per lookup.
+PUBLIC_TAGS = ("grids.demand", "grids.demandcategory", "grids.unit")
 
 
+def _street_step(request):
+    """Without a script, the street is chosen by sending the form: it comes back with what was
+    typed, not checked yet, its community list narrowed to the street (photos cannot be kept)."""
+    form = DemandForm()
+    initial = {name: request.POST.get(name) for name in form.fields if name in request.POST and name != "photos"}
+    initial |= {name: name in request.POST for name, field in form.fields.items() if isinstance(field, BooleanField)}
+    form = DemandForm(initial=initial)
+    context = {"form": form, "similar": [], "photos_again": bool(request.FILES), "street_step": True}
+    return render(request, "grids/demands/new.html", context)
+
+
+@pagecache.public_page(*PUBLIC_TAGS)
 def new(request):
+    if request.method == "POST" and "choose_street" in request.POST:
+        return _street_step(request)
     form = DemandForm(request.POST or None, request.FILES or None)
     similar = []
     if request.method == "POST" and form.is_valid():
@@ -66,6 +85,7 @@ def new(request):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@pagecache.public_page(*PUBLIC_TAGS)
 @ratelimit("demand", when=posted)
 def also(request, demand_pk):
     """我也遇到: count one more resident with the same open problem, instead of a duplicate.
@@ -84,6 +104,7 @@ def also(request, demand_pk):
 
 
 @require_safe
+@pagecache.public_page(*PUBLIC_TAGS)
 def track(request):
     form = TrackForm(request.GET or None)
     if form.is_valid():
@@ -142,6 +163,7 @@ def _public_rows(qs):
 
 
 @require_safe
+@pagecache.public_page(*PUBLIC_TAGS)
 def board(request):
     """挂牌销号 in public: handled demands the residents allowed to publish."""
     category = params.pk(request.GET, "category", label=_("category"))
@@ -154,6 +176,7 @@ def board(request):
 
 
 @require_safe
+@pagecache.public_page(*PUBLIC_TAGS)
 def geojson(request):
     features = [
         {

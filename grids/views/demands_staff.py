@@ -18,6 +18,7 @@ from ..models import Demand, DemandSource, DemandStatus, Level
 from ..scope import EDIT, VIEW, scope_for
 from ..services import demands_rates as rates
 from ..services import workdays
+from ..services.demands_bulk import BulkAction
 from ..services.tree import attach_full_names
 from . import demands_actions as actions
 
@@ -84,6 +85,7 @@ def queue(request):
         .select_related("parent")
         .order_by("path"),
         "can_edit": scope.can(EDIT),
+        "bulk_actions": BulkAction.choices,
     }
     return render(request, "grids/demands/queue.html", context)
 

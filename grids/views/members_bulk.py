@@ -6,14 +6,11 @@ Only members the user can see may be ticked (another id is refused as an invalid
 nothing changes); a change needs EDIT on every one of them (403 otherwise).
 """
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect, render
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-
-from portal.core.forms import add_service_errors
 
 from ..forms.members import LeaveForm, MoveForm
 from ..forms.members_bulk import BulkForm
@@ -21,7 +18,7 @@ from ..forms.posts import ReportForm
 from ..models import Level, Member
 from ..scope import EDIT, VIEW, scope_for
 from ..services import members_bulk as bulk
-from ..services.tree import attach_full_names
+from .bulk import confirm_then_run
 from .members import export_response, member_units
 
 BulkAction = bulk.BulkAction
@@ -70,26 +67,21 @@ def member_bulk(request):
     members = list(members)
     if not all(scope.allows(member.unit, EDIT) for member in members):
         raise PermissionDenied(_("Your role here does not allow this."))
-    confirmed = form.cleaned_data["confirm"]
-    details = _details(action, scope, request.POST if confirmed else None)
-    status = 200
-    if confirmed:
-        if details.is_valid():
-            try:
-                done = _run(action, members, details, request.user)
-            except ValidationError as exc:
-                add_service_errors(details, exc)
-            else:
-                message = ngettext("%(action)s: %(n)d member.", "%(action)s: %(n)d members.", done)
-                messages.success(request, message % {"action": BulkAction(action).label, "n": done})
-                return redirect("member_list")
-        status = 400
-    attach_full_names([member.unit for member in members])
-    context = {
-        "form": form,
-        "members": members,
-        "details": details,
-        "action": BulkAction(action),
-        "title": _("%(action)s: %(n)d members") % {"action": BulkAction(action).label, "n": len(members)},
-    }
-    return render(request, "grids/members/bulk.html", context, status=status)
+    label = BulkAction(action).label
+    return confirm_then_run(
+        request,
+        form,
+        members,
+        details=lambda data: _details(action, scope, data),
+        run=lambda details: _run(action, members, details, request.user),
+        success=lambda done: (
+            ngettext("%(action)s: %(n)d member.", "%(action)s: %(n)d members.", done) % {"action": label, "n": done}
+        ),
+        back="member_list",
+        template="grids/members/bulk.html",
+        context={
+            "members": members,
+            "action": BulkAction(action),
+            "title": _("%(action)s: %(n)d members") % {"action": label, "n": len(members)},
+        },
+    )
