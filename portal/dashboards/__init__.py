@@ -14,6 +14,8 @@ from django.utils import timezone, translation
 
 from centers.stats.dashboard_centers import centers_dashboard
 from grids.models import Unit
+from grids.stats.dashboard_demands import demands_dashboard
+from grids.stats.dashboard_life import life_dashboard
 from grids.stats.dashboard_members import members_dashboard
 from grids.stats.figures import OWN
 from portal.core import pagecache
@@ -27,8 +29,15 @@ SECTIONS = [
     ("members", members_dashboard, ("grids.member", "grids.report", "grids.postclaim", UNITS)),
     ("volunteering", volunteering_dashboard, ("projects", UNITS)),
     ("micro", micro_dashboard, ("projects", UNITS)),
+    ("demands", demands_dashboard, ("grids.demand", "grids.demandcategory", UNITS)),
+    (
+        "life",
+        life_dashboard,
+        ("grids.meeting", "grids.meetingrule", "grids.duesassessment", "grids.duespayment", "grids.member", UNITS),
+    ),
 ]
-CLOCK = set()  # sections whose figures change with the time of day, not only with writes
+# Sections whose figures change with the time of day, not only with writes: "overdue now".
+CLOCK = {"demands"}
 
 
 def build(unit, period, only=None):
