@@ -179,7 +179,6 @@ def test_an_old_xls_roster_imports_like_an_xlsx(tree, people, branch):
     # A real BIFF8 .xls (what older offices still keep), written by xlwt, read by xlrd:
     # a title row above the headers, the date as an Excel date, the ID as text.
     import xlwt  # a dev dependency: CI installs it, so this test never skips
-
     birth = date(1968, 5, 4)
     book = xlwt.Workbook(encoding="utf-8")
     sheet = book.add_sheet("党员")
