@@ -147,7 +147,7 @@ def grow_life(tree, *, hours=(19,), with_dues=True):
             meeting = Meeting.objects.create(
                 unit=unit, kind=kind, starts_at=_at(day, hour), place="会议室", topic="学习", host="书记"
             )
-            present = Presence.ABSENT if (i == 5 and kind == MeetingKind.BRANCH_ASSEMBLY) else Presence.PRESENT
+            present = Presence.ABSENT if (i == 10 and kind == MeetingKind.BRANCH_ASSEMBLY) else Presence.PRESENT
             if i % 3 != 2:  # some meetings wait for their attendance
                 entries = {m: (present, "") for m in meetings.expected_members(meeting)}
                 meetings.record_attendance(meeting=meeting, entries=entries)
