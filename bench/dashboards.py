@@ -1,12 +1,16 @@
 """Benchmark of the staff dashboards (issue 12): the district dashboard and its drill-down tables,
-uncached, in milliseconds and queries, on the database DATABASE_URL points at.
+cold (the cached sections cleared before each request) and warm (read from the cache), in
+milliseconds and queries, on the database DATABASE_URL points at.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal python bench/dashboards.py --runs 7
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal REDIS_URL=redis://127.0.0.1:6379/0 \
+        python bench/dashboards.py --runs 7 --slowest 5
 
 Runs each page through Django's test client as the first district 管理员 (or a superuser),
 after one warm-up request, and prints the median and the worst time and the query count of
 each, and the CPU time of the Python process (the page without the database's own time, which
-says more than the wall clock on a shared machine). Not a test: run it by hand against a seeded database (seed_demo, or a scaled copy).
+says more than the wall clock on a shared machine); `--slowest N` lists the N slowest queries of
+the last cold request (DEBUG=1 records their times). Not a test: run it by hand against a seeded
+database (seed_demo, then seed_scale --factor N; ANALYZE after a bulk seed, as autovacuum would).
 """
 
 import argparse
@@ -32,6 +36,7 @@ PAGES = [
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--slowest", type=int, default=0, help="list the N slowest queries of each cold page")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
     os.environ.setdefault("DEBUG", "1")
@@ -39,13 +44,13 @@ def main():
 
     django.setup()
     from django.contrib.auth import get_user_model
-    from django.core.cache import cache
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
     from grids.models import Member, Unit
+    from portal.core import pagecache
     from projects.models import MicroProject, ServiceRecord
 
     district = Unit.objects.get(parent__isnull=True)
@@ -61,20 +66,26 @@ def main():
     for name, query in PAGES:
         url = reverse(name, args=[district.pk])
         client.get(url, query)
-        times, cpu = [], []
-        for _run in range(args.runs):
-            cache.clear()
-            with CaptureQueriesContext(connection) as queries:
-                start, start_cpu = time.perf_counter(), time.process_time()
-                response = client.get(url, query)
-                times.append((time.perf_counter() - start) * 1000)
-                cpu.append((time.process_time() - start_cpu) * 1000)
-            assert response.status_code == 200, (url, response.status_code)
         label = f"{name} {'&'.join(f'{k}={v}' for k, v in query.items())}"
-        print(
-            f"{label:62} median {statistics.median(times):6.0f} ms  max {max(times):6.0f} ms"
-            f"  Python CPU {statistics.median(cpu):5.0f} ms  {len(queries)} queries"
-        )
+        for state in ("cold", "warm"):
+            times, cpu = [], []
+            for _run in range(args.runs):
+                if state == "cold":
+                    pagecache.store().clear()
+                with CaptureQueriesContext(connection) as queries:
+                    start, start_cpu = time.perf_counter(), time.process_time()
+                    response = client.get(url, query)
+                    times.append((time.perf_counter() - start) * 1000)
+                    cpu.append((time.process_time() - start_cpu) * 1000)
+                assert response.status_code == 200, (url, response.status_code)
+                if state == "cold":
+                    slow = sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[: args.slowest]
+            print(
+                f"{label:58} {state}  median {statistics.median(times):6.0f} ms  max {max(times):6.0f} ms"
+                f"  Python CPU {statistics.median(cpu):5.0f} ms  {len(queries)} queries"
+            )
+        for q in slow:
+            print(f"    {float(q['time']) * 1000:7.0f} ms  {q['sql'][:150]}")
 
 
 if __name__ == "__main__":

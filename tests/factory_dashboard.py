@@ -2,13 +2,35 @@
 across both streets of tests/factory.py's tree, at every level that can hold them, so that
 figures, drill-downs and query counts can be checked at two data sizes."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from django.utils import timezone
+
 from centers.models import Kind, Status
-from grids.models import Category, Education, Gender, LeftReason
+from grids.models import (
+    Category,
+    Demand,
+    DemandStatus,
+    DuesAssessment,
+    DuesCategory,
+    Education,
+    Gender,
+    LeftReason,
+    Meeting,
+    MeetingKind,
+    Member,
+    PaymentMethod,
+    Presence,
+    Relief,
+    Satisfaction,
+)
+from grids.services import demands as demand_flow
+from grids.services import dues, meetings
+from portal.core import pagecache
 from projects.models import MicroCategory, SocialInvestment
 from tests import factory_centers as fc
+from tests import factory_demands as fd
 from tests import factory_members as fm
 from tests import factory_micro as fmi
 from tests import factory_volunteer as fv
@@ -18,6 +40,8 @@ EDUCATIONS = [*Education.values, ""]
 CATEGORIES = list(Category.values)
 KINDS = list(Kind.values)
 STATUSES = list(Status.values)
+DEMAND_STATUSES = ["pending", "accepted", "rejected", "in_progress", "handled", "closed"]
+CATEGORY_NAMES = ["环境卫生", "市政设施", "邻里纠纷"]
 
 
 def grow(tree, n, *, start=0):
@@ -68,3 +92,84 @@ def grow(tree, n, *, start=0):
                 SocialInvestment.objects.create(
                     project=micro, amount=Decimal("100.00"), source="爱心企业", date=today - timedelta(days=1)
                 )
+
+
+def _at(day, hour=19):
+    return timezone.make_aware(datetime.combine(day, time(hour)))
+
+
+def grow_demands(tree, n):
+    """n rounds of demands in every status, handled at every level, some late, overdue, merged,
+    visited satisfied, fairly or not, and some submitted a year before."""
+    now = timezone.now()
+    today = timezone.localdate()
+    for k in range(n):
+        for street, community, grid, building in (
+            (tree.street1, tree.community1, tree.grid1, tree.building1),
+            (tree.street2, tree.community2, tree.grid2, tree.building2),
+        ):
+            cat = fd.category(community, CATEGORY_NAMES[k % len(CATEGORY_NAMES)])
+            status = DEMAND_STATUSES[k % len(DEMAND_STATUSES)]
+            demand = fd.make_demand(community, f"诉求{k}", status=status, cat=cat)
+            rows = Demand.objects.filter(pk=demand.pk)
+            rows.update(unit=(grid, community, street, building)[k % 4])
+            if k % 5 == 1 and demand.accepted_at:
+                rows.update(accepted_at=demand.response_due + timedelta(hours=1))  # answered late
+            if k % 5 == 2 and demand.first_handled_at:
+                rows.update(handled_in_time=False)
+            if status == "handled" and k % 4 == 0:
+                demand_flow.visit(demand=demand, satisfaction=Satisfaction.UNSATISFIED)  # reopened
+            if status == "closed" and k % 2:
+                rows.update(satisfaction=Satisfaction.FAIRLY)
+            if status == "pending" and k % 2:
+                rows.update(response_due=now - timedelta(hours=1))  # overdue now
+            if status in ("accepted", "in_progress") and k % 3:
+                rows.update(handling_due=today - timedelta(days=2))  # overdue now
+            if k % 7 == 3:
+                rows.update(submitted_at=now - timedelta(days=400))
+            merged = fd.make_demand(community, f"重复{k}", cat=cat)
+            Demand.objects.filter(pk=merged.pk).update(status=DemandStatus.MERGED, merged_into=demand)
+    pagecache.bump("grids.demand")  # update() sends no signal
+
+
+def grow_life(tree, *, hours=(19,), with_dues=True):
+    """Meetings over the last fourteen months at each of `hours` (one assembly below its quorum),
+    and dues of two years with payments, a reversal, an exemption and a member who left."""
+    today = timezone.localdate()
+    days = [today - timedelta(days=27 * i) for i in range(1, 16)]
+    for i, day in enumerate(days):
+        plans = [(tree.grid1, MeetingKind.THEME_DAY), (tree.building1, MeetingKind.GROUP)]
+        if i % 2:
+            plans += [(tree.grid2, MeetingKind.COMMITTEE), (tree.community2, MeetingKind.COMMITTEE)]
+        if i % 5 == 0:
+            plans.append((tree.grid2, MeetingKind.BRANCH_ASSEMBLY))
+        for (unit, kind), hour in [(plan, hour) for plan in plans for hour in hours]:
+            meeting = Meeting.objects.create(
+                unit=unit, kind=kind, starts_at=_at(day, hour), place="会议室", topic="学习", host="书记"
+            )
+            present = Presence.ABSENT if (i == 10 and kind == MeetingKind.BRANCH_ASSEMBLY) else Presence.PRESENT
+            if i % 3 != 2:  # some meetings wait for their attendance
+                entries = {m: (present, "") for m in meetings.expected_members(meeting)}
+                meetings.record_attendance(meeting=meeting, entries=entries)
+    if not with_dues:
+        return
+    members = list(Member.objects.filter(unit__path__startswith=tree.district.path).order_by("pk"))
+    for year in (today.year - 1, today.year):
+        for n, member in enumerate(members[:10]):
+            relief = {"relief": Relief.EXEMPT, "reason": "困难"} if n == 3 else {}
+            dues.assess(
+                member=member,
+                year=year,
+                category=DuesCategory.WORKING,
+                pay_base=f"{2000 + 1000 * n}",
+                by=None,
+                **relief,
+            )
+            paid = (n * 5) % 13
+            if paid and n != 3:
+                assessment = DuesAssessment.objects.get(member=member, year=year)
+                payment = dues.record_payment(member=member, year=year, first_month=1, last_month=paid,
+                                              amount=assessment.monthly * paid, method=PaymentMethod.CASH,
+                                              paid_on=date(year, 1, 1), by=None)  # fmt: skip
+                if n == 6:
+                    dues.reverse_payment(payment=payment, reason="记错", by=None)

@@ -8,7 +8,7 @@ from django.db import connection
 from django.urls import reverse
 
 from grids.demo import members as demo_members
-from grids.models import Category, Member, PostClaim, Report, ServicePost
+from grids.models import Category, MeetingKind, Member, PostClaim, Report, ServicePost
 from grids.services.posts import PostFull, claim_post
 from portal.core.personal import validate_id_card
 from tests.factory import make_tree
@@ -81,6 +81,11 @@ def test_open_stats_has_member_counts_only(client, tree):
         "reported": 1,
         "posts": 2,
         "posts_claimed": 1,
+        # Organisational life as counts of meetings held (tests/test_open_data.py has some).
+        "organisational_life": {
+            "meetings_held": 0,
+            "meetings_held_by_kind": dict.fromkeys(MeetingKind.values, 0),
+        },
     }
     huafu = client.get(reverse("open_stats"), {"unit": tree.street1.pk}).json()["members"]
     assert huafu["total"] == 2 and huafu["posts"] == 1 and huafu["by_category"]["mobile"] == 0

@@ -77,8 +77,7 @@ def test_every_public_page_runs_at_most_ten_queries_cold_and_none_warm(
 
 
 def test_the_open_data_page_is_served_from_the_cache(tree, client, django_assert_num_queries):
-    # Cold it reads one cached section per street and year (left for the speed issue: more
-    # than ten queries on an empty cache); warm it costs nothing.
+    # Warm it costs nothing (cold: tests/test_open_data.py pins it at two data sizes).
     _world(tree, 2)
     url = reverse("open_data")
     assert client.get(url).status_code == 200

@@ -10,15 +10,13 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from grids.models import Job, JobStatus, Unit
-from grids.stats.figures import OWN, Figure, Section, child_of, counts, depth, figure, figures_chart, rollup
+from grids.stats.figures import OWN, Figure, Records, Section, child_of, counts, depth, figure, figures_chart, rollup
 
 from ..models import Center, Kind, Status
 from ..models.hours import OpeningInterval
 from ..services.coverage_job import KIND as COVERAGE
 
-
-def _centers_url(unit):
-    return reverse("staff_center_list")
+_centers_url = Records.of("staff_center_list")
 
 
 def _hours(unit):
@@ -112,7 +110,7 @@ def centers_dashboard(unit, period):
     )
     children = list(Unit.objects.filter(parent=unit).only("pk", "name"))
     covered, buildings, job = _coverage(unit, children)
-    coverage_url = lambda child: reverse("staff_center_coverage")  # noqa: E731
+    coverage_url = Records.of("staff_center_coverage")
     figures.append(
         Figure(
             "centers.coverage",

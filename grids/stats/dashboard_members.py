@@ -4,14 +4,12 @@ reporting and claim rates, per child unit in one query. Members who have left (�
 去世: `left_reason` set) are not counted."""
 
 from datetime import date
-from urllib.parse import urlencode
 
-from django.db.models import Count, Exists, OuterRef, Q
-from django.urls import reverse
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Category, Education, Gender, Member, PostClaim, Report
-from .figures import Section, counts, figure, figures_chart, rate_figure, rollup
+from .figures import Records, Section, counts, figure, figures_chart, rate_figure, rollup
 
 # (label, youngest, oldest or None): the bands of Chinese 智慧党建 dashboards (issue 12).
 AGE_BANDS = [
@@ -58,16 +56,16 @@ def _aggregates(today):
     for key, _label, youngest, oldest in PARTY_YEARS:
         aggregates[key] = Count("pk", filter=within_years("joined_on", youngest, oldest, today))
     in_service = Q(category=Category.IN_SERVICE)
-    aggregates["reported"] = Count("pk", filter=in_service & Exists(Report.objects.filter(member=OuterRef("pk"))))
-    aggregates["claimed"] = Count("pk", filter=in_service & Exists(PostClaim.objects.filter(member=OuterRef("pk"))))
+    # IN (an uncorrelated subquery) rather than EXISTS: PostgreSQL hashes the reporting members
+    # once, where EXISTS probed the claims per in-service member (1.3 s of 1.9 s at 100,000
+    # members before ANALYZE, no index on the claims' member).
+    aggregates["reported"] = Count("pk", filter=in_service & Q(pk__in=Report.objects.values("member_id")))
+    aggregates["claimed"] = Count("pk", filter=in_service & Q(pk__in=PostClaim.objects.values("member_id")))
     return aggregates
 
 
 def member_list_url(**query):
-    def url(unit):
-        return f"{reverse('member_list')}?{urlencode({'unit': unit.pk} | query)}"
-
-    return url
+    return Records.of("member_list", unit="unit", **query)
 
 
 def members_dashboard(unit, period):

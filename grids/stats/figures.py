@@ -11,8 +11,10 @@ rows of a drill-down always add up to the parent's figure.
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.db.models import Count, Q
+from django.urls import reverse
 
 OWN = 0  # the key of the records owned by the unit itself rather than by a child
 
@@ -48,6 +50,32 @@ def rollup(queryset, path_lookup, parent, **aggregates):
 def counts(choices, lookup, prefix):
     """Count aggregates, one per choice value: {f"{prefix}{value}": Count(filter=lookup=value)}."""
     return {f"{prefix}{value}": Count("pk", filter=Q(**{lookup: value})) for value in choices}
+
+
+@dataclass(frozen=True)
+class Records:
+    """The staff page of the records behind a figure, for a unit: the URL named `name`, with the
+    unit's pk as the query parameter its level takes in `by_level` ({level: parameter}; a level
+    left out gets the page unfiltered) and the fixed `query`. Plain data rather than a closure,
+    so that a section's figures can be kept in the shared cache (pickled)."""
+
+    name: str
+    by_level: tuple = ()  # ((level, parameter), ...)
+    query: tuple = ()  # ((parameter, value), ...)
+
+    @classmethod
+    def of(cls, name, *, unit=None, levels=None, **query):
+        """`unit="unit"`: the unit at every level; `levels={2: "street", ...}`: per level."""
+        by_level = tuple(sorted((levels or {}).items()))
+        if unit:
+            by_level = tuple((level, unit) for level in range(1, 6))
+        return cls(name, by_level, tuple(query.items()))
+
+    def __call__(self, unit):
+        where = dict(self.by_level).get(unit.level)
+        query = ({where: unit.pk} if where else {}) | dict(self.query)
+        url = reverse(self.name)
+        return f"{url}?{urlencode(query)}" if query else url
 
 
 @dataclass

@@ -1,34 +1,62 @@
 """The staff dashboards (issue 12): one page per unit of the user's scope, the same at every
 level, each section a function of (unit, period) from an app's stats/ package.
 
-Add a section by appending to SECTIONS (residents' demands and organisational life will).
-Each section computes every figure for the unit and each of its child units in a constant
-number of set-based queries (grids.stats.figures.rollup)."""
+Add a section by appending to SECTIONS: its name, its function, and the tables it reads (tags
+of portal/core/pagecache.py: an app label or a model label). Each section computes every figure
+for the unit and each of its child units in a constant number of set-based queries
+(grids.stats.figures.rollup), and is kept in the shared cache per (unit, period, day, language)
+and version of its tables: any write to one of them (a model signal, or pagecache.bump after a
+bulk write) retires it, so a dashboard opened again, its drill-down tables and its report read
+the figures without a query until something they count changes. A section that depends on the
+clock as well (overdue demands) is kept only to the next minute."""
+
+from django.utils import timezone, translation
 
 from centers.stats.dashboard_centers import centers_dashboard
 from grids.models import Unit
+from grids.stats.dashboard_demands import demands_dashboard
+from grids.stats.dashboard_life import life_dashboard
 from grids.stats.dashboard_members import members_dashboard
 from grids.stats.figures import OWN
+from portal.core import pagecache
 from projects.stats.dashboard_micro import micro_dashboard
 from projects.stats.dashboard_volunteering import volunteering_dashboard
 
+UNITS = "grids.unit"  # names and paths: every section groups by them
 SECTIONS = [
-    ("centers", centers_dashboard),
-    ("members", members_dashboard),
-    ("volunteering", volunteering_dashboard),
-    ("micro", micro_dashboard),
+    # The coverage share is read from the latest coverage job (grids.job).
+    ("centers", centers_dashboard, ("centers", "grids.job", UNITS)),
+    ("members", members_dashboard, ("grids.member", "grids.report", "grids.postclaim", UNITS)),
+    ("volunteering", volunteering_dashboard, ("projects", UNITS)),
+    ("micro", micro_dashboard, ("projects", UNITS)),
+    ("demands", demands_dashboard, ("grids.demand", "grids.demandcategory", UNITS)),
+    (
+        "life",
+        life_dashboard,
+        ("grids.meeting", "grids.meetingrule", "grids.duesassessment", "grids.duespayment", "grids.member", UNITS),
+    ),
 ]
+# Sections whose figures change with the time of day, not only with writes: "overdue now".
+CLOCK = {"demands"}
 
 
 def build(unit, period, only=None):
-    """The sections of the unit's dashboard (or only the one named `only`)."""
-    return [section(unit, period) for name, section in SECTIONS if only in (None, name)]
+    """The sections of the unit's dashboard (or only the one named `only`), from the cache."""
+    return [_cached(name, section, tags, unit, period) for name, section, tags in SECTIONS if only in (None, name)]
+
+
+def _cached(name, section, tags, unit, period):
+    # The day is in the key (ages, years in the Party, the months of dues gone by are counted
+    # to today) and the language (a few labels are formatted when the section is computed).
+    parts = (unit.pk, period.kind, period.start, period.end, timezone.localdate(), translation.get_language())
+    compute = lambda: section(unit, period)  # noqa: E731
+    return pagecache.cached_value(f"dashboard:{name}", tags, compute, *parts, clock=name in CLOCK)
 
 
 def section_of(figure_key):
     """The name of the section a figure key ("members.total") belongs to, or None."""
     name = figure_key.split(".", 1)[0]
-    return name if name in dict(SECTIONS) else None
+    return name if name in {name for name, _section, _tags in SECTIONS} else None
 
 
 def find(sections, key):

@@ -7,13 +7,10 @@ counts where the project is (its community). So a district's line funding a comm
 shows its budget at the district and its spending in the community: the execution rate of a
 unit is what was spent under it over the budget held under it."""
 
-from urllib.parse import urlencode
-
 from django.db.models import Case, Count, Q, When
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from grids.stats.figures import Section, counts, figure, figures_chart, rate_figure, rollup
+from grids.stats.figures import Records, Section, counts, figure, figures_chart, rate_figure, rollup
 from portal.core.money import MoneySum
 
 from ..models.funds import Expenditure, FundCategory, FundLine, SocialInvestment
@@ -33,11 +30,7 @@ STAGES = [
 def micro_list_url(**query):
     """The staff list of micro-projects under a street or a community (the list filters by those)."""
 
-    def url(unit):
-        where = {2: "street", 3: "community"}.get(unit.level)
-        return f"{reverse('micro_staff_list')}?{urlencode(({where: unit.pk} if where else {}) | query)}"
-
-    return url
+    return Records.of("micro_staff_list", levels={2: "street", 3: "community"}, **query)
 
 
 def proposed_between(start, end):
@@ -93,7 +86,7 @@ def micro_dashboard(unit, period):
             budget,
             "budget",
             kind="money",
-            records=lambda u: reverse("micro_staff_funds"),
+            records=Records.of("micro_staff_funds"),
         ),
         figure("micro.reserved", _("Reserved by projects"), reserved, "reserved", **money),
         figure("micro.spent", _("Spent"), spent, "spent", **money),

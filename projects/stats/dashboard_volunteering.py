@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from grids.stats.figures import Chart, Section, counts, figure, figures_chart, rollup
+from grids.stats.figures import Chart, Records, Section, counts, figure, figures_chart, rollup
 
 from ..models.activities import ServiceRecord
 from ..models.service import ServiceProject, VolunteerTeam
@@ -21,7 +21,7 @@ STARS = [1, 2, 3, 4, 5]
 
 
 def _url(name):
-    return lambda unit: reverse(name)
+    return Records.of(name)
 
 
 def _hours(unit, period):

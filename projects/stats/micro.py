@@ -1,12 +1,14 @@
-"""Figures of 民生微实事: the /open/stats.json section and the staff funnel. Sums by the database."""
+"""Figures of 民生微实事: the /open/stats.json section, the 数据公开 page's breakdowns and the staff
+funnel. Sums by the database."""
 
 from django.db.models import Count, Q
 from django.db.models.functions import ExtractYear
 
+from grids.models import Level, Unit
 from portal.core.money import ZERO, MoneySum, coalesce_money, yuan
 
 from ..models.funds import Expenditure, SocialInvestment
-from ..models.micro import MicroProject, MicroStatus
+from ..models.micro import MicroCategory, MicroProject, MicroStatus
 
 
 def _totals(projects):
@@ -76,3 +78,67 @@ def funnel_rows(projects, *, by="street"):
         row["spent"] = spent_by.get(tuple(row[k] for k in keys), ZERO)  # money stays Decimal for the export
         rows.append(row)
     return rows
+
+
+STAGE_COUNTS = {
+    "proposed": Q(),
+    "reviewing": Q(status=MicroStatus.REVIEWING),
+    "approved": Q(approved_amount__isnull=False),  # 立项, whatever came after (as _totals)
+    "in_progress": Q(status=MicroStatus.IN_PROGRESS),
+    "accepted": Q(status=MicroStatus.ACCEPTED),
+    "rejected": Q(status=MicroStatus.REJECTED),
+}
+MONEY_KEYS = ("approved_amount", "spent", "social_investment")
+
+
+def _grouped(queryset, prefix, **aggregates):
+    """{(street id, year proposed, category): {name: value}} in one GROUP BY."""
+    keys = (f"{prefix}community__parent_id", "year_proposed", f"{prefix}category")
+    rows = queryset.annotate(year_proposed=ExtractYear(f"{prefix}proposed_at")).values(*keys).annotate(**aggregates)
+    return {tuple(row[k] for k in keys): row for row in rows.order_by()}
+
+
+def micro_breakdown(unit=None, year=None, **params):
+    """The 数据公开 page's breakdowns of 民生微实事: the stages and money of the projects proposed
+    in `year` (or in any year) in all, by street and by category, and of every year by year
+    proposed; four queries whatever the data size (the streets, then the projects, spending and
+    social investment grouped by street, year and category). Names of streets only, no person."""
+    projects = MicroProject.objects.under(unit)
+    streets = Unit.objects.filter(level=Level.STREET).order_by("name", "pk")
+    if unit is not None:
+        streets = streets.filter(path__startswith=unit.path)
+    aggregates = {key: Count("pk", filter=condition) for key, condition in STAGE_COUNTS.items()}
+    groups = _grouped(projects, "", **aggregates, approved_amount=MoneySum("approved_amount"))
+    spent = _grouped(Expenditure.objects.filter(project__in=projects), "project__", spent=MoneySum("amount"))
+    social = _grouped(
+        SocialInvestment.objects.filter(project__in=projects), "project__", social_investment=MoneySum("amount")
+    )
+    cells = {}
+    for source in (groups, spent, social):
+        for key, row in source.items():
+            cell = cells.setdefault(key, dict.fromkeys([*STAGE_COUNTS, *MONEY_KEYS], 0))
+            for name in cell:
+                cell[name] += row.get(name) or 0
+
+    def total(match):
+        figures = dict.fromkeys([*STAGE_COUNTS, *MONEY_KEYS], 0)
+        for key, cell in cells.items():
+            if match(*key):
+                for name in figures:
+                    figures[name] += cell[name]
+        return figures | {name: yuan(figures[name]) for name in MONEY_KEYS}
+
+    chosen = lambda y: year is None or y == year  # noqa: E731
+    years = sorted({y for _street, y, _category in cells})
+    return {
+        "total": total(lambda street, y, category: chosen(y)),
+        "by_street": [
+            {"id": s.pk, "name": s.name} | total(lambda street, y, category, pk=s.pk: street == pk and chosen(y))
+            for s in streets.only("pk", "name")
+        ],
+        "by_category": {
+            value: total(lambda street, y, category, value=value: category == value and chosen(y))
+            for value in MicroCategory.values
+        },
+        "by_year": {str(y): total(lambda street, y2, category, y=y: y2 == y) for y in years},
+    }
