@@ -9,17 +9,14 @@ from ..models.volunteers import Volunteer
 
 
 def volunteering_section(unit=None, **params):
-    hours = ServiceRecord.objects.within(unit).total_hours()
-    counts = count_many(
+    figures = count_many(
         {
             "projects": ServiceProject.objects.within(unit),
             "teams": VolunteerTeam.objects.within(unit),
             "volunteers": Volunteer.objects.within(unit),
             "activities": Activity.objects.within(unit),
-        }
+        },
+        sums={"hours": (ServiceRecord.objects.within(unit), "hours")},
     )
-    return {
-        **counts,
-        # A string, so JSON readers keep the exact decimal (money-style rule, DESIGN.md).
-        "hours": f"{hours:.2f}",
-    }
+    # A string, so JSON readers keep the exact decimal (money-style rule, DESIGN.md).
+    return figures | {"hours": f"{figures['hours']:.2f}"}
