@@ -1,14 +1,17 @@
 """Staff pages and admin of 民生微实事: scoped, service-backed, constant query counts."""
 
 import io
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from projects.models.funds import Expenditure, FundLine, SocialInvestment
-from projects.models.micro import MicroProject, MicroStatus
+from projects.models.micro import MicroCategory, MicroProject, MicroStatus, ProposerKind
 from tests.factory_micro import approved, in_progress, make_line, make_project, reviewing
 
 LIST_PAGES = ["micro_staff_queue", "micro_staff_list", "micro_staff_funds", "micro_staff_funnel", "export"]
@@ -262,3 +265,76 @@ def test_funnel_excel_export(both, people, client_for):
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
     assert rows[0][:3] == ("年度", "街道", "社区")
     assert [row[2] for row in rows[1:]] == ["梅岗社区"]
+
+
+def _many_projects(tree, count, *, spend_every=0):
+    """`count` projects in one bulk insert, over both streets, nine years and the statuses (every
+    `spend_every`-th one in progress with 100.01 spent)."""
+    statuses = [MicroStatus.PROPOSED, MicroStatus.REVIEWING, MicroStatus.REJECTED, MicroStatus.WITHDRAWN]
+    start = MicroProject.objects.count()
+    line = FundLine.objects.first() or make_line(tree.district, amount="100000000.00")
+    funded = lambda i: spend_every and i % spend_every == 0  # noqa: E731
+    projects = MicroProject.objects.bulk_create(
+        MicroProject(
+            community=(tree.community1, tree.community2)[i % 2],
+            title=f"批量项目{start + i}",
+            category=MicroCategory.WORKS,
+            requested_amount=Decimal("1000.00"),
+            proposer_kind=ProposerKind.STAFF,
+            proposer_name="张三",
+            description="批量",
+            status=MicroStatus.IN_PROGRESS if funded(i) else statuses[i % len(statuses)],
+            approved_amount=Decimal("500.00") if funded(i) else None,
+            fund_line=line if funded(i) else None,
+            budget_year=2026 if funded(i) else None,
+            proposed_at=datetime(2018 + i % 9, 3, 1, tzinfo=UTC),
+            tracking_code=f"BULK{start + i}",
+        )
+        for i in range(count)
+    )
+    Expenditure.objects.bulk_create(
+        Expenditure(project=p, date=p.proposed_at.date(), payee="物业", amount=Decimal("100.01"))
+        for p in projects
+        if p.status == MicroStatus.IN_PROGRESS
+    )
+
+
+@pytest.mark.parametrize("by", ["street", "community"])
+@pytest.mark.parametrize("export", [False, True])
+def test_funnel_makes_the_same_queries_with_few_or_many_projects(
+    by, export, tree, people, client_for, django_assert_num_queries
+):
+    client = client_for(people.district_admin)
+    url = reverse("micro_staff_funnel") + f"?by={by}" + ("&export=xlsx" if export else "")
+    _many_projects(tree, 20, spend_every=5)
+    client.get(url)  # warm the session
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    _many_projects(tree, 900, spend_every=5)
+    with django_assert_num_queries(len(few.captured_queries)):
+        response = client.get(url)
+    assert len(few.captured_queries) <= (8 if export else 6)  # the export records itself in the audit trail
+    if export:
+        return
+    many = response.context["rows"]
+    assert len(many) == 9 * 2  # one row per year and street (or community)
+    assert sum(row["proposed"] for row in many) == 920
+    assert sum(row["in_progress"] for row in many) == 4 + 180
+    assert sum(row["spent"] for row in many) == Decimal("100.01") * 184
+    assert sum(row["approved_amount"] for row in many) == Decimal("500.00") * 184
+    assert [row["year"] for row in many] == [year for year in range(2026, 2017, -1) for _ in range(2)]
+    names = {"street": ["华富街道", "莲花街道"], "community": ["梅岗社区", "狮岭社区"]}[by]
+    assert [row["name"] for row in many[:2]] == names
+
+
+def test_funnel_counts_a_project_in_its_local_year(tree, people, client_for):
+    # 2025-12-31 20:00 UTC is 2026-01-01 04:00 in Shanghai; 2025-12-31 15:59 UTC still 2025.
+    make_project(tree.community1, proposed_at=datetime(2025, 12, 31, 20, tzinfo=UTC))
+    make_project(tree.community1, proposed_at=datetime(2025, 12, 31, 15, 59, tzinfo=UTC))
+    make_project(tree.community1, proposed_at=datetime(2003, 6, 1, tzinfo=UTC))  # before the cased years
+    rows = client_for(people.huafu).get(reverse("micro_staff_funnel"), {"by": "community"}).context["rows"]
+    assert [(row["year"], row["street"], row["name"], row["proposed"]) for row in rows] == [
+        (2026, "华富街道", "梅岗社区", 1),
+        (2025, "华富街道", "梅岗社区", 1),
+        (2003, "华富街道", "梅岗社区", 1),
+    ]

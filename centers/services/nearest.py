@@ -22,6 +22,8 @@ from ..models import Center
 MARGINS_M = (3_000, 30_000, 300_000, None)
 LAST_CELL_M = 1_000_000
 MIN_CELL_M = 100
+_RADIANS = math.pi / 180  # what math.radians multiplies by
+_DIAMETER_M = 2 * geo.EARTH_RADIUS_M
 
 
 @dataclass(frozen=True)
@@ -40,8 +42,10 @@ class _Grid:
         self.cell_lng = self.cell_lat / max(math.cos(math.radians(min(max_abs_lat, 89.9))), 1e-6)
         self.cell_m = cell_m
         self.cells = {}
-        for center in centers:
-            self.cells.setdefault(self._key(center[2], center[3]), []).append(center)
+        for pk, name, lat, lng in centers:
+            # The center's half of the haversine formula, once per center instead of once per pair.
+            p2 = lat * _RADIANS
+            self.cells.setdefault(self._key(lat, lng), []).append((pk, name, lng, p2, math.cos(p2)))
         rows, cols = [key[0] for key in self.cells], [key[1] for key in self.cells]
         self.bounds = (min(rows), max(rows), min(cols), max(cols)) if rows else None
 
@@ -50,22 +54,32 @@ class _Grid:
 
     def nearest(self, lat, lng, *, max_rings):
         """(distance_m, pk, name) of the nearest center, or None; rings beyond max_rings unseen
-        (None: as far as the farthest occupied cell)."""
+        (None: as far as the farthest occupied cell).
+
+        The distance is `geo.haversine_m(lat, lng, c_lat, c_lng)` to the last bit (the same
+        operations in the same order, the center's radians and cosine computed beforehand): the
+        profile at 11,120 building groups spent a third of its time in calls of that function.
+        """
         ci, cj = self._key(lat, lng)
         if max_rings is None and self.bounds:
             low_i, high_i, low_j, high_j = self.bounds
             max_rings = max(abs(ci - low_i), abs(ci - high_i), abs(cj - low_j), abs(cj - high_j))
-        best = None
+        sin, asin, sqrt = math.sin, math.asin, math.sqrt
+        p1 = lat * _RADIANS
+        cos_p1 = math.cos(p1)
+        cells = self.cells
+        best = best_pk = best_name = None
         for ring in range(max_rings + 1):
             for key in _ring(ci, cj, ring):
-                for pk, name, c_lat, c_lng in self.cells.get(key, ()):
-                    found = (geo.haversine_m(lat, lng, c_lat, c_lng), pk, name)
-                    if best is None or found < best:
-                        best = found
+                for pk, name, c_lng, p2, cos_p2 in cells.get(key, ()):
+                    h = sin((p2 - p1) / 2) ** 2 + cos_p1 * cos_p2 * sin((c_lng - lng) * _RADIANS / 2) ** 2
+                    distance = _DIAMETER_M * asin(sqrt(min(1.0, h)))
+                    if best is None or distance < best or (distance == best and pk < best_pk):
+                        best, best_pk, best_name = distance, pk, name
             # Anything in a cell beyond this ring is at least `ring` whole cells away.
-            if best is not None and best[0] <= ring * self.cell_m:
+            if best is not None and best <= ring * self.cell_m:
                 break
-        return best
+        return None if best is None else (best, best_pk, best_name)
 
 
 def _ring(ci, cj, ring):
