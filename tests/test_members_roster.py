@@ -179,6 +179,7 @@ def test_an_old_xls_roster_imports_like_an_xlsx(tree, people, branch):
     # A real BIFF8 .xls (what older offices still keep), written by xlwt, read by xlrd:
     # a title row above the headers, the date as an Excel date, the ID as text.
     import xlwt  # a dev dependency: CI installs it, so this test never skips
+
     birth = date(1968, 5, 4)
     book = xlwt.Workbook(encoding="utf-8")
     sheet = book.add_sheet("党员")
@@ -239,7 +240,10 @@ def test_an_edited_export_imports_back_and_changes_only_the_changed(tree, people
     assert changes == [{"row": 3, "name": "党员1", "fields": [["工作单位", "", "新单位"]]}]
     page = client.get(response["Location"]).content.decode()
     assert "新单位" in page and reverse("member_import_confirm", args=[preview.pk]) in page
+    seen = client_for(people.viewer).get(response["Location"]).content.decode()  # 查看: the preview only
+    assert "新单位" in seen and reverse("member_import_confirm", args=[preview.pk]) not in seen
 
+    client = client_for(people.huafu)
     client.post(reverse("member_import_confirm", args=[preview.pk]))
     assert Job.objects.latest("pk").status == JobStatus.DONE
     after = {m.pk: (m.updated_at, m.id_card_hash, m.mobile_hash) for m in Member.objects.all()}

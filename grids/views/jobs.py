@@ -32,9 +32,12 @@ def job_list(request):
 @require_safe
 @login_required
 def job_detail(request, job_pk):
-    job = scope_for(request.user).get_object_or_404(Job.objects.select_related("unit", "started_by"), pk=job_pk)
+    scope = scope_for(request.user)
+    job = scope.get_object_or_404(Job.objects.select_related("unit", "started_by"), pk=job_pk)
     done, total = progress_of(job)
-    return render(request, "grids/jobs/detail.html", {"job": job, "done": done, "total": total, "kinds": KINDS})
+    # A read-only user sees a preview but is not offered the confirmation they may not send.
+    context = {"job": job, "done": done, "total": total, "kinds": KINDS, "can_edit": scope.allows(job.unit, EDIT)}
+    return render(request, "grids/jobs/detail.html", context)
 
 
 @never_cache
