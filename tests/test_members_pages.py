@@ -123,6 +123,33 @@ def test_create_derives_birth_and_gender_from_the_number(tree, people, client_fo
     assert member.reveal_id_card() == id_card
 
 
+def test_the_form_records_a_landline_and_dates_known_to_the_month(tree, people, client_for, inside):
+    # What the national roster import records, the form records too (issue 10).
+    data = {
+        "name": inside.name,
+        "gender": inside.gender,
+        "birth_date": inside.birth_date.isoformat(),
+        "ethnicity": "汉族",
+        "phone": "0755-83345678",
+        "joined_on": "2018-07-01",
+        "joined_on_approximate": "on",
+        "full_member_on": "2019-07-01",
+        "status": MemberStatus.FULL,
+        "category": inside.category,
+        "unit": inside.unit_id,
+    }
+    client = client_for(people.huafu)
+    response = client.post(reverse("member_edit", args=[inside.pk]), data)
+    assert response.status_code == 302, response.context["form"].errors
+    inside.refresh_from_db()
+    assert inside.phone_masked == "0755*******78"
+    assert (inside.joined_on_approximate, inside.full_member_on_approximate) == (True, False)
+    page = _text(client.get(reverse("member_detail", args=[inside.pk])))
+    assert "2018-07 （仅到月）" in page and "0755*******78" in page
+    form = client.post(reverse("member_edit", args=[inside.pk]), data | {"phone": "12"}).context["form"]
+    assert "phone" in form.errors
+
+
 def test_create_refuses_disagreement_duplicates_and_other_streets(tree, people, client_for, inside):
     id_card, _mobile = next_identity(date(1985, 6, 7), Gender.FEMALE)
     base = {

@@ -26,6 +26,7 @@ class DateInput(forms.DateInput):
 class MemberForm(forms.ModelForm):
     id_card = personal_number_field(_("ID-card number"))
     mobile = personal_number_field(_("Mobile number"))
+    phone = personal_number_field(_("Landline"))
 
     class Meta:
         model = Member
@@ -36,9 +37,12 @@ class MemberForm(forms.ModelForm):
             "birth_date",
             "ethnicity",
             "mobile",
+            "phone",
             "education",
             "joined_on",
+            "joined_on_approximate",
             "full_member_on",
+            "full_member_on_approximate",
             "status",
             "category",
             "workplace",
@@ -72,6 +76,9 @@ class MemberForm(forms.ModelForm):
             }
             self.fields["mobile"].help_text = _("Now %(masked)s. Leave empty to keep it.") % {
                 "masked": self.instance.mobile_masked or "—"
+            }
+            self.fields["phone"].help_text = _("Now %(masked)s. Leave empty to keep it.") % {
+                "masked": self.instance.phone_masked or "—"
             }
         else:
             self.fields["id_card"].required = True
@@ -111,6 +118,12 @@ class MemberForm(forms.ModelForm):
                 self.add_error("mobile", problem)
             else:
                 data["mobile"] = number
+        if data.get("phone"):
+            number, problem = member_services.check_phone(data["phone"])
+            if problem:
+                self.add_error("phone", problem)
+            else:
+                data["phone"] = number
         for name, message in member_services.check_dates(
             birth_date=data.get("birth_date"),
             joined_on=data.get("joined_on"),
@@ -142,6 +155,8 @@ class MemberForm(forms.ModelForm):
             self.instance.set_id_card(self.cleaned_data["id_card"])
         if self.cleaned_data.get("mobile"):
             self.instance.set_mobile(self.cleaned_data["mobile"])
+        if self.cleaned_data.get("phone"):
+            self.instance.phone = self.cleaned_data["phone"]
         super()._post_clean()
 
     def validate_unique(self):
