@@ -112,18 +112,13 @@ class MemberForm(forms.ModelForm):
         for name in ("birth_date", "gender"):
             if not data.get(name) and name not in self.errors and "id_card" not in self.errors:
                 self.add_error(name, _("This field is required."))
-        if data.get("mobile"):
-            number, problem = member_services.check_mobile(data["mobile"])
-            if problem:
-                self.add_error("mobile", problem)
-            else:
-                data["mobile"] = number
-        if data.get("phone"):
-            number, problem = member_services.check_phone(data["phone"])
-            if problem:
-                self.add_error("phone", problem)
-            else:
-                data["phone"] = number
+        for name, check in (("mobile", member_services.check_mobile), ("phone", member_services.check_phone)):
+            if data.get(name):
+                number, problem = check(data[name])
+                if problem:
+                    self.add_error(name, problem)
+                else:
+                    data[name] = number
         for name, message in member_services.check_dates(
             birth_date=data.get("birth_date"),
             joined_on=data.get("joined_on"),
