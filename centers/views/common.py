@@ -1,28 +1,16 @@
 """Helpers shared by the views of several topics: the map, the staff access helper, the
 open-now state, the street/community filters and the page of a center's inline rows."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from grids.models import Level, Unit
 from grids.scope import EDIT, VIEW, scope_for
+from portal.core.maps import map_config  # noqa: F401  (re-exported for the views of this app)
 
 from ..models import Center
 from ..services import hours
-
-
-def map_config(markers, *, picker=False, center=None):
-    """What static/centers/map.js needs; markers are WGS-84, the script shifts them for GCJ-02 tiles."""
-    return {
-        "tiles": settings.MAP_TILE_URL,
-        "crs": settings.MAP_TILE_CRS,
-        "attribution": settings.MAP_TILE_ATTRIBUTION,
-        "markers": markers,
-        "picker": picker,
-        "center": center,
-    }
 
 
 def marker(center, url=None, label=None):

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from portal.core import pagecache, params
 from portal.core.forms import add_service_errors
+from portal.core.maps import map_config, point
 from portal.core.ratelimit import hit, posted, ratelimit
 
 from ..forms.demands import DemandForm, TrackForm, VisitForm
@@ -28,6 +29,13 @@ BOARD_PAGE = 30
 # (no clock: "handled in N hours" is fixed once handled). The tracking page stays uncached: it is
 # one resident's, rate limited per lookup.
 PUBLIC_TAGS = ("grids.demand", "grids.demandcategory", "grids.unit")
+# The intake map starts close enough to tap a street (one pixel is about 4 m at zoom 15).
+PICKER_ZOOM = 15
+
+
+def _picker():
+    """The "pick on the map" step: no markers, a tap fills the hidden latitude/longitude (WGS-84)."""
+    return map_config([], picker=True, zoom=PICKER_ZOOM)
 
 
 def _street_step(request):
@@ -37,7 +45,13 @@ def _street_step(request):
     initial = {name: request.POST.get(name) for name in form.fields if name in request.POST and name != "photos"}
     initial |= {name: name in request.POST for name, field in form.fields.items() if isinstance(field, BooleanField)}
     form = DemandForm(initial=initial)
-    context = {"form": form, "similar": [], "photos_again": bool(request.FILES), "street_step": True}
+    context = {
+        "form": form,
+        "similar": [],
+        "photos_again": bool(request.FILES),
+        "street_step": True,
+        "map": _picker(),
+    }
     return render(request, "grids/demands/new.html", context)
 
 
@@ -81,7 +95,7 @@ def new(request):
                     % {"code": demand.code},
                 )
                 return redirect("demand_track_code", code=demand.code)
-    return render(request, "grids/demands/new.html", {"form": form, "similar": similar})
+    return render(request, "grids/demands/new.html", {"form": form, "similar": similar, "map": _picker()})
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -172,7 +186,9 @@ def board(request):
         qs = qs.filter(category_id=category)
     page = Paginator(qs, BOARD_PAGE).get_page(params.page(request.GET))
     page.object_list = list(_public_rows(page.object_list))
-    return render(request, "grids/demands/board.html", {"page": page})
+    # The map of this page's rows: rounded places, the category and the community, nothing else.
+    markers = [point(d.lat, d.lng, d.category.name, d.community.name) for d in page.object_list if d.lat is not None]
+    return render(request, "grids/demands/board.html", {"page": page, "map": map_config(markers)})
 
 
 @require_safe

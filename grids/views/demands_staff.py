@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from portal.core import params
+from portal.core.maps import map_config, point
 
 from ..models import Demand, DemandSource, DemandStatus, Level
 from ..scope import EDIT, VIEW, scope_for
@@ -118,5 +119,9 @@ def render_detail(request, demand, bound=None, status=200):
         "helpers": demand.helpers.select_related("member"),
         "photos": demand.photos.all(),
         "can_edit": can_edit,
+        # The exact place, for staff only (the public board rounds it).
+        "map": map_config([point(demand.latitude, demand.longitude, demand.code, demand.category.name)])
+        if demand.latitude is not None
+        else None,
     }
     return render(request, "grids/demands/staff_detail.html", context, status=status)

@@ -3,8 +3,10 @@
    display, and a point picked on such a map is shifted back before it fills the form. */
 (function () {
   "use strict";
-  var el = document.getElementById("center-map");
-  var cfgEl = document.getElementById("center-map-config");
+  /* One map a page: the centers' pages use #center-map, other pages name their container and its
+     configuration with data-map-config (the id of a json_script). */
+  var el = document.querySelector("[data-map-config]") || document.getElementById("center-map");
+  var cfgEl = el && document.getElementById(el.dataset.mapConfig || "center-map-config");
   if (!el || !cfgEl) return;
 
   /* Leaflet (about 40 KB compressed with its CSS) is fetched only once the map is on screen: a
@@ -62,16 +64,28 @@
     }
     if (points.length > 1) map.fitBounds(points, { padding: [24, 24], maxZoom: 16 });
     else if (points.length === 1) map.setView(points[0], 16);
-    else map.setView(show(22.5431, 114.0579), 13);
+    else map.setView(show(22.5431, 114.0579), cfg.zoom || 13);
 
     if (cfg.picker) {
       var lat = document.getElementById("id_latitude"), lng = document.getElementById("id_longitude");
+      var status = el.dataset.status ? document.getElementById(el.dataset.status) : null;
       var pin = null;
+      var place = function (p) { if (pin) pin.setLatLng(p); else pin = L.marker(p).addTo(map); };
+      // A form sent back (an error elsewhere) or "use my location" already holds a point: pin it.
+      var fromFields = function () {
+        if (!lat.value || !lng.value || isNaN(+lat.value) || isNaN(+lng.value)) return;
+        var p = show(+lat.value, +lng.value);
+        place(p);
+        map.setView(p, Math.max(map.getZoom(), 16));
+      };
+      if (!points.length) fromFields();
+      lat.addEventListener("change", fromFields);
       map.on("click", function (e) {
         var w = store(e.latlng.lat, e.latlng.lng);
         lat.value = w[0].toFixed(6);
         lng.value = w[1].toFixed(6);
-        if (pin) pin.setLatLng(e.latlng); else pin = L.marker(e.latlng).addTo(map);
+        place(e.latlng);
+        if (status && el.dataset.picked) status.textContent = el.dataset.picked;
       });
     }
   }

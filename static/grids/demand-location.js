@@ -12,6 +12,8 @@
     navigator.geolocation.getCurrentPosition(function (where) {
       document.getElementById("id_latitude").value = where.coords.latitude.toFixed(6);
       document.getElementById("id_longitude").value = where.coords.longitude.toFixed(6);
+      // The map, if it is showing, moves its pin here (static/centers/map.js listens).
+      document.getElementById("id_latitude").dispatchEvent(new Event("change"));
       status.textContent = button.dataset.msgAdded;
     }, function () { status.textContent = button.dataset.msgFailed; }, { timeout: 15000 });
   });
