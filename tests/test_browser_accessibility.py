@@ -96,9 +96,13 @@ def make_demo():
     line = fm.make_line(tree.community1)
     micro = fm.accepted(fm.make_project(tree.community1, "楼道照明改造"), line)
     fm.make_project(tree.community2, "长者饭堂桌椅更新", amount="20000.00")
+    from decimal import Decimal
+
     from tests import factory_demands as fd
 
-    demand = fd.make_demand(tree.community1, "楼道灯坏了", status="handled")
+    # Located: the public board draws its map (and its Tab stops) too.
+    place = {"latitude": Decimal("22.551234"), "longitude": Decimal("114.081234")}
+    demand = fd.make_demand(tree.community1, "楼道灯坏了", status="handled", **place)
     open_demand = fd.make_demand(tree.community1, "井盖松动")
     return Demo(center, project, activity, token, certificate, micro, demand, open_demand)
 
@@ -257,9 +261,10 @@ def check_keyboard(page):
     problems = []
     # A map loads Leaflet (and its controls, more Tab stops) only once it scrolls into view:
     # bring it in first, so the walk and the list of what it must reach see the same page.
-    if page.locator(".center-map").count():
-        page.locator(".center-map").first.scroll_into_view_if_needed()
-        page.wait_for_selector(".center-map.leaflet-container", timeout=15_000)
+    # Any map of static/centers/map.js (the centers' and the demands') carries data-leaflet-js.
+    if page.locator("[data-leaflet-js]").count():
+        page.locator("[data-leaflet-js]").first.scroll_into_view_if_needed()
+        page.wait_for_selector("[data-leaflet-js].leaflet-container", timeout=15_000)
         page.evaluate("window.scrollTo(0, 0)")
     expected = page.evaluate(TABBABLE_JS, INTERACTIVE)
     reset_focus(page)
