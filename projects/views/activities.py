@@ -17,8 +17,8 @@ from grids.scope import EDIT, scope_for
 from portal.core import pagecache, params
 from portal.core.ratelimit import posted, ratelimit
 
-from ..forms.activities import ActivityForm, AttendanceForm, SignupForm, WalkInForm
-from ..models.activities import Activity
+from ..forms.activities import ActivityForm, AttendanceForm, MySignupForm, SignupForm, WalkInForm
+from ..models.activities import Activity, Signup
 from ..models.service import ProjectStatus, ServiceProject
 from ..models.volunteers import Volunteer
 from ..services import activities as services
@@ -51,7 +51,8 @@ def activity_detail(request, activity_pk):
                 form.add_error(None, first_error(exc))
             else:
                 cancel_url = request.build_absolute_uri(reverse("volunteer_cancel", args=[token]))
-                context = {"activity": activity, "signup": signup, "cancel_url": cancel_url}
+                code = f"{signup.code[:4]} {signup.code[4:]}"
+                context = {"activity": activity, "signup": signup, "cancel_url": cancel_url, "code": code}
                 response = render(request, "projects/activities/signup_done.html", context)
                 # The page holds the only copy of the cancellation link: keep it out of caches.
                 response["Cache-Control"] = "no-store"
@@ -84,6 +85,58 @@ def cancel(request, token):
     # The token is in this page's URL: never send it to another site. (Not "no-referrer":
     # the browser would then post with "Origin: null" and fail Django's CSRF origin check.)
     response["Referrer-Policy"] = "same-origin"
+    return response
+
+
+MY_SIGNUP_KEY = "my_signup"
+MY_SIGNUP_SECONDS = 30 * 60  # how long a sign-up found by mobile and code stays open in the session
+
+
+def _my_signup(request):
+    """The sign-up this visitor found with mobile and code in the last half hour, or None."""
+    found = request.session.get(MY_SIGNUP_KEY)
+    if not isinstance(found, dict) or timezone.now().timestamp() - found.get("at", 0) > MY_SIGNUP_SECONDS:
+        return None
+    return Signup.objects.select_related("activity__project", "activity__center").filter(pk=found.get("pk")).first()
+
+
+@ratelimit("lookup", when=posted)  # each mobile and code sent is a guess at a code
+@ratelimit("cancel", when=lambda request: request.method == "POST" and "cancel" in request.POST)
+def my_signup(request):
+    """我的报名: a resident finds a sign-up with the mobile and the sign-up code, and may cancel it
+    (as by the link: not once the activity has started). Nothing personal goes in a URL: the
+    form is posted, and the sign-up found is kept in the session for half an hour."""
+    if request.method not in ("GET", "HEAD", "POST"):
+        return HttpResponse(status=405)
+    form = MySignupForm(None if "cancel" in request.POST else request.POST or None)
+    error = None
+    status = 200
+    if request.method == "POST" and "cancel" in request.POST:
+        signup = _my_signup(request)
+        if signup is None:
+            error = _("Please enter your mobile number and sign-up code again.")
+            status = 400
+        else:
+            try:
+                services.cancel_signup(signup_pk=signup.pk)
+            except ValidationError as exc:
+                error, status = first_error(exc), 400
+            else:
+                return redirect("volunteer_mine")
+    elif request.method == "POST":
+        if form.is_valid():
+            signup = services.signup_for_code(mobile=form.cleaned_data["mobile"], code=form.cleaned_data["code"])
+            if signup is not None:
+                request.session[MY_SIGNUP_KEY] = {"pk": signup.pk, "at": timezone.now().timestamp()}
+                return redirect("volunteer_mine")
+            # One message for a wrong mobile and a wrong code: it never tells whether a mobile
+            # has signed up for anything.
+            form.add_error(None, _("No sign-up matches this mobile number and code. Please check both."))
+        status = 400
+    signup = _my_signup(request)
+    context = {"form": form, "signup": signup, "error": error, "now": timezone.now()}
+    response = render(request, "projects/activities/mine.html", context, status=status)
+    response["Cache-Control"] = "no-store"
     return response
 
 
