@@ -209,7 +209,17 @@ def staff_attendance(request, activity_pk):
     and one more such volunteer to add: one form, saved all or nothing by one service call."""
     scope = scope_for(request.user)
     activity = scope.get_object_or_404(Activity.objects.select_related("project__unit"), need=EDIT, pk=activity_pk)
-    data = request.POST or None
+    # 查找 posts the page with what was typed, like 保存, but saves nothing: the rows come back as
+    # typed (unbound forms with the typed values as initial, so nothing is marked wrong yet).
+    searching = request.method == "POST" and "search" in request.POST
+    data = None if searching else request.POST or None
+
+    def typed(form_class, prefix, initial, **kwargs):
+        if searching:
+            bound = form_class(request.POST, prefix=prefix, activity=activity, **kwargs)
+            initial = {name: bound[name].value() for name in bound.fields}
+        return form_class(data, prefix=prefix, initial=initial, activity=activity, **kwargs)
+
     signups = list(activity.signups.active().select_related("volunteer").order_by("created_at", "pk"))
     records = list(activity.service_records.select_related("volunteer__unit").order_by("volunteer__name", "pk"))
     existing = {r.volunteer_id: r.hours for r in records}
@@ -221,14 +231,14 @@ def staff_attendance(request, activity_pk):
         hours = existing.get(signup.volunteer_id) if signup.volunteer_id else None
         initial = {"attended": hours is not None, "hours": hours if hours is not None else default_hours}
         initial["reason"] = reasons.get(signup.volunteer_id, "")
-        form = AttendanceForm(data, prefix=f"s{signup.pk}", initial=initial, activity=activity)
+        form = typed(AttendanceForm, f"s{signup.pk}", initial)
         rows.append((signup, form, True))
     # Volunteers with hours here but no live sign-up: added earlier as walk-ins (or cancelled).
     signed_up = {s.volunteer_id for s in signups if s.volunteer_id}
     for record in records:
         if record.volunteer_id not in signed_up:
             initial = {"attended": True, "hours": record.hours, "reason": record.extra_hours_reason}
-            form = AttendanceForm(data, prefix=f"v{record.volunteer_id}", initial=initial, activity=activity)
+            form = typed(AttendanceForm, f"v{record.volunteer_id}", initial)
             rows.append((record.volunteer, form, False))
     # A walk-in is chosen among the volunteers in scope who have no row yet (by volunteer or by
     # mobile: a resident may have signed up before registering as a volunteer).
@@ -240,15 +250,15 @@ def staff_attendance(request, activity_pk):
     )
     # A street may hold thousands of volunteers: the list offers those of the project's unit,
     # or those matching a search, never more than WALK_IN_CHOICES; any candidate validates.
-    find = params.text(request.GET, "find", label=_("search"))
+    find = params.text(request.POST if request.method == "POST" else request.GET, "find", label=_("search"))
     if find:
         by_mobile = Q(mobile_masked__endswith=find) if params.is_digits(find) and len(find) <= 4 else Q(pk__in=[])
         shown = candidates.filter(Q(name__icontains=find) | by_mobile)
     else:
         shown = candidates.filter(unit__path__startswith=activity.project.unit.path)
     shown = list(shown.order_by("name", "pk")[: WALK_IN_CHOICES + 1])
-    walk_in = WalkInForm(data, prefix="add", volunteers=candidates, initial={"hours": default_hours}, activity=activity)
-    if request.method == "POST":
+    walk_in = typed(WalkInForm, "add", {"hours": default_hours}, volunteers=candidates)
+    if data is not None:
         if all([form.is_valid() for _who, form, _signed in rows] + [walk_in.is_valid()]):
             entries = [
                 (who, f.cleaned_data["attended"], f.cleaned_data["hours"], f.cleaned_data["reason"])
