@@ -98,6 +98,11 @@ def test_wrong_mobile_or_code_gets_one_neutral_message(client, activity, tree):
         assert response.context["signup"] is None
         assert response["Cache-Control"] == "no-store"
     assert "my_signup" not in client.session
+    # A sign-up found before is not shown under the message for a wrong code.
+    _find(client, MOBILE, code)
+    response = _find(client, MOBILE, other_code)
+    assert response.status_code == 400 and response.context["signup"] is None
+    assert "my_signup" not in client.session
 
 
 def test_cancel_from_my_sign_ups(client, activity):

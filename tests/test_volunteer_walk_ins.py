@@ -121,7 +121,7 @@ def test_attendance_with_walk_ins_makes_a_constant_number_of_queries(
 
 def test_searching_keeps_the_hours_typed_and_saves_nothing(tree, people, client_for, past):
     """查找 used to be a GET form of its own: the page reloaded and the hours typed were lost."""
-    make_volunteer(tree.community1, "本社区志愿者", "13912341000")
+    local = make_volunteer(tree.community1, "本社区志愿者", "13912341000")
     elsewhere = make_volunteer(tree.street1, "街道志愿者", "13912349999")
     signup = past.signups.get()
     url = reverse("volunteer_staff_attendance", args=[past.pk])
@@ -129,6 +129,7 @@ def test_searching_keeps_the_hours_typed_and_saves_nothing(tree, people, client_
         f"s{signup.pk}-attended": "on",
         f"s{signup.pk}-hours": "2.75",
         f"s{signup.pk}-reason": "提前布置场地",
+        "add-volunteer": str(local.pk),
         "add-hours": "1.25",
         "add-reason": "帮忙收尾",
         "find": "街道",
@@ -144,7 +145,9 @@ def test_searching_keeps_the_hours_typed_and_saves_nothing(tree, people, client_
     assert 'name="add-hours" id="id_add-hours" value="1.25">' in page
     assert 'name="add-reason" id="id_add-reason" value="帮忙收尾">' in page
     assert 'name="find" value="街道"' in page
-    assert [pk for pk, _label in response.context["walk_in_choices"]] == [elsewhere.pk]
+    # The search lists what it finds, and the walk-in chosen before stays chosen.
+    assert [pk for pk, _label in response.context["walk_in_choices"]] == [local.pk, elsewhere.pk]
+    assert f'<option value="{local.pk}" selected>' in page
     # A search is not a save: nothing is marked wrong (2.75 h of a 2 h activity with a reason
     # is fine, but even a wrong value waits for 保存).
     assert "is-invalid" not in page and "请修改" not in page
@@ -156,7 +159,10 @@ def test_searching_keeps_the_hours_typed_and_saves_nothing(tree, people, client_
     typed[f"s{signup.pk}-hours"] = "2.75"
     response = client_for(people.huafu).post(url, typed)
     assert response.status_code == 302
-    assert list(ServiceRecord.objects.values_list("hours", "extra_hours_reason")) == [(Decimal("2.75"), "提前布置场地")]
+    assert sorted(ServiceRecord.objects.values_list("volunteer__name", "hours", "extra_hours_reason")) == [
+        ("报名者", Decimal("2.75"), "提前布置场地"),
+        ("本社区志愿者", Decimal("1.25"), "帮忙收尾"),
+    ]
 
 
 def test_the_search_button_posts_the_attendance_form(tree, people, client_for, past):

@@ -130,8 +130,9 @@ def my_signup(request):
                 request.session[MY_SIGNUP_KEY] = {"pk": signup.pk, "at": timezone.now().timestamp()}
                 return redirect("volunteer_mine")
             # One message for a wrong mobile and a wrong code: it never tells whether a mobile
-            # has signed up for anything.
+            # has signed up for anything. A sign-up found before is no longer shown with it.
             form.add_error(None, _("No sign-up matches this mobile number and code. Please check both."))
+            request.session.pop(MY_SIGNUP_KEY, None)
         status = 400
     signup = _my_signup(request)
     context = {"form": form, "signup": signup, "error": error, "now": timezone.now()}
@@ -257,6 +258,10 @@ def staff_attendance(request, activity_pk):
     else:
         shown = candidates.filter(unit__path__startswith=activity.project.unit.path)
     shown = list(shown.order_by("name", "pk")[: WALK_IN_CHOICES + 1])
+    # The walk-in chosen before a search stays chosen (and listed) whatever the search finds.
+    chosen = params.pk(request.POST, "add-volunteer", label=_("volunteer")) if searching else None
+    if chosen and chosen not in {v.pk for v in shown}:
+        shown = [*candidates.filter(pk=chosen), *shown]
     walk_in = typed(WalkInForm, "add", {"hours": default_hours}, volunteers=candidates)
     if data is not None:
         if all([form.is_valid() for _who, form, _signed in rows] + [walk_in.is_valid()]):
