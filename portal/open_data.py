@@ -93,6 +93,7 @@ def charts(year):
             "bar",
             [label for label, _f in by_category],
             [(label, [_money(f[k]) for _l, f in by_category]) for k, label in money],
+            unit="money",
         ),
         Chart(
             "open-micro-streets",
@@ -100,6 +101,7 @@ def charts(year):
             "bar",
             [name for name, _f in by_street],
             [(label, [_money(f[k]) for _n, f in by_street]) for k, label in money],
+            unit="money",
         ),
         Chart(
             "open-micro-years",
@@ -107,6 +109,7 @@ def charts(year):
             "line",
             [y for y, _f in by_year],
             [(label, [_money(f[k]) for _y, f in by_year]) for k, label in money],
+            unit="money",
         ),
     ], volunteering["hours"]
 

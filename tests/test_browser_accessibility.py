@@ -64,6 +64,7 @@ class Demo:
     micro: object
     demand: object = None
     open_demand: object = None
+    signup_code: str = ""
 
 
 def make_demo():
@@ -91,7 +92,7 @@ def make_demo():
     volunteer.teams.add(team)
     fv.make_record(fv.make_activity(project, title="往期活动", days=-7), volunteer, hours="6.00")
     certificate = fv.make_certificate(volunteer, hours="6.00")
-    _signup, token = volunteer_services.sign_up(activity_id=activity.pk, name="李明", mobile="13912345678")
+    signup, token = volunteer_services.sign_up(activity_id=activity.pk, name="李明", mobile="13912345678")
 
     line = fm.make_line(tree.community1)
     micro = fm.accepted(fm.make_project(tree.community1, "楼道照明改造"), line)
@@ -104,7 +105,7 @@ def make_demo():
     place = {"latitude": Decimal("22.551234"), "longitude": Decimal("114.081234")}
     demand = fd.make_demand(tree.community1, "楼道灯坏了", status="handled", **place)
     open_demand = fd.make_demand(tree.community1, "井盖松动")
-    return Demo(center, project, activity, token, certificate, micro, demand, open_demand)
+    return Demo(center, project, activity, token, certificate, micro, demand, open_demand, signup.code)
 
 
 # Route name -> kwargs from the demo data, for every public route with URL keywords.
@@ -430,6 +431,18 @@ def _verify_unknown_code(page, demo, n):
     page.locator("#id_code").press("Enter")
 
 
+def _my_signup_found(page, demo, n):
+    page.get_by_label("您的手机号").fill("139 1234 5678")
+    page.get_by_label("报名码").fill(demo.signup_code.lower())
+    page.get_by_role("button", name="查找我的报名").click()
+
+
+def _my_signup_not_found(page, demo, n):
+    page.get_by_label("您的手机号").fill("13912345670")
+    page.get_by_label("报名码").fill("AAAA AAAA")
+    page.get_by_role("button", name="查找我的报名").click()
+
+
 def _track_bad_code(page, demo, n):
     page.locator("input[name=code]").fill("不是编号")
     page.locator("input[name=code]").press("Enter")
@@ -440,6 +453,8 @@ STATES = {
     "proposal with errors": ("micro_propose", _propose_with_errors, ".invalid-feedback, .alert-danger"),
     "certificate not found": ("volunteer_verify", _verify_unknown_code, "main"),
     "tracking code refused": ("micro_track", _track_bad_code, ".alert"),
+    "my sign-up found": ("volunteer_mine", _my_signup_found, "#my-signup"),
+    "my sign-up not found": ("volunteer_mine", _my_signup_not_found, ".alert-danger"),
 }
 
 

@@ -117,3 +117,60 @@ def test_attendance_with_walk_ins_makes_a_constant_number_of_queries(
         make_signup(past)
     with django_assert_num_queries(len(few.captured_queries)):
         client.get(url)
+
+
+def test_searching_keeps_the_hours_typed_and_saves_nothing(tree, people, client_for, past):
+    """查找 used to be a GET form of its own: the page reloaded and the hours typed were lost."""
+    local = make_volunteer(tree.community1, "本社区志愿者", "13912341000")
+    elsewhere = make_volunteer(tree.street1, "街道志愿者", "13912349999")
+    signup = past.signups.get()
+    url = reverse("volunteer_staff_attendance", args=[past.pk])
+    typed = {
+        f"s{signup.pk}-attended": "on",
+        f"s{signup.pk}-hours": "2.75",
+        f"s{signup.pk}-reason": "提前布置场地",
+        "add-volunteer": str(local.pk),
+        "add-hours": "1.25",
+        "add-reason": "帮忙收尾",
+        "find": "街道",
+        "search": "1",
+    }
+    response = client_for(people.huafu).post(url, typed)
+    assert response.status_code == 200
+    assert not ServiceRecord.objects.exists() and Volunteer.objects.count() == 2
+    page = response.content.decode()
+    assert f'name="s{signup.pk}-attended" id="id_s{signup.pk}-attended" checked>' in page
+    assert f'name="s{signup.pk}-hours" id="id_s{signup.pk}-hours" value="2.75">' in page
+    assert f'name="s{signup.pk}-reason" id="id_s{signup.pk}-reason" value="提前布置场地">' in page
+    assert 'name="add-hours" id="id_add-hours" value="1.25">' in page
+    assert 'name="add-reason" id="id_add-reason" value="帮忙收尾">' in page
+    assert 'name="find" value="街道"' in page
+    # The search lists what it finds, and the walk-in chosen before stays chosen.
+    assert [pk for pk, _label in response.context["walk_in_choices"]] == [local.pk, elsewhere.pk]
+    assert f'<option value="{local.pk}" selected>' in page
+    # A search is not a save: nothing is marked wrong (2.75 h of a 2 h activity with a reason
+    # is fine, but even a wrong value waits for 保存).
+    assert "is-invalid" not in page and "请修改" not in page
+    typed[f"s{signup.pk}-hours"] = "abc"
+    page = client_for(people.huafu).post(url, typed).content.decode()
+    assert 'value="abc">' in page and "is-invalid" not in page
+    # Saving the same page afterwards (the search box posted along) saves what was typed.
+    del typed["search"]
+    typed[f"s{signup.pk}-hours"] = "2.75"
+    response = client_for(people.huafu).post(url, typed)
+    assert response.status_code == 302
+    assert sorted(ServiceRecord.objects.values_list("volunteer__name", "hours", "extra_hours_reason")) == [
+        ("报名者", Decimal("2.75"), "提前布置场地"),
+        ("本社区志愿者", Decimal("1.25"), "帮忙收尾"),
+    ]
+
+
+def test_the_search_button_posts_the_attendance_form(tree, people, client_for, past):
+    page = client_for(people.huafu).get(reverse("volunteer_staff_attendance", args=[past.pk])).content.decode()
+    form = page[page.index('<form method="post">') : page.index("</form>", page.index('<form method="post">'))]
+    assert 'name="find"' in form
+    assert (
+        '<button class="btn btn-outline-dark w-100" type="submit" name="search" value="1" formaction="#walk-in" formnovalidate>'
+        in form
+    )
+    assert 'form="find-form"' not in page

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.core.money import ZERO
+from portal.core.money import ZERO, format_yuan
 
 from ..models.dues import (
     FARMER_MAX,
@@ -64,7 +64,7 @@ def assess(*, member, year, category, pay_base="", fixed_amount=None, relief="",
     elif relief == Relief.REDUCED and standard is not None:
         if relief_amount is None or not ZERO < relief_amount < standard:
             errors["relief_amount"] = _("A reduced amount is more than 0 and less than %(amount)s yuan.") % {
-                "amount": standard
+                "amount": format_yuan(standard)
             }
         else:
             monthly = relief_amount
@@ -112,7 +112,7 @@ def record_payment(*, member, year, first_month, last_month, amount, method, ref
         )
     due = assessment.monthly * len(months)
     if amount < due:
-        raise ValidationError({"amount": _("The dues for these months are %(due)s yuan.") % {"due": due}})
+        raise ValidationError({"amount": _("The dues for these months are %(due)s yuan.") % {"due": format_yuan(due)}})
     return DuesPayment.objects.create(
         member=member,
         year=year,

@@ -175,6 +175,7 @@ def life_dashboard(unit, period):
             [section.figure(f"life.dues_{k}").label for k in ("due", "collected", "arrears")],
             [(_("Yuan"), [section.figure(f"life.dues_{k}").value for k in ("due", "collected", "arrears")])],
             [f"life.dues_{k}" for k in ("due", "collected", "arrears")],
+            unit="money",
         ),
     ]
     return section

@@ -148,6 +148,7 @@ class Chart:
     labels: list
     series: list  # [(name, [numbers])]
     figures: list = field(default_factory=list)  # figure keys behind the bars, for drill-down links
+    unit: str = "count"  # what the numbers are, as Figure.kind: count, money, hours, rate
 
     @property
     def rows(self):
@@ -161,6 +162,7 @@ class Chart:
             "kind": self.kind,
             "labels": [str(label) for label in self.labels],
             "series": [{"name": str(name), "data": [_number(v) for v in data]} for name, data in self.series],
+            "unit": self.unit,
         }
 
 
@@ -170,7 +172,9 @@ def figures_chart(key, title, kind, figures, series, *, before=None):
     data = [(series, [f.value for f in figures])]
     if before:
         data.append((before, [f.compare.value for f in figures]))
-    return Chart(key, title, kind, [f.label for f in figures], data, [f.key for f in figures])
+    kinds = {f.kind for f in figures}
+    unit = kinds.pop() if len(kinds) == 1 else "count"
+    return Chart(key, title, kind, [f.label for f in figures], data, [f.key for f in figures], unit=unit)
 
 
 def _number(value):

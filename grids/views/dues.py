@@ -17,6 +17,7 @@ from django.views.decorators.http import require_safe
 
 from portal.core import params
 from portal.core.forms import add_service_errors
+from portal.core.money import format_yuan
 
 from ..forms.dues import AssessmentForm, PaymentForm, ReverseForm
 from ..models import DuesPayment, Level, Member, Unit
@@ -137,7 +138,7 @@ def member_dues_assess(request, member_pk):
             messages.success(
                 request,
                 _("Dues of %(name)s set: %(amount)s yuan a month.")
-                % {"name": member.name, "amount": assessment.monthly},
+                % {"name": member.name, "amount": format_yuan(assessment.monthly)},
             )
             return redirect(f"{reverse('member_dues', args=[member.pk])}?year={assessment.year}")
     title = _("Dues of %(name)s") % {"name": member.name}

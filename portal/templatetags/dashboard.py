@@ -11,14 +11,24 @@ from portal.core.money import format_yuan
 register = template.Library()
 
 
-@register.simple_tag
-def figure_value(figure, value):
+def format_value(kind, value):
     if value is None or value == "":
         return "–"
-    if figure.kind == "money":
+    if kind == "money":
         return format_yuan(value)
-    if figure.kind == "rate":
+    if kind == "rate":
         return f"{value}%"
-    if figure.kind == "hours":
+    if kind == "hours":
         return floatformat(value, 1)
     return intcomma(value)
+
+
+@register.simple_tag
+def figure_value(figure, value):
+    return format_value(figure.kind, value)
+
+
+@register.simple_tag
+def chart_value(chart, value):
+    """A cell of a chart's table, as its figures read elsewhere (money "14,422,515.87")."""
+    return format_value(chart.unit, value)

@@ -117,3 +117,20 @@ class WalkInForm(forms.Form):
         elif data.get("volunteer"):
             check_length(self, self.activity, data["hours"], data.get("reason"))
         return data
+
+
+class MySignupForm(forms.Form):
+    """ "我的报名": the mobile and the sign-up code shown at sign-up. Whether they match is the
+    view's one neutral message, never a field's."""
+
+    mobile = forms.CharField(
+        label=_("Your mobile number"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    code = forms.CharField(
+        label=_("Sign-up code"),
+        max_length=20,
+        help_text=_("The 8 characters shown when you signed up, such as K7PM 3QXA."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+    )

@@ -10,10 +10,12 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.functional import lazy
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from grids.models import Level, Unit
+from portal.core.money import format_yuan
 from portal.core.personal import validate_mobile
 
 from ..models.funds import FundLine
@@ -32,6 +34,14 @@ def no_markup(value):
     return value
 
 
+def _over_maximum(maximum):
+    return gettext("The amount cannot be more than %(limit_value)s yuan.") % {"limit_value": format_yuan(maximum)}
+
+
+# The limit with thousands separators ("10,000,000.00"), translated when shown, not at import.
+over_maximum = lazy(_over_maximum, str)
+
+
 def money(label, maximum=MAX_MONEY, **extra):
     return forms.DecimalField(
         label=label,
@@ -41,7 +51,7 @@ def money(label, maximum=MAX_MONEY, **extra):
         max_value=maximum,
         error_messages={
             "min_value": _("The amount must be at least 0.01 yuan."),
-            "max_value": _("The amount cannot be more than %(limit_value)s yuan."),
+            "max_value": over_maximum(maximum),
         },
         **extra,
     )

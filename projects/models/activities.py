@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Max, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -177,6 +178,34 @@ def hash_token(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+# Sign-up codes ("我的报名"): 8 characters a resident can write down or read out, with no 0/O or
+# 1/I/L to confuse (31**8, about 8.5e11 codes; a guess also needs the mobile, and lookups are
+# rate-limited).
+SIGNUP_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+SIGNUP_CODE_LENGTH = 8
+_SIGNUP_CODE_SALT = "projects.Signup.code"
+
+
+def normalise_signup_code(text):
+    """The code as stored, from what a resident typed ("abcd-efgh", "ABCD EFGH"), or "" when it
+    cannot be a code."""
+    code = "".join((text or "").split()).replace("-", "").upper()
+    if len(code) != SIGNUP_CODE_LENGTH or any(ch not in SIGNUP_CODE_ALPHABET for ch in code):
+        return ""
+    return code
+
+
+def hash_signup_code(code, secret=None):
+    """Keyed hash of a sign-up code: unlike the 256-bit cancellation token, a short code could be
+    found from an unkeyed hash by trying them all, so a copy of the database alone gives nothing."""
+    return salted_hmac(_SIGNUP_CODE_SALT, code, secret=secret, algorithm="sha256").hexdigest()
+
+
+def signup_code_hashes(code):
+    """The hashes a code may be stored under: the current SECRET_KEY's, then its fallbacks'."""
+    return [hash_signup_code(code, secret) for secret in [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]]
+
+
 class Signup(models.Model):
     """A resident's sign-up from the public page: no account, a name and a mobile."""
 
@@ -191,6 +220,9 @@ class Signup(models.Model):
     # Only a hash of the cancellation token is stored: the link is shown once to the resident,
     # and a copy of the database (or an admin) cannot cancel on their behalf.
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    # The sign-up code shown with the link (for "我的报名": mobile + code), kept only as a keyed
+    # hash, unique portal-wide; "" for sign-ups from before codes.
+    code_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
     created_at = models.DateTimeField(_("signed up at"), default=timezone.now)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
 
@@ -209,6 +241,7 @@ class Signup(models.Model):
                 name="signup_unique_mobile_per_activity",
                 violation_error_message=_("This mobile number is already signed up for this activity."),
             ),
+            models.UniqueConstraint(fields=["code_hash"], condition=~Q(code_hash=""), name="signup_code_hash_unique"),
             models.CheckConstraint(
                 condition=~Q(mobile_hash=""),
                 name="signup_has_mobile",

@@ -15,15 +15,35 @@ from django.utils.translation import gettext as _
 from grids.scope import EDIT, scope_for
 from portal.core.personal import validate_mobile
 
-from ..models.activities import Activity, ServiceRecord, Signup, hash_token
+from ..models.activities import (
+    SIGNUP_CODE_ALPHABET,
+    SIGNUP_CODE_LENGTH,
+    Activity,
+    ServiceRecord,
+    Signup,
+    hash_signup_code,
+    hash_token,
+    normalise_signup_code,
+    signup_code_hashes,
+)
 from ..models.service import ProjectStatus, VolunteerTeam
 from ..models.volunteers import Volunteer
 
 # --- Sign-up -------------------------------------------------------------------------------
 
 
+def new_signup_code():
+    """A fresh sign-up code, not yet taken (the unique constraint backs the check)."""
+    for _attempt in range(5):
+        code = "".join(secrets.choice(SIGNUP_CODE_ALPHABET) for _i in range(SIGNUP_CODE_LENGTH))
+        if not Signup.objects.filter(code_hash=hash_signup_code(code)).exists():
+            return code
+    raise RuntimeError("No free sign-up code in five attempts.")  # 31**8 codes: never in practice
+
+
 def sign_up(*, activity_id, name, mobile, now=None):
-    """Sign a resident up; returns (signup, token). The token is shown once, as the cancel link.
+    """Sign a resident up; returns (signup, token). The token is shown once, as the cancel link;
+    so is the sign-up code, on `signup.code` (not stored: only its keyed hash is).
 
     The activity row is locked (SELECT ... FOR UPDATE) while the places are counted, so two
     residents racing for the last place are served one after the other: the second sees the
@@ -49,6 +69,7 @@ def sign_up(*, activity_id, name, mobile, now=None):
         if active.count() >= activity.capacity:
             raise ValidationError(_("Sorry, this activity is full."))
         token = secrets.token_urlsafe(32)
+        code = new_signup_code()
         volunteer = Volunteer.objects.filter(Volunteer.mobile.q(mobile)).first()
         try:
             with transaction.atomic():
@@ -58,11 +79,30 @@ def sign_up(*, activity_id, name, mobile, now=None):
                     mobile=mobile,
                     volunteer=volunteer,
                     token_hash=hash_token(token),
+                    code_hash=hash_signup_code(code),
                     created_at=now,
                 )
         except IntegrityError as exc:
             raise ValidationError(_("This mobile number is already signed up for this activity.")) from exc
+    signup.code = code
     return signup, token
+
+
+def signup_for_code(*, mobile, code):
+    """The sign-up with this mobile and sign-up code ("我的报名"), or None: a mobile or a code
+    that cannot be one finds nothing, like a wrong one, so the caller says the same either way."""
+    code = normalise_signup_code(code)
+    try:
+        mobile = validate_mobile(mobile)
+    except ValidationError:
+        return None
+    if not code:
+        return None
+    return (
+        Signup.objects.select_related("activity__project", "activity__center")
+        .filter(Signup.mobile.q(mobile), code_hash__in=signup_code_hashes(code))
+        .first()
+    )
 
 
 def signup_for_token(token):
@@ -76,11 +116,16 @@ def signup_for_token(token):
     )
 
 
-def cancel_signup(*, token, now=None):
-    """Cancel by token; returns the sign-up. Cancelling twice is harmless."""
+def cancel_signup(*, token=None, signup_pk=None, now=None):
+    """Cancel by token (the link), or by the sign-up found with mobile and code ("我的报名");
+    returns the sign-up. The same rule either way: not once the activity has started.
+    Cancelling twice is harmless."""
     now = now or timezone.now()
     with transaction.atomic():
-        signup = signup_for_token(token)
+        if signup_pk is not None:
+            signup = Signup.objects.select_related("activity__project", "activity__center").filter(pk=signup_pk).first()
+        else:
+            signup = signup_for_token(token)
         if signup is None:
             raise ValidationError(_("This cancellation link is not valid."))
         if signup.cancelled_at is None:

@@ -118,6 +118,7 @@ def volunteering_dashboard(unit, period):
             "line",
             [f"{m:%Y-%m}" for m in months],
             [(_("Hours"), monthly)],
+            unit="hours",
         ),
         figures_chart("volunteering-stars", _("Service projects by star rating"), "bar", stars, _("Projects")),
     ]

@@ -7,6 +7,7 @@ from ..views import activities as views
 urlpatterns = [
     path("volunteer/activities/<int:activity_pk>/", views.activity_detail, name="volunteer_activity"),
     path("volunteer/cancel/<str:token>/", views.cancel, name="volunteer_cancel"),
+    path("volunteer/mine/", views.my_signup, name="volunteer_mine"),
 ]
 
 staff_urlpatterns = [

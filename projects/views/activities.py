@@ -17,8 +17,8 @@ from grids.scope import EDIT, scope_for
 from portal.core import pagecache, params
 from portal.core.ratelimit import posted, ratelimit
 
-from ..forms.activities import ActivityForm, AttendanceForm, SignupForm, WalkInForm
-from ..models.activities import Activity
+from ..forms.activities import ActivityForm, AttendanceForm, MySignupForm, SignupForm, WalkInForm
+from ..models.activities import Activity, Signup
 from ..models.service import ProjectStatus, ServiceProject
 from ..models.volunteers import Volunteer
 from ..services import activities as services
@@ -51,7 +51,8 @@ def activity_detail(request, activity_pk):
                 form.add_error(None, first_error(exc))
             else:
                 cancel_url = request.build_absolute_uri(reverse("volunteer_cancel", args=[token]))
-                context = {"activity": activity, "signup": signup, "cancel_url": cancel_url}
+                code = f"{signup.code[:4]} {signup.code[4:]}"
+                context = {"activity": activity, "signup": signup, "cancel_url": cancel_url, "code": code}
                 response = render(request, "projects/activities/signup_done.html", context)
                 # The page holds the only copy of the cancellation link: keep it out of caches.
                 response["Cache-Control"] = "no-store"
@@ -84,6 +85,59 @@ def cancel(request, token):
     # The token is in this page's URL: never send it to another site. (Not "no-referrer":
     # the browser would then post with "Origin: null" and fail Django's CSRF origin check.)
     response["Referrer-Policy"] = "same-origin"
+    return response
+
+
+MY_SIGNUP_KEY = "my_signup"
+MY_SIGNUP_SECONDS = 30 * 60  # how long a sign-up found by mobile and code stays open in the session
+
+
+def _my_signup(request):
+    """The sign-up this visitor found with mobile and code in the last half hour, or None."""
+    found = request.session.get(MY_SIGNUP_KEY)
+    if not isinstance(found, dict) or timezone.now().timestamp() - found.get("at", 0) > MY_SIGNUP_SECONDS:
+        return None
+    return Signup.objects.select_related("activity__project", "activity__center").filter(pk=found.get("pk")).first()
+
+
+@ratelimit("lookup", when=posted)  # each mobile and code sent is a guess at a code
+@ratelimit("cancel", when=lambda request: request.method == "POST" and "cancel" in request.POST)
+def my_signup(request):
+    """我的报名: a resident finds a sign-up with the mobile and the sign-up code, and may cancel it
+    (as by the link: not once the activity has started). Nothing personal goes in a URL: the
+    form is posted, and the sign-up found is kept in the session for half an hour."""
+    if request.method not in ("GET", "HEAD", "POST"):
+        return HttpResponse(status=405)
+    form = MySignupForm(None if "cancel" in request.POST else request.POST or None)
+    error = None
+    status = 200
+    if request.method == "POST" and "cancel" in request.POST:
+        signup = _my_signup(request)
+        if signup is None:
+            error = _("Please enter your mobile number and sign-up code again.")
+            status = 400
+        else:
+            try:
+                services.cancel_signup(signup_pk=signup.pk)
+            except ValidationError as exc:
+                error, status = first_error(exc), 400
+            else:
+                return redirect("volunteer_mine")
+    elif request.method == "POST":
+        if form.is_valid():
+            signup = services.signup_for_code(mobile=form.cleaned_data["mobile"], code=form.cleaned_data["code"])
+            if signup is not None:
+                request.session[MY_SIGNUP_KEY] = {"pk": signup.pk, "at": timezone.now().timestamp()}
+                return redirect("volunteer_mine")
+            # One message for a wrong mobile and a wrong code: it never tells whether a mobile
+            # has signed up for anything. A sign-up found before is no longer shown with it.
+            form.add_error(None, _("No sign-up matches this mobile number and code. Please check both."))
+            request.session.pop(MY_SIGNUP_KEY, None)
+        status = 400
+    signup = _my_signup(request)
+    context = {"form": form, "signup": signup, "error": error, "now": timezone.now()}
+    response = render(request, "projects/activities/mine.html", context, status=status)
+    response["Cache-Control"] = "no-store"
     return response
 
 
@@ -156,7 +210,17 @@ def staff_attendance(request, activity_pk):
     and one more such volunteer to add: one form, saved all or nothing by one service call."""
     scope = scope_for(request.user)
     activity = scope.get_object_or_404(Activity.objects.select_related("project__unit"), need=EDIT, pk=activity_pk)
-    data = request.POST or None
+    # 查找 posts the page with what was typed, like 保存, but saves nothing: the rows come back as
+    # typed (unbound forms with the typed values as initial, so nothing is marked wrong yet).
+    searching = request.method == "POST" and "search" in request.POST
+    data = None if searching else request.POST or None
+
+    def typed(form_class, prefix, initial, **kwargs):
+        if searching:
+            bound = form_class(request.POST, prefix=prefix, activity=activity, **kwargs)
+            initial = {name: bound[name].value() for name in bound.fields}
+        return form_class(data, prefix=prefix, initial=initial, activity=activity, **kwargs)
+
     signups = list(activity.signups.active().select_related("volunteer").order_by("created_at", "pk"))
     records = list(activity.service_records.select_related("volunteer__unit").order_by("volunteer__name", "pk"))
     existing = {r.volunteer_id: r.hours for r in records}
@@ -168,14 +232,14 @@ def staff_attendance(request, activity_pk):
         hours = existing.get(signup.volunteer_id) if signup.volunteer_id else None
         initial = {"attended": hours is not None, "hours": hours if hours is not None else default_hours}
         initial["reason"] = reasons.get(signup.volunteer_id, "")
-        form = AttendanceForm(data, prefix=f"s{signup.pk}", initial=initial, activity=activity)
+        form = typed(AttendanceForm, f"s{signup.pk}", initial)
         rows.append((signup, form, True))
     # Volunteers with hours here but no live sign-up: added earlier as walk-ins (or cancelled).
     signed_up = {s.volunteer_id for s in signups if s.volunteer_id}
     for record in records:
         if record.volunteer_id not in signed_up:
             initial = {"attended": True, "hours": record.hours, "reason": record.extra_hours_reason}
-            form = AttendanceForm(data, prefix=f"v{record.volunteer_id}", initial=initial, activity=activity)
+            form = typed(AttendanceForm, f"v{record.volunteer_id}", initial)
             rows.append((record.volunteer, form, False))
     # A walk-in is chosen among the volunteers in scope who have no row yet (by volunteer or by
     # mobile: a resident may have signed up before registering as a volunteer).
@@ -187,15 +251,19 @@ def staff_attendance(request, activity_pk):
     )
     # A street may hold thousands of volunteers: the list offers those of the project's unit,
     # or those matching a search, never more than WALK_IN_CHOICES; any candidate validates.
-    find = params.text(request.GET, "find", label=_("search"))
+    find = params.text(request.POST if request.method == "POST" else request.GET, "find", label=_("search"))
     if find:
         by_mobile = Q(mobile_masked__endswith=find) if params.is_digits(find) and len(find) <= 4 else Q(pk__in=[])
         shown = candidates.filter(Q(name__icontains=find) | by_mobile)
     else:
         shown = candidates.filter(unit__path__startswith=activity.project.unit.path)
     shown = list(shown.order_by("name", "pk")[: WALK_IN_CHOICES + 1])
-    walk_in = WalkInForm(data, prefix="add", volunteers=candidates, initial={"hours": default_hours}, activity=activity)
-    if request.method == "POST":
+    # The walk-in chosen before a search stays chosen (and listed) whatever the search finds.
+    chosen = params.pk(request.POST, "add-volunteer", label=_("volunteer")) if searching else None
+    if chosen and chosen not in {v.pk for v in shown}:
+        shown = [*candidates.filter(pk=chosen), *shown]
+    walk_in = typed(WalkInForm, "add", {"hours": default_hours}, volunteers=candidates)
+    if data is not None:
         if all([form.is_valid() for _who, form, _signed in rows] + [walk_in.is_valid()]):
             entries = [
                 (who, f.cleaned_data["attended"], f.cleaned_data["hours"], f.cleaned_data["reason"])

@@ -11,17 +11,26 @@
   var font = large ? 18 : 13;
   var drawn = [];
 
+  // Numbers as the tables read them, the same in every language: money "14,422,515.87".
+  function formatter(unit) {
+    var digits = unit === "money" ? 2 : 0;
+    var format = new Intl.NumberFormat("en-US", { minimumFractionDigits: digits, maximumFractionDigits: unit === "count" ? 0 : 2 });
+    return function (value) { return typeof value === "number" ? format.format(value) : value; };
+  }
+
   function option(c) {
+    var number = formatter(c.unit);
     var base = { textStyle: { fontSize: font }, tooltip: { trigger: c.kind === "pie" ? "item" : "axis" },
                  legend: { top: 0, textStyle: { fontSize: font } }, animation: false };
     if (c.kind === "pie") {
-      base.series = [{ type: "pie", radius: ["35%", "65%"], top: 30, label: { fontSize: font, formatter: "{b}: {c}" },
+      base.series = [{ type: "pie", radius: ["35%", "65%"], top: 30,
+        label: { fontSize: font, formatter: function (p) { return p.name + ": " + number(p.value); } },
         data: c.labels.map(function (label, i) { return { name: label, value: c.series[0].data[i] }; }) }];
       return base;
     }
     base.grid = { left: 8, right: 16, bottom: 8, top: 40, containLabel: true };
     base.xAxis = { type: "category", data: c.labels, axisLabel: { fontSize: font, interval: 0, rotate: c.labels.length > 4 ? 30 : 0 } };
-    base.yAxis = { type: "value", axisLabel: { fontSize: font } };
+    base.yAxis = { type: "value", axisLabel: { fontSize: font, formatter: formatter(c.unit === "money" ? "hours" : c.unit) } };
     base.series = c.series.map(function (s) { return { name: s.name, type: c.kind, data: s.data }; });
     return base;
   }
