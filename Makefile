@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # DEBUG is off unless set: the laptop commands below turn it on (development keys, SQLite).
 DEV := DEBUG=1
 
-.PHONY: run test install check lint messages compilemessages migrate seed clean
+.PHONY: run test install check lint messages compilemessages migrate seed clean css npm
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,16 @@ test: check
 messages: install
 	$(DEV) $(BIN)/python manage.py makemessages -l zh_Hans --ignore=.venv --ignore=node_modules --ignore=static/vendor --no-obsolete
 	$(DEV) $(BIN)/python manage.py compilemessages -l zh_Hans --ignore=.venv
+
+# The build and check tools from npm, pinned in package.json and package-lock.json (node_modules/).
+npm:
+	npm ci --no-audit --no-fund --loglevel=error
+
+# Rewrite static/vendor/bootstrap/bootstrap.trimmed.min.css (committed): Bootstrap without the
+# rules no template, form or script uses. Run after adding Bootstrap classes to a template;
+# tests/test_css_trim.py fails until then.
+css: install npm
+	PYTHON=$(BIN)/python node tools/trim_css.mjs
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -66,3 +66,21 @@ def test_list_page_passes_axe_and_the_browser_shifts_like_the_server(live_server
         assert shifted == pytest.approx(list(geo.wgs84_to_gcj02(lat, lng)), abs=1e-9)
         back = phone.evaluate(f"CenterGeo.toWgs({shifted[0]}, {shifted[1]})")
         assert geo.haversine_m(lat, lng, *back) < 0.01
+
+
+def test_the_map_stops_asking_for_tiles_after_the_first_failure(live_server, phone, futian_centers):
+    # Each failed tile is an error in the console: after the first, map.js takes the layer away
+    # (no request on zoom or pan) and says why the box is grey.
+    tiles = []
+    phone.on("request", lambda request: tiles.append(request.url) if live_server.url not in request.url else None)
+    phone.goto(f"{live_server.url}/centers/{futian_centers.pk}/")
+    phone.locator("#center-map").scroll_into_view_if_needed()
+    note = phone.locator(".center-map-note")
+    note.wait_for()
+    assert note.inner_text() == "地图底图无法加载；服务中心已在本页列出。"
+    asked = len(tiles)
+    assert asked >= 1
+    phone.locator(".leaflet-control-zoom-in").click()
+    phone.wait_for_timeout(800)  # Leaflet's zoom animation, after which new tiles would be asked for
+    assert phone.locator(".leaflet-marker-icon").count() == 1
+    assert len(tiles) == asked, tiles[asked:]

@@ -45,7 +45,22 @@
     var map = L.map(el, { scrollWheelZoom: false });
     // No "Leaflet" link in the corner: a 14 px link is too small to tap (WCAG 2.5.8, 适老化).
     map.attributionControl.setPrefix(false);
-    L.tileLayer(cfg.tiles, { attribution: cfg.attribution, maxZoom: 19 }).addTo(map);
+    var tiles = L.tileLayer(cfg.tiles, { attribution: cfg.attribution, maxZoom: 19 }).addTo(map);
+    /* Without a way to the tile server (an intranet, a server down) every tile is an error in the
+       browser's console, and every pan or zoom would ask again. The first failure takes the layer
+       away (Leaflet cancels the tiles still loading): the markers stay on the grey box, and a
+       line says why there is no map behind them. */
+    tiles.once("tileerror", function () {
+      map.removeLayer(tiles);
+      el.classList.add("center-map-offline");
+      var note = L.control({ position: "topright" });
+      note.onAdd = function () {
+        var box = L.DomUtil.create("div", "center-map-note");
+        box.textContent = el.dataset.offline;
+        return box;
+      };
+      note.addTo(map);
+    });
     var points = [];
     (cfg.markers || []).forEach(function (m) {
       var p = show(m.lat, m.lng);
