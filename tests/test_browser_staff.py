@@ -20,6 +20,7 @@ login is a session cookie, and the text mode a cookie; the database is flushed a
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.db import connections
 from django.test import Client, override_settings
 from django.urls import reverse
 
@@ -96,6 +97,10 @@ def staff_site(django_db_setup, django_db_blocker, tmp_path_factory, browser, br
             server._live_server_modified_settings.disable()
             server.stop()
             call_command("flush", interactive=False, verbosity=0)
+            # With Playwright's event loop running, this thread's database connection is a
+            # context-local one (asgiref), not the one pytest-django tears the test database
+            # down with: close it, or PostgreSQL refuses to drop a database still in use.
+            connections.close_all()
 
 
 def _url(name, world):
