@@ -24,6 +24,7 @@ from django.db import connections
 from django.test import Client, override_settings
 from django.urls import reverse
 
+from centers.models import Center
 from grids.models import Member
 from grids.scope import MANAGE
 from tests.conftest import FAST_HASHERS
@@ -196,3 +197,35 @@ def test_the_staff_menu_marks_the_current_section(staff_site):
         marked = page.locator(".staff-nav [aria-current=page]")
         assert marked.count() == 1, f"{name}: {marked.count()} links marked"
         assert marked.get_attribute("href") == reverse(section), name
+
+
+# A cell's width, its display, and the heading it shows (the ::before content).
+CELL_JS = """(sel) => Array.from(document.querySelectorAll(sel)).map(el => ({
+  w: el.getBoundingClientRect().width, display: getComputedStyle(el).display,
+  label: el.getAttribute('data-label'), before: getComputedStyle(el, '::before').content}))"""
+
+
+def test_staff_tables_stack_into_labelled_cards_on_a_phone(staff_site):
+    world, people, server, sessions, context, page = staff_site
+    _login(context, server, sessions[people.huafu.pk], large=False)
+    page.goto(server.url + reverse("member_list"))
+    cells = page.evaluate(CELL_JS, "main table.table tbody td")
+    assert cells, "the member list shows no table cells"
+    assert all(c["display"] in ("block", "flow-root") and c["w"] > 300 for c in cells), cells[:3]
+    named = [c for c in cells if c["label"]]
+    assert {c["label"] for c in named} >= {"姓名", "手机号码", "单位"}, named[:3]
+    assert all(c["before"] == f'"{c["label"]}"' for c in named), named[:3]
+    assert page.evaluate("document.querySelector('main table.table thead').getBoundingClientRect().height") <= 1
+    # The opening-hours editor: each row's weekday select is as wide as the card.
+    page.goto(server.url + reverse("staff_center_edit", kwargs={"center_pk": world.inside.records[Center].pk}))
+    widths = page.evaluate(
+        "Array.from(document.querySelectorAll('select[name$=-weekday]')).map(s => s.getBoundingClientRect().width)"
+    )
+    assert widths and min(widths) > 300, widths
+    # On a desktop the same tables stay tables.
+    page.set_viewport_size({"width": 1366, "height": 900})
+    try:
+        page.goto(server.url + reverse("member_list"))
+        assert {c["display"] for c in page.evaluate(CELL_JS, "main table.table tbody td")} == {"table-cell"}
+    finally:
+        page.set_viewport_size({"width": WIDTH, "height": HEIGHT})
