@@ -120,11 +120,11 @@ def _login(context, server, session, large):
     )
 
 
-# The focused element and whether a ring shows: on itself, or, for a picker's search box, on
+# The focused element of <main> (None outside it) and whether a ring shows: on itself, or, for a picker's search box, on
 # the box around it (tom-select draws the ring there, static/portal/portal.css).
 FOCUS_JS = """() => {
   const el = document.activeElement;
-  if (!el || el === document.body) return null;
+  if (!el || !el.closest('main')) return null;
   const ringed = (node) => {
     const st = getComputedStyle(node);
     return (st.outlineStyle !== 'none' && parseFloat(st.outlineWidth) > 0) || st.boxShadow !== 'none';
@@ -136,15 +136,19 @@ FOCUS_JS = """() => {
 
 
 def check_focus(page, limit=20):
-    """Tab from the top of <main> through (at most `limit` of) its stops: each shows a ring."""
+    """Tab from the end of the staff menu through (at most `limit` of) the page's own stops in
+    <main>: each shows a ring (the menu's links are the same on every page)."""
     problems = []
-    page.evaluate("document.getElementById('main').focus({preventScroll: true})")
+    page.evaluate(
+        "(document.querySelector('.staff-nav li:last-child a') || document.getElementById('main'))"
+        ".focus({preventScroll: true})"
+    )
     for _ in range(limit):
         page.keyboard.press("Tab")
-        if not page.evaluate("!!document.activeElement.closest('main')"):
-            break
         focused = page.evaluate(FOCUS_JS)
-        if focused and not focused["ring"]:
+        if focused is None:  # out of <main>
+            break
+        if not focused["ring"]:
             problems.append(f"no visible focus on <{focused['tag']}> {focused['label']!r}")
     return problems
 
