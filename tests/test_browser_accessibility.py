@@ -233,17 +233,22 @@ TABBABLE_JS = """(sel) => {
 }"""
 
 
+def check_width(page):
+    """The page does not scroll sideways at phone width (the problem as a readable string, or none)."""
+    scroll = page.evaluate("document.documentElement.scrollWidth")
+    if scroll <= WIDTH:
+        return []
+    wide = page.evaluate(
+        """(w) => Array.from(document.querySelectorAll('body *')).filter(e => e.getBoundingClientRect().right > w + 1)
+        .slice(0, 3).map(e => e.tagName.toLowerCase() + '.' + e.className.toString().slice(0, 40))""",
+        WIDTH,
+    )
+    return [f"scrolls sideways: scrollWidth {scroll} > {WIDTH} ({wide})"]
+
+
 def check_layout(page, large):
     """Problems with width, text size and tap targets, as readable strings."""
-    problems = []
-    scroll = page.evaluate("document.documentElement.scrollWidth")
-    if scroll > WIDTH:
-        wide = page.evaluate(
-            """(w) => Array.from(document.querySelectorAll('body *')).filter(e => e.getBoundingClientRect().right > w + 1)
-            .slice(0, 3).map(e => e.tagName.toLowerCase() + '.' + e.className.toString().slice(0, 40))""",
-            WIDTH,
-        )
-        problems.append(f"scrolls sideways: scrollWidth {scroll} > {WIDTH} ({wide})")
+    problems = check_width(page)
     if large:
         problems += [f"text too small: {t}" for t in page.evaluate(TEXT_JS)]
     least = 60 if large else 44
