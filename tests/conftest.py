@@ -118,8 +118,9 @@ def pytest_collection_modifyitems(config, items):
     # A live_server test asks for a transactional database at run time, so pytest-django cannot
     # see it and leaves it among the ordinary tests; its flush at the end empties every table,
     # the rows of the data migrations too (the standard services), and the ordinary tests after
-    # it lose them. Run them last, as pytest-django does with the transactional tests it sees.
-    items.sort(key=lambda item: "live_server" in getattr(item, "fixturenames", ()))
+    # it lose them. Run them last, as pytest-django does with the transactional tests it sees;
+    # so too every browser test (the staff sweep serves and flushes a world of its own).
+    items.sort(key=lambda item: "live_server" in getattr(item, "fixturenames", ()) or "browser" in item.keywords)
     if Path(CHROMIUM).exists() or os.environ.get("REQUIRE_BROWSER") == "1":
         return
     skip = pytest.mark.skip(reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)")
