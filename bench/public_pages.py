@@ -90,7 +90,6 @@ def public_pages():
 
 def start_server(args):
     env = os.environ | PRODUCTION_ENV
-    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     command = [
         str(Path(sys.executable).parent / "gunicorn"),
         "portal.wsgi",
@@ -240,6 +239,86 @@ def staff_times(pages, requests):
     return rows
 
 
+TARGET_RATIO = 0.33
+TARGET_COLD_QUERIES = 10
+TARGET_FIRST_VISIT_KB = 100
+TARGET_P99_MS = 1000
+
+
+def duration_ms(text):
+    """wrk's latency figure ("950.00us", "537.12ms", "1.23s", "2.00m") in milliseconds."""
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60_000}[unit]
+
+
+def socket_errors(text):
+    """The sum of wrk's "connect 0, read 0, write 0, timeout 12" (requests past wrk's timeout are
+    counted here and left out of its latency figures, so they must count as errors)."""
+    return sum(int(n) for n in re.findall(r"\d+", text or ""))
+
+
+def targets(args, rows, counts, first_visit_kb):
+    """Each target of issue 15 this run can judge: (met, target, figures); None when not measured."""
+    results = []
+    if rows:
+        page, ratio = min(((row[0], row[3]) for row in rows), key=lambda pair: pair[1])
+        results.append(
+            (
+                ratio >= TARGET_RATIO,
+                f"every public page at least {TARGET_RATIO}x of hello",
+                f"lowest {ratio:.3f}x ({page})",
+            )
+        )
+    else:
+        results.append((None, f"every public page at least {TARGET_RATIO}x of hello", "--skip-wrk"))
+    page, cold = max(((page, cold) for page, _, cold, _, _ in counts), key=lambda pair: pair[1])
+    results.append(
+        (
+            cold <= TARGET_COLD_QUERIES,
+            f"at most {TARGET_COLD_QUERIES} queries cold on public pages",
+            f"most {cold} ({page})",
+        )
+    )
+    failing = [page for page, status, *_ in counts if status != 200]
+    results.append((not failing, "every public page answers 200", ", ".join(failing) or "all 200"))
+    results.append(
+        (
+            first_visit_kb <= TARGET_FIRST_VISIT_KB,
+            f"/ at most {TARGET_FIRST_VISIT_KB} KB compressed on a first visit",
+            f"{first_visit_kb:.1f} KB",
+        )
+    )
+    if rows and args.load:
+        bad = sum(row[7] for row in rows)
+        errors = sum(socket_errors(row[8]) for row in rows)
+        results.append(
+            (
+                bad == 0 and errors == 0,
+                f"-c64 for {args.load} s: no errors",
+                f"{bad} non-2xx, {errors} socket errors (timeouts included) over {len(rows)} pages",
+            )
+        )
+        page, p99 = max(((row[0], duration_ms(row[6])) for row in rows), key=lambda pair: pair[1])
+        results.append(
+            (
+                p99 < TARGET_P99_MS,
+                f"-c64 for {args.load} s: p99 under {TARGET_P99_MS / 1000:g} s",
+                f"highest {p99:,.0f} ms ({page})",
+            )
+        )
+    else:
+        results.append((None, "-c64 for 60 s: no errors, p99 under 1 s", "run with --load 60"))
+    return results
+
+
+def print_targets(results):
+    print("\nTargets (issue 15):")
+    for met, target, figures in results:
+        verdict = "not measured" if met is None else ("met" if met else "NOT met")
+        print(f"  {verdict:<12} {target}: {figures}")
+    print(f"load average at the end: {os.getloadavg()[0]:.2f}")
+
+
 def main():
     args = parse_args()
     django_setup()
@@ -250,14 +329,20 @@ def main():
 
     print(
         f"database {connection.vendor}, cache {settings.CACHES['default']['BACKEND'].rsplit('.', 1)[-1]}, "
+        f"page cache {settings.CACHES[settings.PUBLIC_CACHE_ALIAS]['BACKEND'].rsplit('.', 1)[-1]}, "
         f"{Member.objects.count():,} members, load average {os.getloadavg()[0]:.2f}",
         flush=True,
     )
     pages = public_pages()
+    # The hashed names every page links to (and the .br files a first visit is measured with),
+    # whether or not gunicorn runs: a fresh clone has none.
+    env = os.environ | PRODUCTION_ENV
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     from django.core.cache import caches
 
     for alias in caches:  # nothing left from another database's run (the file cache outlives it)
         caches[alias].clear()
+    rows = []
     if not args.skip_wrk:
         print(f"\nThroughput (gunicorn -w {args.workers}, wrk -c{args.connections} {args.duration}s x {args.rounds}):")
         rows = throughput(args, pages)
@@ -275,10 +360,12 @@ def main():
     print(
         "\nQueries per public page (cold cache, then warm):\n\n| page | status | cold | warm | bytes |\n|---|---|---|---|---|"
     )
-    for page, status, cold, warm, size in query_counts(pages):
+    counts = query_counts(pages)
+    for page, status, cold, warm, size in counts:
         print(f"| `{page}` | {status} | {cold} | {warm} | {size:,} |")
     parts = first_visit("/")
-    print(f"\nFirst visit to / on a phone: {sum(size for _, size in parts) / 1024:.1f} KB compressed")
+    first_visit_kb = sum(size for _, size in parts) / 1024
+    print(f"\nFirst visit to / on a phone: {first_visit_kb:.1f} KB compressed")
     for name, size in parts:
         print(f"  {name}: {size / 1024:.1f} KB")
     if not args.skip_staff:
@@ -287,6 +374,7 @@ def main():
         )
         for page, status, ms, queries, size, peak in staff_times(args.staff, args.staff_requests):
             print(f"| `{page}` | {status} | {ms:,.0f} | {queries} | {size:,} | {peak} |")
+    print_targets(targets(args, rows, counts, first_visit_kb))
 
 
 if __name__ == "__main__":
