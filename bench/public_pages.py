@@ -165,6 +165,10 @@ def throughput(args, pages):
                 row += [rate, p99, bad, errors]
             rows.append(row)
             print(f"  {page}: ratio {row[3]:.3f} ({', '.join(f'{r:.3f}' for r in ratios)})", flush=True)
+        if args.load:
+            # The floor under this machine's load: a p99 the hello view itself cannot keep is not a page's.
+            rate, bad, errors, p99 = wrk(base + "/bench/hello/", duration=args.load, connections=64, latency=True)
+            rows.append(["/bench/hello/", rate, rate, 1.0, [], rate, p99, bad, errors])
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait()
@@ -260,6 +264,8 @@ def socket_errors(text):
 def targets(args, rows, counts, first_visit_kb):
     """Each target of issue 15 this run can judge: (met, target, figures); None when not measured."""
     results = []
+    hello = [row for row in rows if row[0] == "/bench/hello/"]
+    rows = [row for row in rows if row[0] != "/bench/hello/"]
     if rows:
         page, ratio = min(((row[0], row[3]) for row in rows), key=lambda pair: pair[1])
         results.append(
@@ -303,7 +309,7 @@ def targets(args, rows, counts, first_visit_kb):
             (
                 p99 < TARGET_P99_MS,
                 f"-c64 for {args.load} s: p99 under {TARGET_P99_MS / 1000:g} s",
-                f"highest {p99:,.0f} ms ({page})",
+                f"highest {p99:,.0f} ms ({page}); the hello view itself {duration_ms(hello[0][6]):,.0f} ms",
             )
         )
     else:
