@@ -21,7 +21,7 @@ ORDER BY ST_Distance LIMIT 20, once on PostGIS's sphere (use_spheroid false: the
 circle as near(), checked to give the same centers in the same order, ties allowed) and once on
 its default spheroid (reported, not checked: its distances differ from the sphere's by up to
 0.5 %), and the server times (EXPLAIN ANALYZE, the three queries interleaved point by point) are
-printed with near()'s ratio to each.
+printed with near()'s ratio to each (best of --repeat runs per query and point).
 """
 
 import argparse
@@ -75,6 +75,7 @@ def setup(args):
     if args.database_url.startswith("postgres"):
         ensure_postgres_database(args.database_url)
     os.environ["DATABASE_URL"] = args.database_url
+    os.environ.setdefault("DEBUG", "1")  # a benchmark of queries: no secret key needed to run it
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
     import django
 
@@ -106,7 +107,7 @@ def fill(n, rng, places):
     started = time.perf_counter()
     with transaction.atomic():
         # Not Center.objects.all().delete(): that sends a signal and writes an audit entry per row
-        # (an hour for 100,000 rows). The database is the benchmark's own.
+        # (more than ten minutes for 100,000 rows). The database is the benchmark's own.
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 cursor.execute("TRUNCATE centers_center CASCADE")
