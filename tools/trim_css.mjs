@@ -5,9 +5,8 @@
 // word in the scanned files: every template of the portal (staff pages share the base), the
 // crispy-bootstrap5 templates that render forms, the Python code (widget attrs, template tags),
 // our JavaScript and tom-select's (it copies classes onto its own elements). Bootstrap's own
-// script is not scanned: it names every component (carousel, offcanvas, modal...), and the pages
-// use one, the collapsing navbar, whose run-time classes are on the safelist with the classes
-// that templates build from pieces.
+// script is not loaded (static/portal/actions.js folds the navbar); the classes set at run time
+// are on the safelist with the classes that templates build from pieces.
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { PurgeCSS } from "purgecss";
@@ -32,7 +31,7 @@ const [result] = await new PurgeCSS().purge({
   ],
   safelist: {
     // alert-{{ message.tags }} in base.html: Django's message levels.
-    // Added by Bootstrap's collapse (data-bs-toggle="collapse", the navbar on a phone).
+    // collapse/show: the folded navbar on a phone, toggled by static/portal/actions.js (data-disclosure).
     standard: ["alert-success", "alert-info", "alert-warning", "alert-danger", "collapse", "collapsing", "collapsed", "show"],
   },
 });

@@ -34,3 +34,27 @@
     field.focus({ preventScroll: true });
   });
 })();
+
+// Disclosure buttons (the folded main menu on a phone, the staff sections on a phone): a
+// button with data-disclosure and aria-controls shows or hides its target (the class "show",
+// which Bootstrap's .collapse styles) and says so in aria-expanded; Escape inside the open
+// target closes it and puts focus back on the button. Bootstrap's own script is not loaded.
+(function () {
+  "use strict";
+  document.querySelectorAll("button[data-disclosure][aria-controls]").forEach(function (button) {
+    var target = document.getElementById(button.getAttribute("aria-controls"));
+    if (!target) { return; }
+    var set = function (open) {
+      target.classList.toggle("show", open);
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+    };
+    button.hidden = false;
+    button.addEventListener("click", function () { set(!target.classList.contains("show")); });
+    target.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && target.classList.contains("show")) {
+        set(false);
+        button.focus();
+      }
+    });
+  });
+})();

@@ -1,12 +1,15 @@
-// Staff pages on a phone (static/portal/portal.css, "Staff tables on a phone"):
-//   each table cell gets data-label, its column's heading, which the cell shows above its
+// Staff pages on a phone (static/portal/staff.css, "Staff tables on a phone"):
+//   each table cell gets data-label, its column's heading, which the cell shows beside its
 //   value once the table is stacked into one card per row below 576 px; a cell that holds a
-//   form field keeps its own <label> and gets none.
+//   form field keeps its own <label> and gets none. The card layout needs the class table-cards,
+//   added here: without this script a table stays a table and scrolls in its own box.
 //   The staff menu marks the section of the page (aria-current="page"): the link whose path
-//   is the longest prefix of the page's path (the overview, data-exact, only on itself).
+//   is the longest prefix of the page's path (the overview, data-exact, only on itself); its
+//   name is repeated on the button the menu folds behind on a phone.
 (function () {
   "use strict";
   document.querySelectorAll("body.staff main table.table").forEach(function (table) {
+    table.classList.add("table-cards");
     var headRow = table.tHead && table.tHead.rows[table.tHead.rows.length - 1];
     if (!headRow) { return; }
     var labels = [];
@@ -37,5 +40,8 @@
   if (best) {
     best.link.setAttribute("aria-current", "page");
     best.link.classList.add("active");
+    document.querySelectorAll("[data-staff-current]").forEach(function (slot) {
+      slot.textContent = best.link.textContent.trim();
+    });
   }
 })();
