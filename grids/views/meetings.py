@@ -25,6 +25,8 @@ from ..services.meetings_sections import sections
 from ..services.tree import attach_full_names
 from .members import PAGE_SIZE, default_root
 
+SHOWN = 100
+
 
 def _unit(request, scope):
     ref = params.pk(request.GET, "unit", label=_("unit"))
@@ -164,27 +166,34 @@ def meeting_compliance(request):
     unit = _unit(request, scope)
     year = _year(request)
     attach_full_names([unit])
-    orgs = services.organisations(unit)
-    attach_full_names(orgs)
-    duties = services.duties(orgs, year)
-    rates = [(label, *services.rates(duties).get(kind, (0, 0))) for kind, label in MeetingKind.choices]
+    duties = services.duties(services.organisations(unit), year)
+    per_kind = services.rates(duties)
+    rates = [(label, *per_kind.get(kind, (0, 0))) for kind, label in MeetingKind.choices]
+    behind = services.behind_this_period(duties)
+    attach_full_names([duty.unit for duty in behind[:SHOWN]])
+    absent = _absent_members(unit, request.user)
     context = {
         "unit": unit,
         "year": year,
         "rates": [(label, held, owed, round(100 * held / owed) if owed else None) for label, held, owed in rates],
-        "behind": services.behind_this_period(duties),
+        # A district holds thousands of organisations and a million members: the lists show the
+        # first SHOWN (tree order) and say how many there are; the children narrow them.
+        "behind": behind[:SHOWN],
+        "behind_count": len(behind),
         "calendar": duties if unit.level in MEETING_LEVELS and unit.level >= Level.GRID else None,
         "children": unit.children.order_by("name") if unit.level < Level.BUILDING else [],
-        "absent": _absent_members(unit, request.user),
+        "absent": absent[:SHOWN],
+        "absent_more": len(absent) > SHOWN,
+        "shown": SHOWN,
         "absent_months": services.ABSENT_MONTHS,
     }
     return render(request, "grids/meetings/compliance.html", context)
 
 
 def _absent_members(unit, user):
-    members = list(Member.objects.under(unit).visible_to(user).filter(left_reason="").select_related("unit"))
-    flags = services.absent_flags(members)
-    return [m for m in members if flags.get(m.pk)]
+    """The first SHOWN + 1 absent members (one more tells whether the list goes on)."""
+    members = Member.objects.under(unit).visible_to(user).filter(left_reason="")
+    return list(services.absent(members).select_related("unit").order_by("unit__path", "name", "pk")[: SHOWN + 1])
 
 
 @require_safe
