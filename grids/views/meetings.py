@@ -21,6 +21,7 @@ from ..models import Level, Member
 from ..models.meetings import MEETING_LEVELS, Meeting, MeetingKind
 from ..scope import EDIT, VIEW, scope_for
 from ..services import meetings as services
+from ..services import meetings_compliance as compliance
 from ..services.meetings_sections import sections
 from ..services.tree import attach_full_names
 from .members import PAGE_SIZE, default_root
@@ -166,11 +167,10 @@ def meeting_compliance(request):
     unit = _unit(request, scope)
     year = _year(request)
     attach_full_names([unit])
-    duties = services.duties(services.organisations(unit), year)
-    per_kind = services.rates(duties)
+    per_kind, behind_count, behind = compliance.summary(unit, year, SHOWN)
     rates = [(label, *per_kind.get(kind, (0, 0))) for kind, label in MeetingKind.choices]
-    behind = services.behind_this_period(duties)
-    attach_full_names([duty.unit for duty in behind[:SHOWN]])
+    attach_full_names([duty.unit for duty in behind])
+    calendar = unit.level in MEETING_LEVELS and unit.level >= Level.GRID
     absent = _absent_members(unit, request.user)
     context = {
         "unit": unit,
@@ -178,9 +178,10 @@ def meeting_compliance(request):
         "rates": [(label, held, owed, round(100 * held / owed) if owed else None) for label, held, owed in rates],
         # A district holds thousands of organisations and a million members: the lists show the
         # first SHOWN (tree order) and say how many there are; the children narrow them.
-        "behind": behind[:SHOWN],
-        "behind_count": len(behind),
-        "calendar": duties if unit.level in MEETING_LEVELS and unit.level >= Level.GRID else None,
+        "behind": behind,
+        "behind_count": behind_count,
+        # One organisation's periods (a grid's, with its building groups): a few dozen duties.
+        "calendar": services.duties(services.organisations(unit), year) if calendar else None,
         "children": unit.children.order_by("name") if unit.level < Level.BUILDING else [],
         "absent": absent[:SHOWN],
         "absent_more": len(absent) > SHOWN,
