@@ -248,6 +248,9 @@ def run(args, url):
             flush=True,
         )
         for name, candidates, redirects in urls(args, user):
+            # Each request's savepoint is rolled back, its touch of the session too: log in again, or
+            # the idle timeout logs the bench out after half an hour of slow pages.
+            client.force_login(user)
             rss = maxrss_mb()
             for path in candidates:
                 status, cold_ms, cold_q, size, _peak, location = request(client, path)
