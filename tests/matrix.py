@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -135,6 +136,34 @@ KEYWORDS = {
     "transfer_pk": rec(Transfer),
     "report_pk": rec(UnitReport),
     "demand_pk": rec(Demand),
+}
+
+# URL keyword -> the model of the record it names (KEYWORDS makes one of each side; the staff
+# benchmark, bench/staff_all.py, picks a real one in the scope; tests/test_permissions.py checks
+# the two agree).
+KEYWORD_MODELS = {
+    "unit_pk": Unit,
+    "parent_pk": Unit,
+    "member_pk": Member,
+    "post_pk": ServicePost,
+    "claim_pk": PostClaim,
+    "account_pk": get_user_model(),
+    "assignment_pk": Assignment,
+    "project_pk": ServiceProject,
+    "team_pk": VolunteerTeam,
+    "volunteer_pk": Volunteer,
+    "certificate_pk": Certificate,
+    "activity_pk": Activity,
+    "micro_pk": MicroProject,
+    "expenditure_pk": Expenditure,
+    "fund_pk": FundLine,
+    "center_pk": Center,
+    "job_pk": Job,
+    "payment_pk": DuesPayment,
+    "meeting_pk": Meeting,
+    "transfer_pk": Transfer,
+    "report_pk": UnitReport,
+    "demand_pk": Demand,
 }
 
 # A scoped admin model whose list needs more than VIEW.

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from grids.models import DuesAssessment, DuesCategory, DuesPayment, MemberStatus, PaymentMethod, Relief
@@ -251,3 +252,31 @@ def test_the_demo_has_arrears_an_exemption_and_the_flag(db):
         assert sum(r.flagged for r in rows) >= 2
     if rows[0].cutoff > 1:
         assert 2 <= sum(r.arrears > 0 for r in rows) < len(rows) / 2
+
+
+def _count(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_dues_pages_read_a_branch_at_most(tree, people, client_for, django_assert_num_queries, monkeypatch):
+    # Above LISTED members (5 here) the list and the statement offer the organisations below and
+    # read no member: the same queries for 6 members as for 12, and no name shown (issue 15).
+    monkeypatch.setattr(dues, "LISTED", 5)
+    client = client_for(people.meigang)
+    urls = [reverse("dues_list"), reverse("dues_statement", args=[tree.community1.pk])]
+    for n in range(3):
+        fm.make_member(tree.grid1, f"党员{n}")
+    small = [_count(client, url) for url in urls]
+    assert all("党员0" in client.get(url).content.decode() for url in urls)  # a branch: every member
+    for n in range(3, 6):
+        fm.make_member(tree.grid1, f"党员{n}")
+    over = [_count(client, url) for url in urls]
+    for n in range(6, 12):
+        fm.make_member(tree.grid1, f"党员{n}")
+    for url, queries in zip(urls, over, strict=True):
+        with django_assert_num_queries(queries):
+            page = client.get(url).content.decode()
+        assert "党员0" not in page and tree.grid1.name in page
+    assert max(over) <= max(small)

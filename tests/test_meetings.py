@@ -7,12 +7,15 @@ from io import BytesIO
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
 from grids.models import (
     Attendance,
+    Level,
     Meeting,
     MeetingAttachment,
     MeetingEvent,
@@ -23,7 +26,10 @@ from grids.models import (
     Presence,
 )
 from grids.services import meetings as services
+from grids.services import meetings_compliance as compliance
+from grids.views import meetings as meeting_views
 from tests import factory_members as fm
+from tests.factory import make_unit
 
 K = MeetingKind
 
@@ -215,3 +221,51 @@ def test_the_demo_year_of_meetings(db):
     assert services.behind_this_period(found)  # a few missed, and this period still open
     members = Member.objects.under(meigang)
     assert len(services.absent_flags(members)) >= 1
+
+
+def _absent_from(meeting, members):
+    services.record_attendance(meeting=meeting, entries={m: (Presence.ABSENT, "") for m in members})
+
+
+def test_compliance_shows_the_first_of_long_lists_in_constant_queries(
+    tree, people, client_for, django_assert_num_queries, monkeypatch
+):
+    # A district: thousands of organisations behind, thousands of members absent. The page lists
+    # the first SHOWN of each (2 here) and says so, in the same queries whatever the numbers.
+    monkeypatch.setattr(meeting_views, "SHOWN", 2)
+    client = client_for(people.meigang)
+    url = reverse("meeting_compliance")
+    meeting = _meeting(tree.grid1, K.THEME_DAY, timezone.localdate() - timedelta(days=20))
+    _absent_from(meeting, [fm.make_member(tree.grid1, f"Q员{n}") for n in range(3)])
+    make_unit(Level.BUILDING, "12栋", tree.grid1)
+    with CaptureQueriesContext(connection) as small:
+        page = client.get(url).content.decode()
+    assert page.count("Q员") == 2 and "12栋" not in page  # the first two; 11栋 comes before 12栋
+    meeting = _meeting(tree.grid1, K.THEME_DAY, timezone.localdate() - timedelta(days=10))
+    _absent_from(meeting, [fm.make_member(tree.grid1, f"Q员{n}") for n in range(3, 9)])
+    for n in range(13, 20):
+        make_unit(Level.BUILDING, f"{n}栋", tree.grid1)
+    with django_assert_num_queries(len(small)):
+        page = client.get(url).content.decode()
+    assert page.count("Q员") == 2 and "19栋" not in page
+
+
+def test_the_set_based_compliance_agrees_with_the_duties(tree, branch):
+    # The page's figures for a part of the tree (meetings_compliance.summary) are those of
+    # building every organisation's periods (duties, rates, behind_this_period).
+    full, _ = branch
+    for month in (1, 2, 3, 4):  # every ended period on 15 May, not the running one
+        _held(tree.grid1, K.THEME_DAY, date(2025, month, 10), full)
+    _held(tree.building1, K.GROUP, date(2025, 1, 8), [branch[1]])
+    _held(tree.community1, K.COMMITTEE, date(2025, 7, 1), full)  # a period not ended yet
+    make_unit(Level.BUILDING, "12栋", tree.grid1)
+    for unit in (tree.district, tree.community1, tree.grid1):
+        for today in (date(2025, 5, 15), date(2025, 12, 31), date(2026, 2, 1)):
+            found = services.duties(services.organisations(unit), 2025, today=today)
+            rates, count, first = compliance.summary(unit, 2025, 3, today=today)
+            expected = services.rates(found)
+            assert {k: rates.get(k, (0, 0)) for k in expected} == expected
+            assert all(v == (0, 0) for k, v in rates.items() if k not in expected)
+            behind = services.behind_this_period(found)
+            assert count == len(behind)
+            assert [(d.unit.pk, d.kind) for d in first] == [(d.unit.pk, d.kind) for d in behind[:3]]

@@ -27,7 +27,16 @@ from django.urls import reverse
 from grids.scope import EDIT, MANAGE, VIEW
 from tests.factory_world import MARKERLESS, NO_INSIDE, marker, scoped_models
 from tests.html_forms import form_to
-from tests.matrix import ADMIN_NEEDS, KEYWORDS, OUTSIDE_WORDS, ROUTES, query, scoped_admin_models, staff_patterns
+from tests.matrix import (
+    ADMIN_NEEDS,
+    KEYWORD_MODELS,
+    KEYWORDS,
+    OUTSIDE_WORDS,
+    ROUTES,
+    query,
+    scoped_admin_models,
+    staff_patterns,
+)
 
 # The world once per module, each test in a savepoint (tests/conftest.py shared_world).
 pytestmark = pytest.mark.usefixtures("shared_world")
@@ -163,6 +172,15 @@ def test_the_world_holds_every_scoped_model(world):
                     assert marker(model, inside) in _record_text(record), f"{label}'s record carries no marker"
     for model in scoped_admin_models():
         assert model in scoped_models(), f"{model._meta.label} has a scoped admin but declares no scope_via"
+
+
+def test_every_keyword_names_a_record_of_its_model(world):
+    # bench/staff_all.py picks a real record per keyword by KEYWORD_MODELS: the two maps agree.
+    assert set(KEYWORD_MODELS) == set(KEYWORDS)
+    for key, make in KEYWORDS.items():
+        for inside in (True, False):
+            record = make(world, world.side(inside))
+            assert isinstance(record, KEYWORD_MODELS[key]), f"{key} names a {type(record).__name__}"
 
 
 def _record_text(record):

@@ -25,6 +25,9 @@ from ..models.dues import (
 # Members this many due months unpaid are flagged to their branch: the Party Constitution
 # (article 9) counts six months without paying dues, without good reason, as leaving the Party.
 BEHIND_MONTHS = 6
+# The most members whose standings a page computes (a branch holds tens to hundreds): above it the
+# dues pages name the organisations below instead (issue 15: no page reads a whole district).
+LISTED = 2_000
 
 
 def first_month_due(member, year):

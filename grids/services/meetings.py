@@ -4,9 +4,11 @@ member's attendance with the 6-months-absent flag."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cache, cached_property
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -46,13 +48,19 @@ def frequencies(district_id):
 
 def periods(frequency, year):
     """[(first day, last day)] of each period of a year at this frequency."""
+    return list(_periods(frequency, year))
+
+
+@cache
+def _periods(frequency, year):
+    # Kept: the compliance of a district asks it for each of its thousands of organisations.
     months = 12 // PERIODS[frequency]
     found = []
     for n in range(PERIODS[frequency]):
         first = date(year, n * months + 1, 1)
         following = date(year + 1, 1, 1) if n * months + months == 12 else date(year, n * months + months + 1, 1)
         found.append((first, following - timedelta(days=1)))
-    return found
+    return tuple(found)
 
 
 def create_meeting(*, unit, kind, starts_at, place, topic, host, by):
@@ -200,20 +208,20 @@ class Duty:
     def frequency_label(self):
         return Frequency(self.frequency).label
 
-    @property
+    @cached_property
     def owed(self):
         """Periods that have ended, and the running one if already held."""
         return [p for p in self.periods if p.state in ("held", "overdue") or (p.state == "due" and p.held)]
 
-    @property
+    @cached_property
     def held(self):
         return sum(1 for p in self.owed if p.held)
 
-    @property
+    @cached_property
     def overdue(self):
         return [p for p in self.periods if p.state == "overdue"]
 
-    @property
+    @cached_property
     def current(self):
         return next((p for p in self.periods if p.state == "due"), None)
 
@@ -249,7 +257,7 @@ def duties(units, year, today=None):
         for kind in KINDS_BY_LEVEL[unit.level]:
             days = held.get((unit.pk, kind), [])
             rows = []
-            for first, last in periods(rules[district][kind], year):
+            for first, last in _periods(rules[district][kind], year):
                 n = sum(1 for day in days if first <= day <= last)
                 rows.append(Period(first, last, n, _state(first, last, n, today)))
             found.append(Duty(unit, kind, rules[district][kind], rows))
@@ -280,24 +288,27 @@ def _months_before(day, months):
     return date(year, month, min(day.day, 28))
 
 
-def absent_flags(members, today=None):
-    """{member id: True} for members absent (without leave) from meetings over the last
-    ABSENT_MONTHS months and present at none, who were already members before them. Leave with a
-    reason is a good reason (the Constitution counts absence "without good reason"). One query."""
+def absent(members, today=None):
+    """The members of a queryset absent (without leave) from meetings over the last ABSENT_MONTHS
+    months and present at none, who were already members before them. Leave with a reason is a
+    good reason (the Constitution counts absence "without good reason"). A queryset: the database
+    answers from the attendance of those months, however many members the queryset holds."""
     today = today or timezone.localdate()
     since = _months_before(today, ABSENT_MONTHS)
-    start = timezone.make_aware(datetime.combine(since, time.min))
-    ids = {m.pk: m for m in members if m.joined_on <= since}
-    seen, present = set(), set()
-    rows = Attendance.objects.filter(member_id__in=list(ids), meeting__starts_at__gte=start).values_list(
-        "member_id", "presence"
+    recent = Attendance.objects.filter(
+        member=OuterRef("pk"), meeting__starts_at__gte=timezone.make_aware(datetime.combine(since, time.min))
     )
-    for member_id, presence in rows:
-        if presence == Presence.ABSENT:
-            seen.add(member_id)
-        elif presence == Presence.PRESENT:
-            present.add(member_id)
-    return {member_id: True for member_id in seen - present}
+    return (
+        members.filter(joined_on__lte=since)
+        .filter(Exists(recent.filter(presence=Presence.ABSENT)))
+        .exclude(Exists(recent.filter(presence=Presence.PRESENT)))
+    )
+
+
+def absent_flags(members, today=None):
+    """{member id: True} for the members (an iterable) that `absent` finds. One query."""
+    ids = [m.pk for m in members]
+    return dict.fromkeys(absent(Member.objects.filter(pk__in=ids), today).values_list("pk", flat=True), True)
 
 
 def member_year(member, year):

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_safe
 from portal.core import params
 from portal.core.forms import add_service_errors
 from portal.core.money import format_yuan
+from portal.core.queries import more_than
 
 from ..forms.dues import AssessmentForm, PaymentForm, ReverseForm
 from ..models import DuesPayment, Level, Member, Unit
@@ -53,8 +54,12 @@ def dues_list(request):
     ref = params.pk(request.GET, "unit", label=_("unit"))
     unit = (scope.units(VIEW).filter(pk=ref).first() if ref else None) or default_root(scope)
     only_arrears = params.flag(request.GET, "arrears", label=_("in arrears only"))
-    rows = dues_services.standings(_current_members(unit, request.user), year)
-    totals = dues_services.totals(rows)
+    members = _current_members(unit, request.user)
+    # Dues are kept by the branch: above a branch's size (a street, the district) the page offers
+    # the organisations below instead of reading every member (a million at ten districts' size).
+    too_many = more_than(members, dues_services.LISTED)
+    rows = [] if too_many else dues_services.standings(members, year)
+    totals = None if too_many else dues_services.totals(rows)
     if only_arrears:
         rows = [row for row in rows if row.arrears > 0]
     page = Paginator(rows, PAGE_SIZE).get_page(params.page(request.GET))
@@ -66,6 +71,8 @@ def dues_list(request):
         "page": page,
         "totals": totals,
         "only_arrears": only_arrears,
+        "too_many": too_many,
+        "listed": dues_services.LISTED,
         "children": children,
         "behind_months": dues_services.BEHIND_MONTHS,
     }
@@ -80,9 +87,20 @@ def dues_statement(request, unit_pk):
     scope = scope_for(request.user)
     unit = scope.get_object_or_404(Unit.objects.all(), pk=unit_pk)
     year = _year(request)
-    rows = dues_services.standings(_current_members(unit, request.user), year)
+    members = _current_members(unit, request.user)
+    too_many = more_than(members, dues_services.LISTED)
+    rows = [] if too_many else dues_services.standings(members, year)
     attach_full_names([unit])
-    context = {"unit": unit, "year": year, "rows": rows, "totals": dues_services.totals(rows)}
+    children = unit.children.order_by("name") if too_many else []
+    context = {
+        "unit": unit,
+        "year": year,
+        "rows": rows,
+        "totals": None if too_many else dues_services.totals(rows),
+        "too_many": too_many,
+        "listed": dues_services.LISTED,
+        "children": children,
+    }
     return render(request, "grids/dues/statement.html", context)
 
 

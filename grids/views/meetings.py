@@ -21,9 +21,12 @@ from ..models import Level, Member
 from ..models.meetings import MEETING_LEVELS, Meeting, MeetingKind
 from ..scope import EDIT, VIEW, scope_for
 from ..services import meetings as services
+from ..services import meetings_compliance as compliance
 from ..services.meetings_sections import sections
 from ..services.tree import attach_full_names
 from .members import PAGE_SIZE, default_root
+
+SHOWN = 100
 
 
 def _unit(request, scope):
@@ -164,27 +167,34 @@ def meeting_compliance(request):
     unit = _unit(request, scope)
     year = _year(request)
     attach_full_names([unit])
-    orgs = services.organisations(unit)
-    attach_full_names(orgs)
-    duties = services.duties(orgs, year)
-    rates = [(label, *services.rates(duties).get(kind, (0, 0))) for kind, label in MeetingKind.choices]
+    per_kind, behind_count, behind = compliance.summary(unit, year, SHOWN)
+    rates = [(label, *per_kind.get(kind, (0, 0))) for kind, label in MeetingKind.choices]
+    attach_full_names([duty.unit for duty in behind])
+    calendar = unit.level in MEETING_LEVELS and unit.level >= Level.GRID
+    absent = _absent_members(unit, request.user)
     context = {
         "unit": unit,
         "year": year,
         "rates": [(label, held, owed, round(100 * held / owed) if owed else None) for label, held, owed in rates],
-        "behind": services.behind_this_period(duties),
-        "calendar": duties if unit.level in MEETING_LEVELS and unit.level >= Level.GRID else None,
+        # A district holds thousands of organisations and a million members: the lists show the
+        # first SHOWN (tree order) and say how many there are; the children narrow them.
+        "behind": behind,
+        "behind_count": behind_count,
+        # One organisation's periods (a grid's, with its building groups): a few dozen duties.
+        "calendar": services.duties(services.organisations(unit), year) if calendar else None,
         "children": unit.children.order_by("name") if unit.level < Level.BUILDING else [],
-        "absent": _absent_members(unit, request.user),
+        "absent": absent[:SHOWN],
+        "absent_more": len(absent) > SHOWN,
+        "shown": SHOWN,
         "absent_months": services.ABSENT_MONTHS,
     }
     return render(request, "grids/meetings/compliance.html", context)
 
 
 def _absent_members(unit, user):
-    members = list(Member.objects.under(unit).visible_to(user).filter(left_reason="").select_related("unit"))
-    flags = services.absent_flags(members)
-    return [m for m in members if flags.get(m.pk)]
+    """The first SHOWN + 1 absent members (one more tells whether the list goes on)."""
+    members = Member.objects.under(unit).visible_to(user).filter(left_reason="")
+    return list(services.absent(members).select_related("unit").order_by("unit__path", "name", "pk")[: SHOWN + 1])
 
 
 @require_safe

@@ -28,3 +28,9 @@ def count_many(querysets, *, sums=None):
     counts = dict(zip(querysets, (int(value) for value in row[: len(querysets)]), strict=True))
     hundredths = row[len(querysets) :]
     return counts | {name: Decimal(int(value)).scaleb(-2) for name, value in zip(sums, hundredths, strict=True)}
+
+
+def more_than(queryset, limit):
+    """Whether `queryset` holds more than `limit` rows, asked with LIMIT/OFFSET: the database
+    reads at most limit + 1 rows, whatever the size of the table (a COUNT reads them all)."""
+    return queryset.order_by()[limit : limit + 1].exists()
