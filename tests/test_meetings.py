@@ -269,3 +269,21 @@ def test_the_set_based_compliance_agrees_with_the_duties(tree, branch):
             behind = services.behind_this_period(found)
             assert count == len(behind)
             assert [(d.unit.pk, d.kind) for d in first] == [(d.unit.pk, d.kind) for d in behind[:3]]
+
+
+def test_attendance_of_an_organisation_too_large_for_one_page(tree, people, client_for, branch, monkeypatch):
+    """Above ATTENDANCE_LISTED members the page lists none and says why; a POST records nothing."""
+    meeting = _meeting(tree.grid1, K.BRANCH_ASSEMBLY, date(2025, 3, 20))
+    url = reverse("meeting_attendance", args=[meeting.pk])
+    client = client_for(people.meigang)
+    full, probationary = branch
+    assert full[0].name in client.get(url).content.decode()
+    monkeypatch.setattr(services, "ATTENDANCE_LISTED", len(full))  # one member more than listed
+    page = client.get(url).content.decode()
+    assert full[0].name not in page and "无法在一页上登记考勤" in page
+    response = client.post(url, {f"m{m.pk}": "present" for m in full})
+    assert response.status_code == 400 and not Attendance.objects.exists()
+    with pytest.raises(ValidationError):
+        services.record_attendance(meeting=meeting, entries={full[0]: ("present", "")})
+    monkeypatch.setattr(services, "ATTENDANCE_LISTED", len(full) + 1)  # exactly as many: listed
+    assert full[0].name in client.get(url).content.decode()

@@ -12,6 +12,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.core.queries import more_than
 from portal.core.uploads import stored_document
 
 from ..models import Member, MemberStatus, Unit
@@ -74,6 +75,15 @@ def create_meeting(*, unit, kind, starts_at, place, topic, host, by):
     return meeting
 
 
+# Attendance is taken on one page, a member a row: above this an organisation takes it in its
+# branches (at ten times a district a district-wide meeting listed a million members: 146 s).
+ATTENDANCE_LISTED = 2_000
+
+
+def too_many_to_list(meeting):
+    return more_than(expected_members(meeting), ATTENDANCE_LISTED)
+
+
 def expected_members(meeting):
     """Members of the meeting's organisation on its day: the unit's subtree, joined by then, not left."""
     day = timezone.localtime(meeting.starts_at).date()
@@ -83,6 +93,13 @@ def expected_members(meeting):
         .select_related("unit")
         .order_by("unit__path", "name", "pk")
     )
+
+
+def too_many_message():
+    return _(
+        "This organisation has more than %(n)s members: attendance cannot be taken on one page. "
+        "Hold the meeting in its branches and take the attendance there."
+    ) % {"n": f"{ATTENDANCE_LISTED:,}"}
 
 
 def quorum_met(entitled, present):
@@ -97,6 +114,8 @@ def record_attendance(*, meeting, entries, by=None):
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.starts_at > timezone.now():
         raise ValidationError(_("The meeting has not started yet: take the attendance when it is held."))
+    if too_many_to_list(meeting):
+        raise ValidationError(too_many_message())
     expected = {m.pk: m for m in expected_members(meeting)}
     if any(member.pk not in expected for member in entries):
         raise ValidationError(_("Attendance can be taken only for members of the meeting's organisation."))
