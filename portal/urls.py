@@ -17,6 +17,7 @@ admin.site.index_title = _("Records in your part of the tree")
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/password_change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password_reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),

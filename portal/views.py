@@ -3,8 +3,9 @@ import sys
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import defaults
@@ -84,6 +85,36 @@ def text_size(request):
         response.set_cookie(settings.LARGE_TEXT_COOKIE, "1", max_age=365 * 24 * 3600, samesite="Lax")
     else:
         response.delete_cookie(settings.LARGE_TEXT_COOKIE)
+    return response
+
+
+def _private_prefixes():
+    """Paths crawlers stay out of: staff and admin pages, login, the switches, and every page a
+    resident reaches with a personal code (cancellation link, 我的报名, tracking)."""
+    with_code = [
+        reverse("volunteer_cancel", kwargs={"token": "x"}),
+        reverse("micro_track_code", kwargs={"code": "x"}),
+        reverse("demand_track_code", kwargs={"code": "x"}),
+    ]
+    return [
+        reverse("staff_home"),
+        reverse("admin:index"),
+        reverse("login").rsplit("/", 2)[0] + "/",  # /accounts/
+        reverse("set_language").rsplit("/", 2)[0] + "/",  # /i18n/
+        reverse("text_size"),
+        reverse("volunteer_mine"),
+        reverse("micro_track"),
+        reverse("demand_track"),
+        *(path.rsplit("/", 2)[0] + "/" for path in with_code),
+    ]
+
+
+@require_safe
+def robots_txt(request):
+    """/robots.txt: the public pages are for everyone, the private ones for no index."""
+    lines = ["User-agent: *", *(f"Disallow: {prefix}" for prefix in dict.fromkeys(_private_prefixes())), "Allow: /", ""]
+    response = HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=86400"
     return response
 
 

@@ -1,7 +1,7 @@
 """Every public page on a phone, in standard and large-text (适老化) mode, in a real browser.
 
 The pages are read from the URL conf: every named route outside staff/, admin/, i18n/ and
-accounts/ that is not a download (.json/.geojson/.csv/.xlsx) or a POST-only endpoint. A
+accounts/ that is not a download (.json/.geojson/.csv/.xlsx/.txt) or a POST-only endpoint. A
 route with URL keywords needs an entry in RECORD below (a function of the demo data giving
 its kwargs); a new public route without one fails `test_every_public_route_has_a_record`.
 
@@ -25,7 +25,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WIDTH, HEIGHT = 390, 844
 PRIVATE_PREFIXES = ("staff/", "admin/", "i18n/", "accounts/")
-DOWNLOADS = (".json", ".geojson", ".csv", ".xlsx")
+DOWNLOADS = (".json", ".geojson", ".csv", ".xlsx", ".txt")
 # Endpoints that only take a POST (tests below check that a GET gets 405).
 POST_ONLY = {"text_size"}
 INTERACTIVE = "a[href], button, input:not([type=hidden]), select, textarea, [role=button], [tabindex]"

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from grids.models import ScopedQuerySet, Unit
 from portal.core import geo
 from portal.core.personal import normalize_mobile, validate_mobile
+from portal.core.standard_names import display_name
 
 from ..services import hours
 from .hours import Closure, OpeningInterval
@@ -64,6 +65,21 @@ def validate_phone(value):
         ) from None
 
 
+# The standard tags of the data migration 0002 (articles 000, 001), stored under their Chinese
+# name: English pages show these msgids (portal/core/standard_names.py).
+STANDARD_SERVICES = {
+    "党员教育": _("Party education"),
+    "政务服务": _("Government services"),
+    "长者助餐": _("Meals for seniors"),
+    "430学堂": _("430 after-school class"),
+    "法律咨询": _("Legal advice"),
+    "志愿服务": _("Volunteering"),
+    "文体活动": _("Culture and sports"),
+    "心理咨询": _("Counselling"),
+    "就业服务": _("Employment services"),
+}
+
+
 class Service(models.Model):
     """A service a center offers, used as a tag (党员教育, 长者助餐, 430学堂...)."""
 
@@ -76,7 +92,7 @@ class Service(models.Model):
         ordering = ["position", "name"]
 
     def __str__(self):
-        return self.name
+        return display_name(self.name, STANDARD_SERVICES)
 
 
 # Half a degree in radians: (radians(φ) - radians(φ0)) / 2 is (φ - φ0) * HALF_DEGREE.

@@ -1,11 +1,14 @@
 """Function rooms (功能室) of a center, with their areas, and the 10% office-space rule (001)."""
 
+import functools
+
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from grids.models import ScopedQuerySet
+from portal.core.standard_names import chinese_active, stored_names
 
 
 class RoomKind(models.TextChoices):
@@ -19,6 +22,17 @@ class RoomKind(models.TextChoices):
     CANTEEN = "canteen", _("Seniors' canteen")
     MEMBERS_HOME = "members_home", _("Party members' home")
     OTHER = "other", _("Other")
+
+
+# Names a room commonly carries that only say its kind, besides the kind's own Chinese label.
+KIND_NAMES = {RoomKind.OFFICE: ["办公室"]}
+
+
+@functools.cache
+def generic_names():
+    """kind -> the Chinese names that only repeat the kind (shown as the kind in other languages)."""
+    labels = stored_names(RoomKind.labels)
+    return {kind: {label, *KIND_NAMES.get(kind, [])} for kind, label in zip(RoomKind.values, labels, strict=True)}
 
 
 OFFICE_SHARE_LIMIT = 0.1  # office space ≤ 10% of the total function-room area (001)
@@ -51,4 +65,8 @@ class Room(models.Model):
         ]
 
     def __str__(self):
-        return self.name or self.get_kind_display()
+        # A room called by its kind (多功能厅, 书吧) reads as its kind in English; a name of its
+        # own (红色书屋) is a proper name and stays.
+        if not self.name or (not chinese_active() and self.name in generic_names().get(self.kind, ())):
+            return self.get_kind_display()
+        return self.name

@@ -4,9 +4,10 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
-from django.contrib.auth.forms import AdminPasswordChangeForm
+from django.contrib.auth.forms import AdminPasswordChangeForm, SetUnusablePasswordMixin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Assignment
@@ -69,6 +70,13 @@ class AssignmentAdmin(ScopedAdmin):
 
 
 class _ResetPasswordForm(AdminPasswordChangeForm):
+    # Django appends this warning as a bare English string (not in its catalogue): ours, translated.
+    usable_password_help_text = format_lazy(
+        '{}<ul id="id_unusable_warning" class="messagelist"><li class="warning">{}</li></ul>',
+        SetUnusablePasswordMixin.usable_password_help_text,
+        _("If disabled, the current password for this user will be lost."),
+    )
+
     def save(self, commit=True):
         user = super().save(commit)
         account_services.require_password_change([user])  # set by someone else: changed at the next login

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from portal.core.personal_fields import MOBILE, PersonalNumber
+from portal.core.standard_names import display_name
 from portal.core.stepper import stages
 
 from .scoped import ScopedQuerySet
@@ -86,6 +87,17 @@ DEFAULT_CATEGORIES = [
     ("政策咨询", 24, 3),
     ("其他", 24, 10),
 ]
+# What English pages show for the default names (portal/core/standard_names.py).
+STANDARD_CATEGORIES = {
+    "环境卫生": _("Environment and sanitation"),
+    "市政设施": _("Municipal facilities"),
+    "物业管理": _("Property management"),
+    "邻里纠纷": _("Neighbour disputes"),
+    "治安隐患": _("Public safety hazards"),
+    "困难帮扶": _("Help in hardship"),
+    "政策咨询": _("Policy questions"),
+    "其他": _("Other"),
+}
 
 
 class DemandCategory(models.Model):
@@ -130,7 +142,7 @@ class DemandCategory(models.Model):
         ]
 
     def __str__(self):
-        return self.name
+        return display_name(self.name, STANDARD_CATEGORIES)
 
 
 class DemandQuerySet(ScopedQuerySet):

@@ -187,7 +187,7 @@ def board(request):
     page = Paginator(qs, BOARD_PAGE).get_page(params.page(request.GET))
     page.object_list = list(_public_rows(page.object_list))
     # The map of this page's rows: rounded places, the category and the community, nothing else.
-    markers = [point(d.lat, d.lng, d.category.name, d.community.name) for d in page.object_list if d.lat is not None]
+    markers = [point(d.lat, d.lng, str(d.category), d.community.name) for d in page.object_list if d.lat is not None]
     return render(request, "grids/demands/board.html", {"page": page, "map": map_config(markers)})
 
 

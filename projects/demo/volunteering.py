@@ -16,7 +16,7 @@ from django.utils import timezone
 from centers.models import Center, Kind
 from grids.models import Level, Member, Unit
 
-from ..models.activities import Activity, ServiceRecord, Signup, hash_token
+from ..models.activities import Activity, ServiceRecord, Signup, hash_signup_code, hash_token
 from ..models.service import ProjectCategory, ProjectStatus, ServiceProject, StarRating, VolunteerTeam
 from ..models.volunteers import Volunteer
 
@@ -75,6 +75,11 @@ GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂�
 BRAND_PROJECTS = ["梅岗先锋使者在行动", "狮岭心愿驿站", "南华先锋长者助餐食堂"]
 # Volunteers of each team community linked to a Party member of that community.
 MEMBER_LINKS_PER_COMMUNITY = 2
+
+# A sign-up the demo can show at 我的报名 (/volunteer/mine/): the first demo volunteer's, for the
+# next activity of 梅岗先锋使者在行动, with a published code (demo data only; README's demo accounts).
+DEMO_SIGNUP_MOBILE = "13807550000"
+DEMO_SIGNUP_CODE = "WDBM2345"  # 我的报名: wo de bao ming
 
 ADDRESSES = {
     "梅岗社区": "梅岗社区党群服务中心（华富路1018号）",
@@ -197,6 +202,7 @@ def seed(stdout=None):
             for offset in (3, 10):
                 _add_activity(project, today + timedelta(days=offset), 9, 15, project.activities.count() + 1)
                 added += 1
+    _demo_signup()
     VolunteerTeam.objects.all().refresh_ranking()  # the kept totals of the public ranking
     if stdout:
         stdout.write(
@@ -205,6 +211,35 @@ def seed(stdout=None):
             f"({added} upcoming added), {ServiceRecord.objects.total_hours()} hours; "
             f"{linked} projects at a center, {members} volunteers linked to Party members"
         )
+
+
+def _demo_signup():
+    """The demo's 我的报名 sign-up, kept on an activity still to come: created once, moved to the
+    next activity when a later run finds its activity started (nothing else is touched)."""
+    volunteer = Volunteer.objects.filter(Volunteer.mobile.q(DEMO_SIGNUP_MOBILE)).first()
+    if volunteer is None:
+        return
+    now = timezone.now()
+    upcoming = (
+        Activity.objects.filter(project__title=BRAND_PROJECTS[0], starts_at__gt=now)
+        .exclude(signups__mobile_hash=volunteer.mobile_hash, signups__cancelled_at__isnull=True)
+        .order_by("starts_at")
+        .first()
+    )
+    signup = Signup.objects.filter(code_hash=hash_signup_code(DEMO_SIGNUP_CODE)).select_related("activity").first()
+    if upcoming is None or (signup is not None and signup.activity.starts_at > now):
+        return
+    if signup is not None:
+        Signup.objects.filter(pk=signup.pk).update(activity=upcoming, cancelled_at=None)
+        return
+    Signup.objects.create(
+        activity=upcoming,
+        name=volunteer.name,
+        mobile=volunteer.mobile,
+        volunteer=volunteer,
+        token_hash=hash_token(f"demo-mine-{upcoming.pk}"),
+        code_hash=hash_signup_code(DEMO_SIGNUP_CODE),
+    )
 
 
 def _link_brand_projects(projects):
