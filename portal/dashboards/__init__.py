@@ -16,6 +16,7 @@ from centers.stats.dashboard_centers import centers_dashboard
 from grids.models import Unit
 from grids.stats.dashboard_demands import demands_dashboard
 from grids.stats.dashboard_life import life_dashboard
+from grids.stats.dashboard_members import TABLES as MEMBER_TABLES
 from grids.stats.dashboard_members import members_dashboard
 from grids.stats.figures import OWN
 from portal.core import pagecache
@@ -26,7 +27,8 @@ UNITS = "grids.unit"  # names and paths: every section groups by them
 SECTIONS = [
     # The coverage share is read from the latest coverage job (grids.job).
     ("centers", centers_dashboard, ("centers", "grids.job", UNITS)),
-    ("members", members_dashboard, ("grids.member", "grids.report", "grids.postclaim", UNITS)),
+    # Today's figures come from the tally the job dashboard_tallies keeps when it is current.
+    ("members", members_dashboard, MEMBER_TABLES),
     ("volunteering", volunteering_dashboard, ("projects", UNITS)),
     ("micro", micro_dashboard, ("projects", UNITS)),
     ("demands", demands_dashboard, ("grids.demand", "grids.demandcategory", UNITS)),

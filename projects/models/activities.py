@@ -2,6 +2,7 @@
 the service records with hours that staff enter after an activity, issue 5."""
 
 import hashlib
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -257,14 +258,20 @@ class Signup(models.Model):
         return self.mobile_masked
 
 
+def _midnight(day):
+    """The first moment of a day in the current time zone (the zone `__date` lookups use)."""
+    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_current_timezone())
+
+
 class ServiceRecordQuerySet(ScopedQuerySet):
     def in_period(self, start=None, end=None):
-        """Records of activities starting on a day in [start, end] (Asia/Shanghai dates)."""
+        """Records of activities starting on a day in [start, end] (Asia/Shanghai dates). Bounds
+        on the moment rather than `__date`, so that the index on the start serves them."""
         qs = self
         if start:
-            qs = qs.filter(activity__starts_at__date__gte=start)
+            qs = qs.filter(activity__starts_at__gte=_midnight(start))
         if end:
-            qs = qs.filter(activity__starts_at__date__lte=end)
+            qs = qs.filter(activity__starts_at__lt=_midnight(end + timedelta(days=1)))
         return qs
 
     def total_hours(self):
