@@ -2,7 +2,7 @@
 the service records with hours that staff enter after an activity, issue 5."""
 
 import hashlib
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from grids.models import ScopedQuerySet
+from portal.core.periods import midnight
 from portal.core.personal_fields import MOBILE, PersonalNumber
 
 from .common import ZERO_HOURS, center_has_public_page, count_rows
@@ -258,20 +259,15 @@ class Signup(models.Model):
         return self.mobile_masked
 
 
-def _midnight(day):
-    """The first moment of a day in the current time zone (the zone `__date` lookups use)."""
-    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_current_timezone())
-
-
 class ServiceRecordQuerySet(ScopedQuerySet):
     def in_period(self, start=None, end=None):
         """Records of activities starting on a day in [start, end] (Asia/Shanghai dates). Bounds
         on the moment rather than `__date`, so that the index on the start serves them."""
         qs = self
         if start:
-            qs = qs.filter(activity__starts_at__gte=_midnight(start))
+            qs = qs.filter(activity__starts_at__gte=midnight(start))
         if end:
-            qs = qs.filter(activity__starts_at__lt=_midnight(end + timedelta(days=1)))
+            qs = qs.filter(activity__starts_at__lt=midnight(end + timedelta(days=1)))
         return qs
 
     def total_hours(self):

@@ -43,9 +43,7 @@ def _from_cents(cents):
 def hours_tally(today):
     """Hours served per unit holding service projects and month ("2026-11"), in hundredths."""
     rows = (
-        ServiceRecord.objects.annotate(
-            month=TruncMonth("activity__starts_at", tzinfo=timezone.get_current_timezone())
-        )
+        ServiceRecord.objects.annotate(month=TruncMonth("activity__starts_at", tzinfo=timezone.get_current_timezone()))
         .values("activity__project__unit_id", "month")
         .annotate(hours=Sum("hours"))
         .order_by()
