@@ -190,7 +190,6 @@ PUBLIC_CACHE_ENABLED = env_bool("PUBLIC_CACHE_ENABLED", True)
 PUBLIC_CACHE_TIMEOUT = env_int("PUBLIC_CACHE_TIMEOUT", 300)
 PUBLIC_CACHE_APPS = {"grids", "centers", "projects"}
 # Rows no public page shows, written on every change (the trail) or by staff only.
-# The dashboards' tallies are derived from records whose writes bump already (grids/services/tallies.py).
 PUBLIC_CACHE_IGNORED_MODELS = {"grids.auditentry", "grids.personaldatareveal", "grids.accountevent", "grids.unittally"}
 
 # MLPS 2.0 (等保 level 3): at least 8 characters of at least three kinds, not like the username,

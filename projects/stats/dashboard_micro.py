@@ -12,7 +12,7 @@ from datetime import timedelta
 from django.db.models import Case, Count, Q, When
 from django.utils.translation import gettext_lazy as _
 
-from grids.stats.figures import Records, Section, counts, figure, figures_chart, rate_figure, rollup
+from grids.stats.figures import Records, Section, counts, figure, figures_chart, rate_figure, rollup, unit_records
 from portal.core.money import MoneySum
 from portal.core.periods import midnight
 
@@ -92,7 +92,7 @@ def micro_dashboard(unit, period):
             budget,
             "budget",
             kind="money",
-            records=Records.of("micro_staff_funds"),
+            records=unit_records("micro.budget"),
         ),
         figure("micro.reserved", _("Reserved by projects"), reserved, "reserved", **money),
         figure("micro.spent", _("Spent"), spent, "spent", **money),

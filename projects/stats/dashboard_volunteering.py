@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from grids.services import tallies
-from grids.stats.figures import Chart, Records, Section, counts, figure, figures_chart, rollup
+from grids.stats.figures import Chart, Section, counts, figure, figures_chart, rollup, unit_records
 
 from ..models.activities import ServiceRecord
 from ..models.service import ServiceProject, VolunteerTeam
@@ -24,10 +24,6 @@ from ..models.volunteers import Volunteer
 
 TOP = 10
 STARS = [1, 2, 3, 4, 5]
-
-
-def _url(name):
-    return Records.of(name)
 
 
 # Any write to the projects app (its bulk writes bump the app) or to the tree recounts the hours.
@@ -152,26 +148,17 @@ def volunteering_dashboard(unit, period):
     kept = _kept_hours(unit, period)
     hours = _hours(unit, period, kept)
     before = figure("volunteering.hours", "", _hours(unit, period.year_before(), kept), "hours", kind="hours")
-    projects_url = _url("volunteer_staff_projects")
     figures = [
-        figure("volunteering.volunteers", _("Volunteers"), volunteers, "n", records=_url("volunteer_staff_volunteers")),
-        figure("volunteering.teams", _("Volunteer teams"), teams, "n", records=_url("volunteer_staff_teams")),
-        figure("volunteering.projects", _("Service projects"), projects, "n", records=projects_url),
-        figure(
-            "volunteering.hours",
-            _("Hours served in the period"),
-            hours,
-            "hours",
-            kind="hours",
-            records=projects_url,
-            compare=before,
-        ),
-        figure("volunteering.visits", _("Beneficiary visits"), projects, "visits", records=projects_url),
+        figure("volunteering.volunteers", _("Volunteers"), volunteers, "n"),
+        figure("volunteering.teams", _("Volunteer teams"), teams, "n"),
+        figure("volunteering.projects", _("Service projects"), projects, "n"),
+        figure("volunteering.hours", _("Hours served in the period"), hours, "hours", kind="hours", compare=before),
+        figure("volunteering.visits", _("Beneficiary visits"), projects, "visits"),
     ]
-    figures += [
-        figure(f"volunteering.star_{n}", _("%(n)d stars") % {"n": n}, projects, f"star_{n}", records=projects_url)
-        for n in STARS
-    ]
+    figures += [figure(f"volunteering.star_{n}", _("%(n)d stars") % {"n": n}, projects, f"star_{n}") for n in STARS]
+    for each in figures:
+        # Under the unit at any level: the staff lists of volunteers, teams and projects cannot be narrowed.
+        each.records = unit_records(each.key)
     section = Section("volunteering", _("Volunteering"), figures)
     months, monthly = _monthly(unit, period, kept)
     stars = [section.figure(f"volunteering.star_{n}") for n in STARS]
