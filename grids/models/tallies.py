@@ -12,32 +12,28 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .scoped import ScopedQuerySet
-from .tree import Unit
-
 
 class UnitTally(models.Model):
-    scope_via = "unit"
+    """Not a record of the tree (no foreign key, no scope): numbers about a unit, read only by
+    the dashboards for a unit the user's scope has already allowed."""
 
     kind = models.CharField(_("kind"), max_length=30)
-    unit = models.ForeignKey(
-        Unit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
+    unit_pk = models.PositiveIntegerField(_("unit"), null=True, blank=True)  # None: the stamp row
+    parent_pk = models.PositiveIntegerField(_("parent unit"), null=True, blank=True)
     as_of = models.DateField(_("as of"))
     stamp = models.CharField(_("versions counted"), max_length=1000, blank=True)
     values = models.JSONField(_("figures"), default=dict)
 
-    objects = ScopedQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("kept tally")
         verbose_name_plural = _("kept tallies")
+        indexes = [models.Index(fields=["kind", "parent_pk"], name="unittally_children")]
         constraints = [
-            models.UniqueConstraint(fields=["kind", "unit"], name="unittally_one_per_kind_unit"),
+            models.UniqueConstraint(fields=["kind", "unit_pk"], name="unittally_one_per_kind_unit"),
             models.UniqueConstraint(
-                fields=["kind"], condition=Q(unit__isnull=True), name="unittally_one_stamp_per_kind"
+                fields=["kind"], condition=Q(unit_pk__isnull=True), name="unittally_one_stamp_per_kind"
             ),
         ]
 
     def __str__(self):
-        return f"{self.kind} {self.unit_id or '-'} {self.as_of}"
+        return f"{self.kind} {self.unit_pk or '-'} {self.as_of}"

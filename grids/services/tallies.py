@@ -42,13 +42,16 @@ def refresh(name, day, *, force=False):
     """Count the tally `name` as of `day` unless the kept one is current; the number of rows kept
     (0 when nothing needed counting)."""
     current = stamp(name)
-    kept = UnitTally.objects.filter(kind=name, unit__isnull=True).values_list("as_of", "stamp").first()
+    kept = UnitTally.objects.filter(kind=name, unit_pk__isnull=True).values_list("as_of", "stamp").first()
     if not force and kept == (day, current):
         return 0
     _tables, count = KINDS[name]
-    totals = subtree_totals(count(day))
-    rows = [UnitTally(kind=name, unit=None, as_of=day, stamp=current, values={})]
-    rows += [UnitTally(kind=name, unit_id=pk, as_of=day, stamp=current, values=values) for pk, values in totals.items()]
+    totals, parents = subtree_totals(count(day))
+    rows = [UnitTally(kind=name, unit_pk=None, as_of=day, stamp=current, values={})]
+    rows += [
+        UnitTally(kind=name, unit_pk=pk, parent_pk=parents[pk], as_of=day, stamp=current, values=values)
+        for pk, values in totals.items()
+    ]
     try:
         with transaction.atomic():
             UnitTally.objects.filter(kind=name).delete()
@@ -59,16 +62,18 @@ def refresh(name, day, *, force=False):
 
 
 def subtree_totals(by_unit):
-    """{unit id: sums of the unit and every unit below it} from the numbers of the units holding
-    the records themselves."""
+    """({unit id: sums of the unit and every unit below it}, {unit id: parent id}) from the
+    numbers of the units holding the records themselves."""
     paths = dict(Unit.objects.filter(pk__in=list(by_unit)).values_list("pk", "path"))
-    totals = {}
+    totals, parents = {}, {}
     for pk, values in by_unit.items():
-        for ancestor in paths[pk].strip("/").split("/"):
-            bucket = totals.setdefault(int(ancestor), {})
+        ids = [int(part) for part in paths[pk].strip("/").split("/")]
+        for depth, ancestor in enumerate(ids):
+            parents[ancestor] = ids[depth - 1] if depth else None
+            bucket = totals.setdefault(ancestor, {})
             for key, value in values.items():
                 bucket[key] = bucket.get(key, 0) + (value or 0)
-    return totals
+    return totals, parents
 
 
 def subtree(name, unit, day):
@@ -76,8 +81,8 @@ def subtree(name, unit, day):
     grids.stats.figures.rollup gives them; None when the kept tally is not the current one."""
     rows = list(
         UnitTally.objects.filter(kind=name)
-        .filter(Q(unit__isnull=True) | Q(unit=unit) | Q(unit__parent=unit))
-        .values_list("unit_id", "as_of", "stamp", "values")
+        .filter(Q(unit_pk__isnull=True) | Q(unit_pk=unit.pk) | Q(parent_pk=unit.pk))
+        .values_list("unit_pk", "as_of", "stamp", "values")
     )
     kept = next(((as_of, kept) for pk, as_of, kept, _values in rows if pk is None), None)
     if kept != (day, stamp(name)):
