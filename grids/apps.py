@@ -23,6 +23,7 @@ class GridsConfig(AppConfig):
             transfers,
             units_io,
         )
+        from .stats import dashboard_members  # noqa: F401  (registers the members' tally of the dashboards)
 
         for module in settings.JOBS_EXTRA_MODULES:
             import_module(module)

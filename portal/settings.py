@@ -190,7 +190,7 @@ PUBLIC_CACHE_ENABLED = env_bool("PUBLIC_CACHE_ENABLED", True)
 PUBLIC_CACHE_TIMEOUT = env_int("PUBLIC_CACHE_TIMEOUT", 300)
 PUBLIC_CACHE_APPS = {"grids", "centers", "projects"}
 # Rows no public page shows, written on every change (the trail) or by staff only.
-PUBLIC_CACHE_IGNORED_MODELS = {"grids.auditentry", "grids.personaldatareveal", "grids.accountevent"}
+PUBLIC_CACHE_IGNORED_MODELS = {"grids.auditentry", "grids.personaldatareveal", "grids.accountevent", "grids.unittally"}
 
 # MLPS 2.0 (等保 level 3): at least 8 characters of at least three kinds, not like the username,
 # not a common password, not the current one. Messages from our own catalogue (portal/core/passwords.py).

@@ -31,6 +31,7 @@ urlpatterns = [
     path("staff/dashboard/<int:unit_pk>/", dashboard_views.dashboard, name="dashboard"),
     path("staff/dashboard/<int:unit_pk>/table/", dashboard_views.dashboard_table, name="dashboard_table"),
     path("staff/dashboard/<int:unit_pk>/report/", dashboard_views.dashboard_report, name="dashboard_report"),
+    path("staff/dashboard/<int:unit_pk>/records/", dashboard_views.dashboard_records, name="dashboard_records"),
     path("staff/", include(grids_urls.staff_urlpatterns)),
     path("staff/", include(projects.urls.staff_urlpatterns)),
     path("staff/", include(centers.urls.staff_urlpatterns)),

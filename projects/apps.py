@@ -12,3 +12,4 @@ class ProjectsConfig(AppConfig):
             volunteers,  # noqa: F401  (registers the scheduled team ranking)
             volunteers_export_job,  # noqa: F401
         )
+        from .stats import dashboard_volunteering  # noqa: F401  (registers the hours' tally of the dashboards)

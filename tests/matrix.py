@@ -328,6 +328,14 @@ ROUTES = {
         more=(({"figure": "micro.spent", "sort": "-value"}, ()), ({"figure": "centers.coverage", "period": "year"}, ()))
     ),
     "dashboard_report": Route(more=(({"period": "year", "export": "xlsx"}, ()),)),
+    # The records behind a figure under the unit: centers by default, then service projects.
+    "dashboard_records": Route(
+        shows=(Center,),
+        more=(
+            ({"figure": "volunteering.projects"}, (ServiceProject,)),
+            ({"figure": "volunteering.volunteers"}, (Volunteer,)),
+        ),
+    ),
     # --- the tree
     "unit_list": Route(shows=(Unit,), unassigned=200),
     "unit_detail": Route(),

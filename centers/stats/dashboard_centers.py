@@ -10,13 +10,24 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from grids.models import Job, JobStatus, Unit
-from grids.stats.figures import OWN, Figure, Records, Section, child_of, counts, depth, figure, figures_chart, rollup
+from grids.stats.figures import (
+    OWN,
+    Figure,
+    Records,
+    Section,
+    child_of,
+    counts,
+    depth,
+    figure,
+    figures_chart,
+    rollup,
+    unit_records,
+)
+from portal.core.maps import point
 
 from ..models import Center, Kind, Status
 from ..models.hours import OpeningInterval
 from ..services.coverage_job import KIND as COVERAGE
-
-_centers_url = Records.of("staff_center_list")
 
 
 def _hours(unit):
@@ -73,7 +84,8 @@ def _coverage(unit, children):
 
 def _uncovered(unit, children, job, limit=50):
     """The uncovered building groups of the stored result that lie under the unit (the result
-    names their community), farthest first, each leading to the coverage map."""
+    names their community), farthest first, each leading to the coverage page: the rows of the
+    list and the points of the map beside it (the stored result keeps their WGS-84 position)."""
     rows = (job.result or {}).get("uncovered", [])
     if unit.level == 2:
         names = {child.name for child in children}
@@ -84,7 +96,20 @@ def _uncovered(unit, children, job, limit=50):
         rows = []
     rows = sorted(rows, key=lambda row: -(row.get("distance_m") or 0))[:limit]
     url = reverse("staff_center_coverage")
-    return [(url, row["unit"], row.get("community", ""), _metres(row.get("distance_m"))) for row in rows]
+    table = [(url, row["unit"], row.get("community", ""), _metres(row.get("distance_m"))) for row in rows]
+    markers = [
+        point(
+            row["lat"],
+            row["lng"],
+            f"{row.get('community', '')} {row['unit']}",
+            f"{_metres(row.get('distance_m'))} m",
+            url,
+        )
+        | {"uncovered": True}
+        for row in rows
+        if row.get("lat") is not None and row.get("lng") is not None
+    ]
+    return table, markers
 
 
 def _metres(distance):
@@ -96,21 +121,18 @@ def centers_dashboard(unit, period):
     aggregates |= counts(Kind.values, "kind", "kind_")
     aggregates |= counts(Status.values, "status", "status_")
     rows = rollup(Center.objects.all(), "owner__path", unit, **aggregates)
-    figures = [figure("centers.total", _("Service centers"), rows, "total", records=_centers_url)]
+    figures = [figure("centers.total", _("Service centers"), rows, "total", records=unit_records("centers.total"))]
     figures += [
-        figure(f"centers.kind_{value}", label, rows, f"kind_{value}", records=_centers_url)
-        for value, label in Kind.choices
+        figure(f"centers.{key}", label, rows, key, records=unit_records(f"centers.{key}"))
+        for key, label in [(f"kind_{v}", label) for v, label in Kind.choices]
+        + [(f"status_{v}", label) for v, label in Status.choices]
     ]
-    figures += [
-        figure(f"centers.status_{value}", label, rows, f"status_{value}", records=_centers_url)
-        for value, label in Status.choices
-    ]
-    figures.append(
-        Figure("centers.hours", _("Opening hours per week"), _hours(unit), kind="hours", records=_centers_url)
-    )
+    hours = unit_records("centers.hours")
+    figures.append(Figure("centers.hours", _("Opening hours per week"), _hours(unit), kind="hours", records=hours))
     children = list(Unit.objects.filter(parent=unit).only("pk", "name"))
     covered, buildings, job = _coverage(unit, children)
-    coverage_url = Records.of("staff_center_coverage")
+    # The uncovered building groups under the unit: the list beside the map on its dashboard.
+    coverage_url = Records.of("dashboard", in_path=True, fragment="uncovered")
     figures.append(
         Figure(
             "centers.coverage",
@@ -127,9 +149,8 @@ def centers_dashboard(unit, period):
     else:
         section.note = _("1 km coverage as analysed on %(day)s.") % {"day": f"{job.finished_at:%Y-%m-%d}"}
         header = (_("Building group"), _("Community"), _("Metres to the nearest center"))
-        section.tables.append(
-            (_("Building groups farther than 1 km from a center"), header, _uncovered(unit, children, job))
-        )
+        table, section.markers = _uncovered(unit, children, job)
+        section.tables.append((_("Building groups farther than 1 km from a center"), header, table))
     kinds = [section.figure(f"centers.kind_{v}") for v in Kind.values]
     statuses = [section.figure(f"centers.status_{v}") for v in Status.values]
     section.charts += [

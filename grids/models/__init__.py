@@ -46,6 +46,7 @@ from .notifications import Notification
 from .posts import PostClaim, PostKind, Report, ServicePost
 from .reports import ReportKind, UnitReport
 from .scoped import ScopedQuerySet
+from .tallies import UnitTally
 from .transfers import Direction, Transfer, TransferEvent, TransferRule, TransferState
 from .tree import Level, OrgKind, Unit, UnitQuerySet
 
@@ -56,6 +57,7 @@ __all__ = [
     "AccountEvent",
     "StaffProfile",
     "AgeBand",
+    "UnitTally",
     "Assignment",
     "AttemptKind",
     "Attendance",

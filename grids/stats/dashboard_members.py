@@ -1,7 +1,13 @@
 """The dashboard's members section: how many members there are under a unit and what they are
 like (category, age, gender, education, years in the Party), with the in-service members'
 reporting and claim rates, per child unit in one query. Members who have left (转出, 出党,
-去世: `left_reason` set) are not counted."""
+去世: `left_reason` set) are not counted.
+
+A past period counts as of its last day: the members who had joined the Party by then and had not
+left by then (`left_on`), their ages and years in the Party on that day, and the reports and
+claims made by then. A period reaching today counts today's members, from the tally the job
+`dashboard_tallies` keeps (grids/services/tallies.py) when it is current, from the records
+otherwise."""
 
 from datetime import date
 
@@ -9,6 +15,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Category, Education, Gender, Member, PostClaim, Report
+from ..services import tallies
 from .figures import Records, Section, counts, figure, figures_chart, rate_figure, rollup
 
 # (label, youngest, oldest or None): the bands of Chinese 智慧党建 dashboards (issue 12).
@@ -42,11 +49,25 @@ def within_years(field, youngest, oldest, today):
     return condition
 
 
+# The tables the members' figures read (tags of portal/core/pagecache.py).
+TABLES = ("grids.member", "grids.report", "grids.postclaim", "grids.unit")
+
+
 def current_members():
     return Member.objects.filter(left_reason="")
 
 
-def _aggregates(today):
+def members_on(day, today):
+    """The members on `day`: today's are those who have not left; on a past day, those who had
+    joined the Party by then and had not left by then (a member who has left always has the date:
+    member_left_with_reason_and_date)."""
+    if day >= today:
+        return current_members()
+    return Member.objects.filter(joined_on__lte=day).filter(Q(left_reason="") | Q(left_on__gt=day))
+
+
+def _aggregates(today, past=False):
+    """The figures counted as of `today` (a past day when `past`: reports and claims made by then)."""
     aggregates = {"total": Count("pk")}
     aggregates |= counts(Category.values, "category", "cat_")
     aggregates |= counts(Gender.values, "gender", "gender_")
@@ -59,9 +80,27 @@ def _aggregates(today):
     # IN (an uncorrelated subquery) rather than EXISTS: PostgreSQL hashes the reporting members
     # once, where EXISTS probed the claims per in-service member (1.3 s of 1.9 s at 100,000
     # members before ANALYZE, no index on the claims' member).
-    aggregates["reported"] = Count("pk", filter=in_service & Q(pk__in=Report.objects.values("member_id")))
-    aggregates["claimed"] = Count("pk", filter=in_service & Q(pk__in=PostClaim.objects.values("member_id")))
+    reports, claims = Report.objects.all(), PostClaim.objects.all()
+    if past:
+        reports, claims = reports.filter(reported_on__lte=today), claims.filter(claimed_on__lte=today)
+    aggregates["reported"] = Count("pk", filter=in_service & Q(pk__in=reports.values("member_id")))
+    aggregates["claimed"] = Count("pk", filter=in_service & Q(pk__in=claims.values("member_id")))
     return aggregates
+
+
+@tallies.register("members", TABLES)
+def tally(today):
+    """Today's figures of each unit holding members itself: one GROUP BY over the members."""
+    rows = current_members().values("unit_id").annotate(**_aggregates(today)).order_by()
+    return {row.pop("unit_id"): row for row in rows}
+
+
+def _rows(unit, day, today):
+    if day >= today:
+        kept = tallies.subtree("members", unit, today)
+        if kept is not None:
+            return kept
+    return rollup(members_on(day, today), "unit__path", unit, **_aggregates(day, past=day < today))
 
 
 def member_list_url(**query):
@@ -70,7 +109,8 @@ def member_list_url(**query):
 
 def members_dashboard(unit, period):
     today = date.today()
-    rows = rollup(current_members(), "unit__path", unit, **_aggregates(today))
+    day = min(period.end, today)
+    rows = _rows(unit, day, today)
     everyone = member_list_url()
     figures = [figure("members.total", _("Party members"), rows, "total", records=everyone)]
     figures += [
@@ -105,6 +145,8 @@ def members_dashboard(unit, period):
         ),
     ]
     section = Section("members", _("Party members"), figures)
+    if day < today:
+        section.note = _("Members as of %(day)s, the last day of the period.") % {"day": f"{day:%Y-%m-%d}"}
     titles = {
         "gender": _("Gender"),
         "education": _("Education"),

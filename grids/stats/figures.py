@@ -47,6 +47,12 @@ def rollup(queryset, path_lookup, parent, **aggregates):
     return out
 
 
+def unit_records(figure_key):
+    """The records behind a figure on the dashboards' own list of them, under the unit at any
+    level (portal/dashboards/records.py): for records whose list cannot be narrowed to a unit."""
+    return Records.of("dashboard_records", in_path=True, figure=figure_key)
+
+
 def counts(choices, lookup, prefix):
     """Count aggregates, one per choice value: {f"{prefix}{value}": Count(filter=lookup=value)}."""
     return {f"{prefix}{value}": Count("pk", filter=Q(**{lookup: value})) for value in choices}
@@ -62,20 +68,24 @@ class Records:
     name: str
     by_level: tuple = ()  # ((level, parameter), ...)
     query: tuple = ()  # ((parameter, value), ...)
+    in_path: bool = False  # the URL takes the unit's pk in its path (/staff/dashboard/<unit>/records/)
+    fragment: str = ""  # a part of the page ("uncovered": the list beside the map)
 
     @classmethod
-    def of(cls, name, *, unit=None, levels=None, **query):
-        """`unit="unit"`: the unit at every level; `levels={2: "street", ...}`: per level."""
+    def of(cls, name, *, unit=None, levels=None, in_path=False, fragment="", **query):
+        """`unit="unit"`: the unit at every level; `levels={2: "street", ...}`: per level;
+        `in_path`: the unit as the URL's argument; `fragment`: a part of the page."""
         by_level = tuple(sorted((levels or {}).items()))
         if unit:
             by_level = tuple((level, unit) for level in range(1, 6))
-        return cls(name, by_level, tuple(query.items()))
+        return cls(name, by_level, tuple(query.items()), in_path, fragment)
 
     def __call__(self, unit):
         where = dict(self.by_level).get(unit.level)
         query = ({where: unit.pk} if where else {}) | dict(self.query)
-        url = reverse(self.name)
-        return f"{url}?{urlencode(query)}" if query else url
+        url = reverse(self.name, args=[unit.pk]) if self.in_path else reverse(self.name)
+        url = f"{url}?{urlencode(query)}" if query else url
+        return f"{url}#{self.fragment}" if self.fragment else url
 
 
 @dataclass
@@ -191,6 +201,9 @@ class Section:
     charts: list = field(default_factory=list)
     tables: list = field(default_factory=list)  # (title, header, rows): rankings that are no figure
     note: str = ""
+    # Points to show on a map beside the tables (portal.core.maps.point, WGS-84): the uncovered
+    # building groups of the centers section.
+    markers: list = field(default_factory=list)
 
     def figure(self, key):
         return next(f for f in self.figures if f.key == key)

@@ -102,7 +102,7 @@ def bounding_box(lat, lng, radius_m):
 
 
 def format_distance(metres):
-    """"850 米" below a kilometre, "1.6 公里" from there, "16 公里" from 10 km (never "16250 米")."""
+    """ "850 米" below a kilometre, "1.6 公里" from there, "16 公里" from 10 km (never "16250 米")."""
     if metres is None or metres == "":
         return ""
     metres = float(metres)

@@ -16,6 +16,7 @@ from centers.stats.dashboard_centers import centers_dashboard
 from grids.models import Unit
 from grids.stats.dashboard_demands import demands_dashboard
 from grids.stats.dashboard_life import life_dashboard
+from grids.stats.dashboard_members import TABLES as MEMBER_TABLES
 from grids.stats.dashboard_members import members_dashboard
 from grids.stats.figures import OWN
 from portal.core import pagecache
@@ -26,7 +27,8 @@ UNITS = "grids.unit"  # names and paths: every section groups by them
 SECTIONS = [
     # The coverage share is read from the latest coverage job (grids.job).
     ("centers", centers_dashboard, ("centers", "grids.job", UNITS)),
-    ("members", members_dashboard, ("grids.member", "grids.report", "grids.postclaim", UNITS)),
+    # Today's figures come from the tally the job dashboard_tallies keeps when it is current.
+    ("members", members_dashboard, MEMBER_TABLES),
     ("volunteering", volunteering_dashboard, ("projects", UNITS)),
     ("micro", micro_dashboard, ("projects", UNITS)),
     ("demands", demands_dashboard, ("grids.demand", "grids.demandcategory", UNITS)),
@@ -36,6 +38,9 @@ SECTIONS = [
         ("grids.meeting", "grids.meetingrule", "grids.duesassessment", "grids.duespayment", "grids.member", UNITS),
     ),
 ]
+# The shape of a kept Section (grids.stats.figures): change it with the dataclasses, so that a
+# deployment never unpickles sections kept by the previous code (2: Section.markers).
+FORMAT = 2
 # Sections whose figures change with the time of day, not only with writes: "overdue now".
 CLOCK = {"demands"}
 
@@ -48,7 +53,7 @@ def build(unit, period, only=None):
 def _cached(name, section, tags, unit, period):
     # The day is in the key (ages, years in the Party, the months of dues gone by are counted
     # to today) and the language (a few labels are formatted when the section is computed).
-    parts = (unit.pk, period.kind, period.start, period.end, timezone.localdate(), translation.get_language())
+    parts = (FORMAT, unit.pk, period.kind, period.start, period.end, timezone.localdate(), translation.get_language())
     compute = lambda: section(unit, period)  # noqa: E731
     return pagecache.cached_value(f"dashboard:{name}", tags, compute, *parts, clock=name in CLOCK)
 

@@ -12,8 +12,9 @@ from grids.models import Level, Unit
 from grids.scope import scope_for
 from portal.core import params, periods
 from portal.core.exports import xlsx_response
+from portal.core.maps import map_config
 
-from . import build, charts_json, children, drill_rows, find, reports, section_of, sort_rows
+from . import build, charts_json, children, drill_rows, find, records, reports, section_of, sort_rows
 
 SORTS = ["name", "value", "-value"]
 
@@ -45,7 +46,12 @@ def dashboard(request, unit_pk):
     unit = _unit(request, unit_pk)
     period = periods.period(request.GET)
     sections = build(unit, period)
-    context = _context(unit, period, request) | {"sections": sections, "charts": charts_json(sections)}
+    markers = [marker for section in sections for marker in section.markers]
+    context = _context(unit, period, request) | {
+        "sections": sections,
+        "charts": charts_json(sections),
+        "map": map_config(markers) if markers else None,
+    }
     return render(request, "portal/dashboard/dashboard.html", context)
 
 
@@ -56,14 +62,9 @@ def dashboard_table(request, unit_pk):
     down again) and to the records behind the figure."""
     unit = _unit(request, unit_pk)
     period = periods.period(request.GET)
-    key = params.text(request.GET, "figure", max_length=60, label=_("figure")) or "members.total"
-    name = section_of(key)
-    if name is None:
-        raise params.BadParameter(_("There is no such figure on the dashboard."), name="figure")
+    section, figure = _figure(request, unit, period, "members.total")
+    key = figure.key
     sort = params.choice(request.GET, "sort", SORTS, default="name", label=_("sort"))
-    section, figure = find(build(unit, period, only=name), key)
-    if figure is None:
-        raise params.BadParameter(_("There is no such figure on the dashboard."), name="figure")
     kids = children(unit)
     rows = sort_rows(drill_rows(unit, figure, kids), sort)
     query = urlencode(period.query() | {"figure": key})
@@ -89,6 +90,38 @@ def dashboard_table(request, unit_pk):
         "total": figure.value,
     }
     return render(request, "portal/dashboard/table.html", context)
+
+
+def _figure(request, unit, period, default):
+    """The figure named by ?figure= on the unit's dashboard (`default` when none): (section, figure)."""
+    key = params.text(request.GET, "figure", max_length=60, label=_("figure")) or default
+    name = section_of(key)
+    section, figure = find(build(unit, period, only=name), key) if name else (None, None)
+    if figure is None:
+        raise params.BadParameter(_("There is no such figure on the dashboard."), name="figure")
+    return section, figure
+
+
+@require_safe
+@login_required
+def dashboard_records(request, unit_pk):
+    """The records behind a figure under the unit, at any level, for the figures whose own list
+    cannot be narrowed to a unit (portal/dashboards/records.py)."""
+    unit = _unit(request, unit_pk)
+    period = periods.period(request.GET)
+    section, figure = _figure(request, unit, period, "centers.total")
+    if records.listed(figure.key) is None:
+        raise params.BadParameter(_("The records of this figure are on a list of their own."), name="figure")
+    rows, total = records.records(request.user, unit, figure.key, period)
+    context = _context(unit, period, request) | {
+        "section": section,
+        "figure": figure,
+        "rows": rows,
+        "total": total,
+        "header": records.listed(figure.key)[3],
+        "table": reverse("dashboard_table", args=[unit.pk]) + "?" + urlencode(period.query() | {"figure": figure.key}),
+    }
+    return render(request, "portal/dashboard/records.html", context)
 
 
 @require_safe

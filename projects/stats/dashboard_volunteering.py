@@ -1,8 +1,13 @@
 """The dashboard's volunteering section: volunteers, teams, service projects, hours served in the
 period (and a year before), hours per month over twelve months, the projects ranked by hours and
-by beneficiary visits, and their star ratings. Constant queries whatever the data size."""
+by beneficiary visits, and their star ratings. Constant queries whatever the data size.
+
+The hours of a period of whole months (this month, quarter, year) come from the tally of hours
+per unit and month that the job `dashboard_tallies` keeps (grids/services/tallies.py) when it is
+current: a row per child unit instead of a pass over every service record of two years."""
 
 import datetime
+from decimal import Decimal
 
 from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
@@ -10,7 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from grids.stats.figures import Chart, Records, Section, counts, figure, figures_chart, rollup
+from grids.services import tallies
+from grids.stats.figures import Chart, Section, counts, figure, figures_chart, rollup, unit_records
 
 from ..models.activities import ServiceRecord
 from ..models.service import ServiceProject, VolunteerTeam
@@ -20,17 +26,70 @@ TOP = 10
 STARS = [1, 2, 3, 4, 5]
 
 
-def _url(name):
-    return Records.of(name)
+# Any write to the projects app (its bulk writes bump the app) or to the tree recounts the hours.
+HOURS_TABLES = ("projects", "grids.unit")
+CENTS = 100  # the tally keeps hundredths of an hour: whole numbers, exact in JSON
 
 
-def _hours(unit, period):
+def _from_cents(cents):
+    return (Decimal(cents) / CENTS).quantize(Decimal("0.01"))
+
+
+@tallies.register("hours", HOURS_TABLES)
+def hours_tally(today):
+    """Hours served per unit holding service projects and month ("2026-11"), in hundredths."""
+    rows = (
+        ServiceRecord.objects.annotate(month=TruncMonth("activity__starts_at", tzinfo=timezone.get_current_timezone()))
+        .values("activity__project__unit_id", "month")
+        .annotate(hours=Sum("hours"))
+        .order_by()
+    )
+    out = {}
+    for row in rows:
+        month = row["month"]
+        out.setdefault(row["activity__project__unit_id"], {})[f"{month:%Y-%m}"] = int(row["hours"] * CENTS)
+    return out
+
+
+def _whole_months(period):
+    return period.start.day == 1 and (period.end + datetime.timedelta(days=1)).day == 1
+
+
+def _kept_hours(unit, period):
+    """{child or OWN: {month: hundredths}} from the kept tally, or None (not current, or a period
+    that is not whole months)."""
+    earlier = period.year_before()
+    if not (_whole_months(period) and _whole_months(earlier)):
+        return None
+    return tallies.subtree("hours", unit, datetime.date.today())
+
+
+def _in_months(kept, start, end):
+    """{child: {"hours": Decimal}} of the months from start to end, children without hours left out."""
+    first, last = f"{start:%Y-%m}", f"{end:%Y-%m}"
+    out = {}
+    for child, months in kept.items():
+        cents = sum(value for month, value in months.items() if first <= month <= last)
+        if cents:
+            out[child] = {"hours": _from_cents(cents)}
+    return out
+
+
+def _hours(unit, period, kept=None):
+    if kept is not None:
+        return _in_months(kept, period.start, period.end)
     records = ServiceRecord.objects.in_period(period.start, period.end)
     return rollup(records, "activity__project__unit__path", unit, hours=Sum("hours"))
 
 
-def _monthly(unit, period):
+def _monthly(unit, period, kept=None):
     months = period.months()
+    if kept is not None:
+        whole = {}
+        for values in kept.values():
+            for month, cents in values.items():
+                whole[month] = whole.get(month, 0) + cents
+        return months, [_from_cents(whole.get(f"{m:%Y-%m}", 0)) for m in months]
     start = months[0]
     records = ServiceRecord.objects.filter(activity__project__unit__path__startswith=unit.path).in_period(
         start, period.end
@@ -86,30 +145,22 @@ def volunteering_dashboard(unit, period):
     teams = rollup(VolunteerTeam.objects.all(), "unit__path", unit, n=Count("pk"))
     aggregates = {"n": Count("pk"), "visits": Sum("beneficiary_visits")} | counts(STARS, "star_rating", "star_")
     projects = rollup(ServiceProject.objects.all(), "unit__path", unit, **aggregates)
-    hours = _hours(unit, period)
-    before = figure("volunteering.hours", "", _hours(unit, period.year_before()), "hours", kind="hours")
-    projects_url = _url("volunteer_staff_projects")
+    kept = _kept_hours(unit, period)
+    hours = _hours(unit, period, kept)
+    before = figure("volunteering.hours", "", _hours(unit, period.year_before(), kept), "hours", kind="hours")
     figures = [
-        figure("volunteering.volunteers", _("Volunteers"), volunteers, "n", records=_url("volunteer_staff_volunteers")),
-        figure("volunteering.teams", _("Volunteer teams"), teams, "n", records=_url("volunteer_staff_teams")),
-        figure("volunteering.projects", _("Service projects"), projects, "n", records=projects_url),
-        figure(
-            "volunteering.hours",
-            _("Hours served in the period"),
-            hours,
-            "hours",
-            kind="hours",
-            records=projects_url,
-            compare=before,
-        ),
-        figure("volunteering.visits", _("Beneficiary visits"), projects, "visits", records=projects_url),
+        figure("volunteering.volunteers", _("Volunteers"), volunteers, "n"),
+        figure("volunteering.teams", _("Volunteer teams"), teams, "n"),
+        figure("volunteering.projects", _("Service projects"), projects, "n"),
+        figure("volunteering.hours", _("Hours served in the period"), hours, "hours", kind="hours", compare=before),
+        figure("volunteering.visits", _("Beneficiary visits"), projects, "visits"),
     ]
-    figures += [
-        figure(f"volunteering.star_{n}", _("%(n)d stars") % {"n": n}, projects, f"star_{n}", records=projects_url)
-        for n in STARS
-    ]
+    figures += [figure(f"volunteering.star_{n}", _("%(n)d stars") % {"n": n}, projects, f"star_{n}") for n in STARS]
+    for each in figures:
+        # Under the unit at any level: the staff lists of volunteers, teams and projects cannot be narrowed.
+        each.records = unit_records(each.key)
     section = Section("volunteering", _("Volunteering"), figures)
-    months, monthly = _monthly(unit, period)
+    months, monthly = _monthly(unit, period, kept)
     stars = [section.figure(f"volunteering.star_{n}") for n in STARS]
     section.charts += [
         Chart(

@@ -1,0 +1,104 @@
+"""Tallies of the tree kept by a job for the dashboards (issue 12; grids/models/tallies.py): a
+kind registers how to count its records per unit holding them (`register`); the scheduled job
+`dashboard_tallies` recomputes every kind whose tables changed (or whose day turned) since it was
+last counted, and `subtree` hands a dashboard the figures of a unit's children from the kept rows,
+or None when they are not the current ones (the dashboard then counts from the records).
+
+Freshness: the stamp is the versions of the kind's tables (portal/core/pagecache.py, bumped by
+every write and after bulk writes), read before counting. A write that commits while the job
+counts bumps them again, so the stamp it keeps is already old and the next run counts again: a
+reader never takes rows that miss a write it could see."""
+
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+
+from portal.core import pagecache
+
+from ..models import Unit, UnitTally
+from ..stats.figures import OWN
+from .jobs import scheduled
+
+KINDS = {}  # name: (tables, count(day) -> {unit id: {figure: number}})
+
+
+def register(name, tables):
+    """Declare a tally: `count(day)` gives additive numbers per unit holding records itself."""
+
+    def decorate(count):
+        KINDS[name] = (tuple(tables), count)
+        return count
+
+    return decorate
+
+
+def stamp(name):
+    tables, _count = KINDS[name]
+    return ",".join(pagecache.versions(tables))
+
+
+def refresh(name, day, *, force=False):
+    """Count the tally `name` as of `day` unless the kept one is current; the number of rows kept
+    (0 when nothing needed counting)."""
+    current = stamp(name)
+    kept = UnitTally.objects.filter(kind=name, unit_pk__isnull=True).values_list("as_of", "stamp").first()
+    if not force and kept == (day, current):
+        return 0
+    _tables, count = KINDS[name]
+    totals, parents = subtree_totals(count(day))
+    rows = [UnitTally(kind=name, unit_pk=None, as_of=day, stamp=current, values={})]
+    rows += [
+        UnitTally(kind=name, unit_pk=pk, parent_pk=parents[pk], as_of=day, stamp=current, values=values)
+        for pk, values in totals.items()
+    ]
+    try:
+        with transaction.atomic():
+            UnitTally.objects.filter(kind=name).delete()
+            UnitTally.objects.bulk_create(rows, batch_size=2000)
+    except IntegrityError:  # another worker kept the same tally a moment ago
+        return 0
+    return len(rows)
+
+
+def subtree_totals(by_unit):
+    """({unit id: sums of the unit and every unit below it}, {unit id: parent id}) from the
+    numbers of the units holding the records themselves."""
+    paths = dict(Unit.objects.filter(pk__in=list(by_unit)).values_list("pk", "path"))
+    totals, parents = {}, {}
+    for pk, values in by_unit.items():
+        ids = [int(part) for part in paths[pk].strip("/").split("/")]
+        for depth, ancestor in enumerate(ids):
+            parents[ancestor] = ids[depth - 1] if depth else None
+            bucket = totals.setdefault(ancestor, {})
+            for key, value in values.items():
+                bucket[key] = bucket.get(key, 0) + (value or 0)
+    return totals, parents
+
+
+def subtree(name, unit, day):
+    """{child id or OWN: figures} of `unit` from the kept tally counted on `day`, as
+    grids.stats.figures.rollup gives them; None when the kept tally is not the current one."""
+    rows = list(
+        UnitTally.objects.filter(kind=name)
+        .filter(Q(unit_pk__isnull=True) | Q(unit_pk=unit.pk) | Q(parent_pk=unit.pk))
+        .values_list("unit_pk", "as_of", "stamp", "values")
+    )
+    kept = next(((as_of, kept) for pk, as_of, kept, _values in rows if pk is None), None)
+    if kept != (day, stamp(name)):
+        return None
+    whole = next((values for pk, _as_of, _stamp, values in rows if pk == unit.pk), None)
+    if whole is None:
+        return {}
+    out = {pk: values for pk, _as_of, _stamp, values in rows if pk not in (None, unit.pk)}
+    own = {key: value - sum(child.get(key, 0) for child in out.values()) for key, value in whole.items()}
+    if any(own.values()):
+        out[OWN] = own
+    return out
+
+
+@scheduled("dashboard_tallies", every=datetime.timedelta(minutes=1))
+def refresh_all(today=None):
+    """Recount every tally whose tables changed or whose day turned (a cheap check otherwise)."""
+    today = today or datetime.date.today()
+    return sum(refresh(name, today) for name in KINDS)
