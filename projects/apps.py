@@ -9,6 +9,9 @@ class ProjectsConfig(AppConfig):
     def ready(self):
         # Exporters that run as jobs register themselves when their module is imported.
         from .services import (
+            funnel,
             volunteers,  # noqa: F401  (registers the scheduled team ranking)
             volunteers_export_job,  # noqa: F401
         )
+
+        funnel.connect()  # the funnel's kept totals follow every write of a project or its spending

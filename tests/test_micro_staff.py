@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from projects.models.funds import Expenditure, FundLine, SocialInvestment
 from projects.models.micro import MicroCategory, MicroProject, MicroStatus, ProposerKind
+from projects.services import funnel
 from tests.factory_micro import approved, in_progress, make_line, make_project, reviewing
 
 LIST_PAGES = ["micro_staff_queue", "micro_staff_list", "micro_staff_funds", "micro_staff_funnel", "export"]
@@ -297,6 +298,7 @@ def _many_projects(tree, count, *, spend_every=0):
         for p in projects
         if p.status == MicroStatus.IN_PROGRESS
     )
+    funnel.refresh()  # bulk inserts send no signal
 
 
 @pytest.mark.parametrize("by", ["street", "community"])
