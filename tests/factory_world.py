@@ -72,6 +72,7 @@ from projects.models import (
     FundCategory,
     FundLine,
     MicroCategory,
+    MicroFunnelTotal,
     MicroProject,
     MicroTransition,
     Milestone,
@@ -319,6 +320,18 @@ def _build(side, tree):
         proposer_name="张三",
         proposer_mobile="13800138000",
     )
+    # The marked funnel total is that of a community of its own, whose name the funnel shows.
+    counted = make_unit(Level.COMMUNITY, mark(MicroFunnelTotal), side.street)
+    micro_services.propose(
+        community=counted,
+        title="加装扶手",
+        description="楼梯无扶手。",
+        category=MicroCategory.WORKS,
+        requested_amount=Decimal("20000.00"),
+        proposer_name="王五",
+        proposer_mobile="13700137000",
+    )
+    r[MicroFunnelTotal] = MicroFunnelTotal.objects.get(community=counted, status="proposed")
     side.running_project = _running_project(side, today)
     running = side.running_project
     r[MicroTransition] = running.transitions.get(to_status="in_progress")

@@ -60,6 +60,7 @@ from projects.models import (
     FundCategory,
     FundLine,
     MicroCategory,
+    MicroFunnelTotal,
     MicroProject,
     ProjectCategory,
     ServiceProject,
@@ -730,7 +731,14 @@ ROUTES = {
             done=_to("micro_staff_detail", _pk),
         ),
     ),
-    "micro_staff_funnel": Route(unassigned=200, more=(({"by": "community"}, ()), ({"export": "xlsx"}, ()))),
+    "micro_staff_funnel": Route(
+        unassigned=200,
+        more=(
+            ({"by": "community"}, (MicroFunnelTotal,)),
+            ({"export": "xlsx"}, ()),
+            ({"by": "community", "export": "xlsx"}, (MicroFunnelTotal,)),
+        ),
+    ),
     "micro_staff_reverse": Route(
         get=EDIT,
         post=EDIT,

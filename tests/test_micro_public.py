@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
+from projects.models.funnel import MicroFunnelTotal
 from projects.models.micro import MicroCategory, MicroProject, MicroStatus
 from projects.services import funds as fund_services
 from projects.services import micro as services
@@ -349,7 +350,7 @@ def test_downloads_get_money_as_decimal_for_the_writer_to_format(tree, people):
     for row in rows:
         assert all(type(row[i]) is Decimal for i in money), row
     assert {row[3]: row[money[1]] for row in rows} == {"已付款": Decimal("140131.04"), "未付款": Decimal("0")}
-    _head, *sheet = _funnel_sheet(funnel_rows(MicroProject.objects.all()), "street")
+    _head, *sheet = _funnel_sheet(funnel_rows(MicroFunnelTotal.objects.all()), "street")
     assert len(sheet) == 2
     for row in sheet:
         assert type(row[-1]) is Decimal and type(row[-2]) is Decimal, row

@@ -15,6 +15,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext
 
 from projects.models.funds import Expenditure, FundLine
+from projects.models.funnel import MicroFunnelTotal
 from projects.models.micro import MicroProject
 from projects.services import funds as fund_services
 from projects.services import micro as services
@@ -137,7 +138,7 @@ def test_every_total_counts_the_reversal(client, tree, project, line, people, cl
 
     assert micro_section(None, year="2026")["spent"] == "3735.06"
     assert client.get(reverse("open_stats"), year).json()["micro_projects"]["spent"] == "3735.06"
-    assert funnel_rows(MicroProject.objects.all())[0]["spent"] == Decimal("3735.06")
+    assert funnel_rows(MicroFunnelTotal.objects.all())[0]["spent"] == Decimal("3735.06")
     funnel = client_for(people.district_admin).get(reverse("micro_staff_funnel")).context["rows"]
     assert funnel[0]["spent"] == Decimal("3735.06")
 

@@ -22,6 +22,7 @@ from grids.models import Level, Unit
 from ..models.funds import Expenditure, FundCategory, FundLine, ProjectCap, SocialInvestment
 from ..models.micro import MicroCategory, MicroProject, MicroStatus, MicroTransition, Milestone, ProposerKind
 from ..services import funds as fund_services
+from ..services import funnel
 from ..services import micro as services
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -306,6 +307,7 @@ def seed(stdout=None):
         return
     communities = list(Unit.objects.filter(level=Level.COMMUNITY, path__startswith=district.path).order_by("path"))
     seed_2018(district, communities, random.Random(2018))
+    funnel.refresh()  # bulk inserts send no signal; the 2026 projects go through the services
     seed_2026(district)
     if stdout:
         stdout.write(f"micro-projects: {MicroProject.objects.count()} projects, {FundLine.objects.count()} fund lines")

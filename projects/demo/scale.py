@@ -18,6 +18,7 @@ from ..models.funds import FundCategory, FundLine
 from ..models.micro import MicroCategory, MicroProject, MicroStatus, ProposerKind
 from ..models.service import ProjectCategory, ProjectStatus, ServiceProject, VolunteerTeam
 from ..models.volunteers import Volunteer
+from ..services import funnel
 
 MICRO_PER_FACTOR = 21_800
 PROJECTS_PER_FACTOR = 2_000
@@ -71,6 +72,7 @@ def seed_micro(factor, stdout):
             project.status = MicroStatus.REVIEWING
         rows.append(project)
     _batched(MicroProject, rows)
+    funnel.refresh()  # bulk inserts send no signal
     stdout.write(f"micro-projects: {len(rows):,} added ({target:,} in all)")
     return len(rows)
 

@@ -3,7 +3,7 @@ funnel. Sums by the database."""
 
 from datetime import datetime
 
-from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
@@ -44,15 +44,17 @@ def micro_section(unit=None, year=None, **params):
     return figures
 
 
-STAGES = {
-    "proposed": None,
-    "reviewing": Q(status=MicroStatus.REVIEWING),
-    "approved": Q(approved_amount__isnull=False),  # 立项 happened when an amount was set
-    "rejected": Q(status=MicroStatus.REJECTED),
-    "in_progress": Q(status=MicroStatus.IN_PROGRESS),
-    "accepted": Q(status=MicroStatus.ACCEPTED),
-    "withdrawn": Q(status=MicroStatus.WITHDRAWN),
-}
+FUNNEL_FIGURES = (
+    "proposed",
+    "reviewing",
+    "approved",
+    "rejected",
+    "in_progress",
+    "accepted",
+    "withdrawn",
+    "approved_amount",
+    "spent",
+)
 FIRST_CASED_YEAR = 2010
 
 
@@ -71,52 +73,44 @@ def local_year(field):
     return Case(*whens, default=ExtractYear(field), output_field=IntegerField())
 
 
-def funnel_rows(projects, *, by="street", spending=None):
-    """One row per (year, street or community): counts of each stage and the money.
+def funnel_rows(totals, *, by="street"):
+    """One row per (year, street or community): counts of each stage and the money, from the
+    kept totals (models/funnel.py; `totals`: those of the scope, and of a year if chosen).
 
-    Bounded work whatever the number of projects: the database groups the projects by (year,
-    community id) without a join, the spending likewise (at most a row per community and year
-    comes back from each), and the names of those communities and their streets come in one
-    query by id; streets are added up here from their communities' rows. Streets and
-    communities are told apart by id, never by name (two streets may share one, and a name may
-    hold any character). `spending`: the expenditures of those projects, if the caller has a
-    faster way to say it than the default `project__in=projects`."""
-    counted = list(
-        projects.annotate(year=local_year("proposed_at"))
-        .values("year", "community_id")
+    One query whatever the number of projects: the database adds up the statuses of each
+    (year, community) with its name and its street's, at most a row per community and year of
+    the scope; streets are added up here from their communities' rows. Streets and communities
+    are told apart by id, never by name (two streets may share one, and a name may hold any
+    character)."""
+    by_status = lambda status: Sum("projects", filter=Q(status=status), default=0)  # noqa: E731
+    counted = (
+        totals.filter(projects__gt=0)
+        .values("year", "community_id", "community__name", "community__parent_id", "community__parent__name")
         .annotate(
-            **{name: Count("pk", filter=q) if q is not None else Count("pk") for name, q in STAGES.items()},
+            proposed=Sum("projects"),
+            reviewing=by_status(MicroStatus.REVIEWING),
+            approved=Sum("approved"),  # 立项 happened when an amount was set, whatever came after
+            rejected=by_status(MicroStatus.REJECTED),
+            in_progress=by_status(MicroStatus.IN_PROGRESS),
+            accepted=by_status(MicroStatus.ACCEPTED),
+            withdrawn=by_status(MicroStatus.WITHDRAWN),
             approved_amount=coalesce_money(MoneySum("approved_amount")),
+            spent=coalesce_money(MoneySum("spent")),
         )
         .order_by()
     )
-    spending = Expenditure.objects.filter(project__in=projects) if spending is None else spending
-    spent = (
-        spending.annotate(year=local_year("project__proposed_at"))
-        .values("year", "project__community_id")
-        .annotate(total=coalesce_money(MoneySum("amount")))
-        .order_by()
-    )
-    spent_by = {(row["year"], row["project__community_id"]): row["total"] for row in spent}
-    names = {
-        pk: (street_id, street or "", name)
-        for pk, name, street_id, street in Unit.objects.filter(pk__in={row["community_id"] for row in counted})
-        .values_list("pk", "name", "parent_id", "parent__name")
-        .order_by()
-    }
     rows = {}
     for row in counted:
-        street_id, street, community = names.get(row["community_id"], (0, "", ""))
+        street_id, street = row["community__parent_id"] or 0, row["community__parent__name"] or ""
         area = (street_id,) if by == "street" else (street_id, row["community_id"])
         total = rows.setdefault(
             (row["year"], *area),
-            {"year": row["year"], "street": street, "name": street if by == "street" else community}
-            | dict.fromkeys(STAGES, 0)
+            {"year": row["year"], "street": street, "name": street if by == "street" else row["community__name"]}
+            | dict.fromkeys(FUNNEL_FIGURES, 0)
             | {"approved_amount": ZERO, "spent": ZERO},
         )
-        for name in [*STAGES, "approved_amount"]:
-            total[name] += row[name]
-        total["spent"] += spent_by.get((row["year"], row["community_id"]), ZERO)  # money stays Decimal
+        for name in FUNNEL_FIGURES:
+            total[name] += row[name]  # money stays Decimal
     order = lambda item: (-item[0][0], item[1]["street"], item[1]["name"], item[0][1:])  # noqa: E731
     return [total for _key, total in sorted(rows.items(), key=order)]
 

@@ -19,7 +19,7 @@ from portal.core import params
 from portal.core.exports import rows_to_xlsx
 
 from ..forms import micro as forms
-from ..models.funds import Expenditure
+from ..models.funnel import MicroFunnelTotal
 from ..models.micro import MicroProject, MicroStatus, ProposerKind
 from ..services import micro as services
 from ..stats.micro import funnel_rows
@@ -263,17 +263,12 @@ def staff_funnel(request):
     """Funnel figures (proposed → approved → accepted) per street or community and year."""
     by = params.choice(request.GET, "by", ["street", "community"], default="street", label=_("grouped by"))
     year = params.year(request.GET, "year")
-    scope = scope_for(request.user)
-    # The scope's projects said as "community among the units in scope" (the same records as
-    # `visible_to`): the database then reads the funnel index community by community instead of
-    # joining every project to its community; the spending, fewer rows, is read the other way
-    # round, each expenditure joined to its project (issue 15: 218,000 projects at 10×).
-    projects = MicroProject.objects.filter(community__in=scope.units(VIEW))
-    spending = scope.filter(Expenditure.objects.all())
+    # The kept totals (per community, year and status), never the projects (issue 15: 218,000
+    # projects at 10×): the work is bounded by the scope's communities and years.
+    totals = MicroFunnelTotal.objects.visible_to(request.user)
     if year:
-        projects = projects.proposed_in(year)
-        spending = spending.filter(project__proposed_at__year=year)
-    rows = funnel_rows(projects, by=by, spending=spending)
+        totals = totals.filter(year=year)
+    rows = funnel_rows(totals, by=by)
     if params.choice(request.GET, "export", ["xlsx"], label=_("export")):
         return rows_to_xlsx("micro-funnel.xlsx", _("Funnel"), _funnel_sheet(rows, by))
     this_year = timezone.localdate().year
