@@ -93,6 +93,8 @@ def _english_left(html, allowed):
         ("admin:index", None),
         ("admin:auth_user_add", None),
         ("admin:auth_user_password_change", "user"),
+        ("admin:auth_user_change", "user"),  # its permission picker: Django's names are English
+        ("admin:auth_group_add", None),
         ("admin:centers_center_changelist", None),
         ("admin:projects_serviceproject_add", None),
     ],
@@ -102,7 +104,7 @@ def test_admin_pages_have_no_english_text(superuser_client, name, kwargs):
     url = reverse(name, args=[other.pk] if kwargs else None)
     response = superuser_client.get(url)
     assert response.status_code == 200
-    left = _english_left(response.content.decode(), allowed={"root", "zhao"})
+    left = _english_left(response.content.decode(), allowed={"root", "zhao", "› zhao"})
     assert not left, f"{url} shows English: {left}"
 
 
@@ -125,3 +127,13 @@ def test_the_language_select_names_each_language_in_its_own_language(client, lan
     html = client.get(reverse("home")).content.decode()
     options = dict(re.findall(r'<option value="([\w-]+)" lang="[\w-]+"[^>]*>([^<]+)</option>', html))
     assert options == {"zh-hans": "简体中文", "en": "English"}
+
+
+@pytest.mark.parametrize(("name", "field"), [("admin:auth_user_change", "user_permissions"), ("admin:auth_group_add", "permissions")])
+def test_permission_pickers_name_permissions_in_chinese(superuser_client, name, field):
+    """Django stores "Can add member" as the permission's name whatever the language."""
+    url = reverse(name, args=[make_user("zhao").pk] if name.endswith("change") else None)
+    choices = [label for _pk, label in superuser_client.get(url).context["adminform"].form.fields[field].choices]
+    assert len(choices) > 100
+    assert not [label for label in choices if "Can " in str(label)]
+    assert "组织架构 | 党员 | 可以添加党员" in [str(label) for label in choices]

@@ -16,12 +16,42 @@ from ..services import accounts as account_services
 from ..services import audit as audit_services
 from .base import ArchiveInsteadMixin, IdChecksMixin, ScopedAdmin
 
+# Django stores the names of its standard permissions in English ("Can add member", from the
+# untranslated verbose name) whatever the language: the pickers of the user and group admins
+# name them from the model's verbose name and the action instead.
+ACTIONS = {
+    "add": _("Can add %(model)s"),
+    "change": _("Can change %(model)s"),
+    "delete": _("Can delete %(model)s"),
+    "view": _("Can view %(model)s"),
+}
+
+
+def permission_label(permission):
+    model = permission.content_type.model_class()
+    if model is None:
+        return permission.name
+    opts = model._meta
+    action = permission.codename.split("_", 1)[0]
+    standard = action in ACTIONS and permission.codename == f"{action}_{opts.model_name}"
+    name = ACTIONS[action] % {"model": opts.verbose_name} if standard else permission.name
+    return f"{opts.app_config.verbose_name} | {opts.verbose_name} | {name}"
+
+
+class PermissionLabelsMixin:
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if field is not None and db_field.name in ("permissions", "user_permissions"):
+            field.label_from_instance = permission_label
+        return field
+
+
 # Django's group admin and django-axes' logs (superusers only), with the same checks of ids
 # and filter values as every admin of ours.
 for model in [Group, AccessAttempt, AccessFailureLog, AccessLog]:
     model_admin = type(admin.site._registry[model])
     admin.site.unregister(model)
-    admin.site.register(model, type(model_admin.__name__, (IdChecksMixin, model_admin), {}))
+    admin.site.register(model, type(model_admin.__name__, (PermissionLabelsMixin, IdChecksMixin, model_admin), {}))
 
 
 @admin.register(Assignment)
@@ -83,7 +113,7 @@ class _ResetPasswordForm(AdminPasswordChangeForm):
         return user
 
 
-class PortalUserAdmin(ArchiveInsteadMixin, IdChecksMixin, UserAdmin):
+class PortalUserAdmin(PermissionLabelsMixin, ArchiveInsteadMixin, IdChecksMixin, UserAdmin):
     """Django's user admin (superusers only) under the sign-in rules of /staff/accounts/: a
     password set here is changed at the next login, and a deactivation ends the open sessions.
     An account with history (anything it recorded, the trail's entries, the admin's log) is not
