@@ -42,14 +42,18 @@ def _catalogue(client):
 def _msgids(script):
     source = (ADMIN_JS / script).read_text(encoding="utf-8")
     found = re.findall(r"""gettext\(\s*'((?:[^'\\]|\\.)*)'\s*\)""", source)
-    found += re.findall(r'''gettext\(\s*"((?:[^"\\]|\\.)*)"\s*\)''', source)
+    found += re.findall(r"""gettext\(\s*"((?:[^"\\]|\\.)*)"\s*\)""", source)
     return {msgid.replace("\\'", "'").replace('\\"', '"') for msgid in found}
 
 
 def test_admin_widget_strings_are_chinese(superuser_client):
     catalogue = _catalogue(superuser_client)
     msgids = set().union(*(_msgids(script) for script in WIDGET_SCRIPTS))
-    assert {"Choose all %s", "Remove all %s", 'Choose %s by selecting them and then select the "Choose" arrow button.'} <= msgids
+    assert {
+        "Choose all %s",
+        "Remove all %s",
+        'Choose %s by selecting them and then select the "Choose" arrow button.',
+    } <= msgids
     missing = sorted(m for m in msgids if not HAN.search(str(catalogue.get(m, ""))))
     assert not missing, f"admin JavaScript strings without Chinese: {missing}"
 
@@ -129,7 +133,9 @@ def test_the_language_select_names_each_language_in_its_own_language(client, lan
     assert options == {"zh-hans": "简体中文", "en": "English"}
 
 
-@pytest.mark.parametrize(("name", "field"), [("admin:auth_user_change", "user_permissions"), ("admin:auth_group_add", "permissions")])
+@pytest.mark.parametrize(
+    ("name", "field"), [("admin:auth_user_change", "user_permissions"), ("admin:auth_group_add", "permissions")]
+)
 def test_permission_pickers_name_permissions_in_chinese(superuser_client, name, field):
     """Django stores "Can add member" as the permission's name whatever the language."""
     url = reverse(name, args=[make_user("zhao").pk] if name.endswith("change") else None)
