@@ -13,6 +13,7 @@ from tests import factory_demands as fd
 
 NAME, MOBILE = "赵六六", "13912345678"
 LEAFLET_JS = "/static/vendor/leaflet/leaflet.js"
+OFFLINE = "地图底图无法加载；位置仍标在灰色地图上，本页不用地图也能使用。"
 EXACT = {"latitude": Decimal("22.551234"), "longitude": Decimal("114.081234")}
 
 
@@ -39,6 +40,8 @@ def test_the_intake_page_offers_a_map_that_picks_the_hidden_fields(client, tree,
     assert attrs["data-leaflet-js"].endswith(LEAFLET_JS)
     assert attrs["data-status"] == "demand-location-status"
     assert attrs["data-picked"] == "已在地图上标出位置。"
+    # Said when the tiles cannot load (map.js shows it as is: without it the note read "undefined").
+    assert attrs["data-offline"] == OFFLINE
     config = json.loads(_config(page))
     assert (config["picker"], config["markers"], config["zoom"], config["crs"]) == (True, [], 15, "gcj02")
     assert config["tiles"] == settings.MAP_TILE_URL
@@ -65,6 +68,7 @@ def test_the_board_maps_its_rows_at_rounded_places_with_nothing_personal(client,
     page = client.get(reverse("demand_board")).content.decode()
     assert _container(page)["data-map-config"] == "demand-map-config"
     assert "data-status" not in _container(page)
+    assert _container(page)["data-offline"] == OFFLINE
     raw = _config(page)
     config = json.loads(raw)
     assert config["picker"] is False
