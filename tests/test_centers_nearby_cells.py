@@ -145,3 +145,17 @@ def test_the_migration_fills_the_cell_of_existing_centers(tree, migrating):
     assert _stored_cells() == {pk: lat_cell(lat) for pk, (lat, _lng) in zip(pks, points, strict=True)}
     assert [c.pk for c in Center.objects.near(-33.8688, 151.2093, 1000)] == [pks[1]]
 
+
+def test_the_audit_trail_records_the_latitude_not_the_derived_cell(tree):
+    from django.contrib.contenttypes.models import ContentType
+
+    from grids.models import AuditEntry
+
+    center = make_center(tree.community1, lat=22.5431, lng=114.0579, hours={})
+    entry = AuditEntry.objects.get(
+        content_type=ContentType.objects.get_for_model(Center),
+        object_pk=str(center.pk),
+        action=AuditEntry.Action.CREATE,
+    )
+    assert entry.changes["latitude"] == [None, 22.5431]
+    assert "lat_cell" not in entry.changes

@@ -54,8 +54,10 @@ def register_models(model_list):
         m2m = [f.name for f in model._meta.many_to_many if f.remote_field.through._meta.auto_created]
         # The model's own columns only: auditlog would otherwise read every reverse relation on a
         # create or delete (a query each, and a reverse one-to-one cached as missing on the instance).
+        # Generated columns (a center's latitude cell) are the database's arithmetic, not anyone's
+        # change: the columns they derive from are in the entry.
         excluded = ACCOUNT_EXCLUDED if model is get_user_model() else []
-        columns = [f.name for f in model._meta.concrete_fields if f.name not in excluded]
+        columns = [f.name for f in model._meta.concrete_fields if f.name not in excluded and not f.generated]
         auditlog.register(
             model,
             include_fields=columns,
