@@ -325,7 +325,7 @@ def main():
         s50, s95 = percentiles(indexed_server)
         print(
             f"  near() server side (EXPLAIN ANALYZE planning + execution, best of {args.repeat}):"
-            f" p50 {s50:.2f} ms, p95 {s95:.2f} ms"
+            f" p50 {s50:.3f} ms, p95 {s95:.3f} ms"
         )
     if args.postgis:
         s50, s95 = percentiles(indexed_server)
@@ -333,7 +333,7 @@ def main():
             g50, g95 = percentiles(postgis_server[spheroid])
             print(
                 f"  PostGIS {postgis_version} ST_DWithin + ORDER BY ST_Distance ({label}), server side:"
-                f" p50 {g50:.2f} ms, p95 {g95:.2f} ms; same centers as near() for {postgis_agree[spheroid]}"
+                f" p50 {g50:.3f} ms, p95 {g95:.3f} ms; same centers as near() for {postgis_agree[spheroid]}"
                 f" of {len(points)} points" + (" (in the same order)" if spheroid else "")
             )
             print(f"    near() / PostGIS server time: p50 {s50 / g50:.2f}x, p95 {s95 / g95:.2f}x (at most 1: as fast)")
