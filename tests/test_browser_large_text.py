@@ -113,7 +113,6 @@ def test_every_text_is_large_in_large_text_mode(site):
     assert not problems, "text stays small in large-text mode:\n  " + "\n  ".join(problems[:40])
 
 
-
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
 def test_the_header_is_one_row_on_a_phone(site, language):
     """The brand and the menu button share one row at 390 px, in English too, in both text modes."""

@@ -121,7 +121,9 @@ def meeting_attendance(request, meeting_pk):
     meeting = scope.get_object_or_404(Meeting.objects.select_related("unit"), need=EDIT, pk=meeting_pk)
     if services.too_many_to_list(meeting):
         context = {"meeting": meeting, "too_many": services.too_many_message()}
-        return render(request, "grids/meetings/attendance.html", context, status=400 if request.method == "POST" else 200)
+        return render(
+            request, "grids/meetings/attendance.html", context, status=400 if request.method == "POST" else 200
+        )
     members = services.expected_members(meeting)
     current = {a.member_id: (a.presence, a.reason) for a in meeting.attendance.all()}
     form = AttendanceForm(request.POST or None, members=members, current=current)
