@@ -116,7 +116,7 @@ def test_a_change_of_community_or_of_year_moves_the_project_between_keys(tree, l
     assert_kept()
     # A change of category moves it too: the dashboards count projects per category.
     project.category = MicroCategory.GOODS
-    project.save()
+    project.save(update_fields=["category"])
     assert list(kept()) == [(tree.community2.pk, 2026, "proposed", MicroCategory.GOODS)]
     assert_kept()
 

@@ -12,7 +12,17 @@ from datetime import timedelta
 from django.db.models import Case, Count, Q, Sum, When
 from django.utils.translation import gettext_lazy as _
 
-from grids.stats.figures import Records, Section, counts, figure, figures_chart, rate_figure, rollup, unit_records
+from grids.stats.figures import (
+    Records,
+    Section,
+    add_up,
+    counts,
+    figure,
+    figures_chart,
+    rate_figure,
+    rollup,
+    unit_records,
+)
 from portal.core.money import MoneySum
 from portal.core.periods import midnight
 
@@ -52,17 +62,10 @@ def _funnel(unit, period):
     whole, edges = period.split(years=True)
     out = {}
     if whole:
-        _add(out, _kept_funnel(unit, whole[0].year, whole[1].year - 1))
+        add_up(out, _kept_funnel(unit, whole[0].year, whole[1].year - 1))
     for start, end in edges:
-        _add(out, _counted_funnel(unit, start, end))
+        add_up(out, _counted_funnel(unit, start, end))
     return out
-
-
-def _add(into, rows):
-    for child, values in rows.items():
-        bucket = into.setdefault(child, dict.fromkeys(values, 0))
-        for name, value in values.items():
-            bucket[name] += value
 
 
 def _counted_funnel(unit, start, end):
