@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from grids.models import AuditEntry
 from portal.core.periods import Period
 from projects.models import Activity, ServiceHoursTotal, ServiceRecord
 from projects.services import hours
@@ -228,3 +229,17 @@ def test_the_hours_without_a_current_tally_are_the_records_hours(spread, period)
     values = chart.series[0][1]
     months = {date.fromisoformat(f"{label}-01"): value for label, value in zip(chart.labels, values, strict=True)}
     assert {month: value for month, value in months.items() if value} == by_month
+
+
+def test_keeping_the_totals_leaves_no_trail_entry(tree):
+    # Derived rows: the trail holds the records they are counted from, not a row per recount.
+    project = fv.make_project(tree.community1)
+    act = activity(project, datetime(2026, 5, 5, 2, tzinfo=UTC))
+    entry = record(act, tree.community1, "2.00")
+    entry.hours = Decimal("3.00")
+    entry.save()
+    act.starts_at, act.ends_at = act.starts_at + timedelta(days=40), act.ends_at + timedelta(days=40)
+    act.save()
+    assert_kept()
+    assert AuditEntry.objects.filter(content_type__model="servicerecord").exists()
+    assert not AuditEntry.objects.filter(content_type__model="servicehourstotal").exists()

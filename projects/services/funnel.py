@@ -132,7 +132,9 @@ def refresh(keys=None):
         gone = Q(pk__in=[])
         for community_id, year in keys:
             gone |= Q(community_id=community_id, year=year)
-        MicroFunnelTotal.objects.filter(gone).delete()
+        # A plain DELETE, like the bulk_create below: derived rows send no signal (no trail entry,
+        # no cache bump per row) and are not fetched first.
+        MicroFunnelTotal.objects.filter(gone)._raw_delete(connection.alias)
         MicroFunnelTotal.objects.bulk_create(
             MicroFunnelTotal(community_id=c, year=y, status=s, category=k, **figures)
             for (c, y, s, k), figures in totals.items()

@@ -95,7 +95,9 @@ def refresh(keys=None):
             gone = Q(pk__in=[])
             for project_id, month in keys:
                 gone |= Q(project_id=project_id, month=month)
-            ServiceHoursTotal.objects.filter(gone).delete()
+            # A plain DELETE, like the bulk_create below: derived rows send no signal (no trail
+            # entry, no cache bump per row) and are not fetched first.
+            ServiceHoursTotal.objects.filter(gone)._raw_delete(connection.alias)
         ServiceHoursTotal.objects.bulk_create(
             (ServiceHoursTotal(project_id=p, month=m, hours=h) for (p, m), h in totals.items() if h),
             batch_size=2000,
