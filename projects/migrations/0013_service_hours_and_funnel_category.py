@@ -45,6 +45,9 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # Backwards the table is refilled last, once every ALTER TABLE has run: PostgreSQL refuses
+        # an ALTER TABLE on a table with inserts (deferred foreign key checks) pending.
+        migrations.RunPython(migrations.RunPython.noop, refill_without_category),
         migrations.CreateModel(
             name="ServiceHoursTotal",
             fields=[
@@ -79,7 +82,7 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RemoveConstraint(model_name="microfunneltotal", name="microfunneltotal_unique_key"),
-        migrations.RunPython(empty_funnel, refill_without_category),
+        migrations.RunPython(empty_funnel, empty_funnel),
         migrations.AddField(
             model_name="microfunneltotal",
             name="category",
@@ -97,5 +100,5 @@ class Migration(migrations.Migration):
                 fields=("community", "year", "status", "category"), name="microfunneltotal_unique_key"
             ),
         ),
-        migrations.RunPython(fill, empty_funnel),
+        migrations.RunPython(fill, migrations.RunPython.noop),
     ]
