@@ -181,6 +181,12 @@ def build(factor, rng, n_members):
         )
         if hasattr(VolunteerTeam.objects, "refresh_ranking"):
             VolunteerTeam.objects.all().refresh_ranking()
+        try:  # the kept hours per project and month (bulk inserts send no signal)
+            from projects.services import hours
+        except ImportError:  # a branch before them
+            hours = None
+        if hours is not None:
+            hours.refresh()
         user = user_model.objects.create_user("bench", password="-", is_staff=True)
         Assignment.objects.create(user=user, unit=district, role=Role.ADMIN)
     print(

@@ -10,9 +10,11 @@ class ProjectsConfig(AppConfig):
         # Exporters that run as jobs register themselves when their module is imported.
         from .services import (
             funnel,
+            hours,
             volunteers,  # noqa: F401  (registers the scheduled team ranking)
             volunteers_export_job,  # noqa: F401
         )
         from .stats import dashboard_volunteering  # noqa: F401  (registers the hours' tally of the dashboards)
 
         funnel.connect()  # the funnel's kept totals follow every write of a project or its spending
+        hours.connect()  # the hours per project and month follow every write of a record or an activity

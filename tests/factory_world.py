@@ -77,6 +77,7 @@ from projects.models import (
     MicroTransition,
     Milestone,
     ProjectCap,
+    ServiceHoursTotal,
     ServiceProject,
     ServiceRecord,
     Signup,
@@ -99,6 +100,7 @@ MARKERLESS = {
     TransferRule: "district and a number of months only",
     DemandPhoto: "an image and its stage only",
     DemandHoursRule: "district and a number of hours only",
+    ServiceHoursTotal: "project, month and hours only; read only by the dashboards' ranking of projects",
     RoomBooking: "a room, a meeting and two times only",
 }
 NO_INSIDE = {
@@ -298,6 +300,7 @@ def _build(side, tree):
     r[Signup] = fv.make_signup(activity, name=mark(Signup))
     r[ServiceRecord] = fv.make_record(activity, fv.make_volunteer(side.community, mark(ServiceRecord)), "1.00")
     fv.make_record(activity, volunteer, "1.00")  # hours to certify for the marked volunteer
+    r[ServiceHoursTotal] = ServiceHoursTotal.objects.get(project=project)  # kept by the records above
     certified = fv.make_volunteer(side.community, mark(Certificate))
     fv.make_record(activity, certified, "1.00")
     r[Certificate] = fv.make_certificate(certified, "1.00")

@@ -34,6 +34,7 @@ from projects.models import (
 )
 from tests.factory_dashboard import grow
 from tests.factory_members import make_member
+from tests.factory_micro import PROPOSED_AT as fmi_proposed_at
 
 TODAY = date.today()
 WIDE = Period("range", TODAY - timedelta(days=3 * 365), TODAY + timedelta(days=365))
@@ -177,6 +178,30 @@ def test_every_figure_equals_a_count_of_the_records(grown, level):
         }
 
 
+PERIODS = {
+    "month": Period.containing("month", TODAY - timedelta(days=10)),
+    "quarter": Period.containing("quarter", TODAY - timedelta(days=10)),
+    "year": Period.containing("year", fmi_proposed_at.date()),
+    # Partial months at both ends; no whole year: the funnel is counted from the projects.
+    "range": Period("range", date(fmi_proposed_at.year - 1, 12, 20), TODAY - timedelta(days=5)),
+    # A whole year (the kept funnel totals) between partial ones (the projects).
+    "range_years": Period("range", date(fmi_proposed_at.year - 1, 12, 20), date(fmi_proposed_at.year + 1, 1, 10)),
+}
+
+
+@pytest.mark.parametrize("level", ["district", "street1", "community1"])
+@pytest.mark.parametrize("kind", list(PERIODS))
+def test_every_period_counts_what_the_records_hold(grown, level, kind):
+    # Whole months and years are read from kept totals (hours per project and month, the funnel's
+    # per community, year, status and category), partial ones from the records: the same figures.
+    unit, period = getattr(grown, level), PERIODS[kind]
+    sections = build(unit, period, only="volunteering") + build(unit, period, only="micro")
+    expected = expected_volunteering(unit, period) | expected_micro(unit, period)
+    assert {key: _actual(sections, key) for key in expected} == expected
+    if level == "district" and kind in ("year", "range_years"):
+        assert expected["micro.proposed"] and expected["micro.amount_works"]
+
+
 def test_left_members_are_not_counted(grown):
     figure = find(build(grown.district, WIDE, only="members"), "members.total")[1]
     assert figure.value == Member.objects.filter(left_reason="").count()
@@ -228,6 +253,11 @@ def _count_queries(client, url):
         # from the cache. With current tallies the members' section reads only its tally (1) and
         # the volunteering section reads the hours from theirs instead of three passes (6).
         ("dashboard", {"period": "year"}, (36, 32), 4),
+        # A month: the funnel from the projects (no whole year), the rest as a year.
+        ("dashboard", {"period": "month"}, (36, 32), 4),
+        # Partial months at both ends: the whole months (hours) and the whole year (the funnel)
+        # from kept totals, the days around them from the records: a query more per partial part.
+        ("dashboard", {"period": "range", "start": "2025-12-20", "end": "2027-01-10"}, (49, 48), 4),
         ("dashboard_table", {"figure": "members.total"}, (7, 6), 5),
         ("dashboard_table", {"figure": "volunteering.hours", "period": "year"}, (14, 11), 5),
         ("dashboard_table", {"figure": "micro.spent", "sort": "-value"}, (11, 11), 5),

@@ -14,18 +14,20 @@ from django.urls import reverse
 from django.utils import timezone
 
 from grids.scope import scope_for
-from projects.models import Expenditure, MicroFunnelTotal, MicroProject, MicroStatus
+from projects.models import Expenditure, MicroCategory, MicroFunnelTotal, MicroProject, MicroStatus
 from projects.services import funds as fund_services
 from projects.services import funnel
 from projects.services import micro as services
 from tests.factory_micro import accepted, approved, in_progress, make_line, make_project, reviewing, spent
 
+WORKS = MicroCategory.WORKS  # the factory's category
+
 
 def counted_by_hand():
-    """{(community id, year, status): figures}, project by project in Python: the reference."""
+    """{(community id, year, status, category): figures}, project by project in Python: the reference."""
     totals = {}
     for project in MicroProject.objects.prefetch_related("expenditures"):
-        key = (project.community_id, timezone.localtime(project.proposed_at).year, project.status)
+        key = (project.community_id, timezone.localtime(project.proposed_at).year, project.status, project.category)
         figures = totals.setdefault(
             key, {"projects": 0, "approved": 0, "approved_amount": Decimal("0"), "spent": Decimal("0")}
         )
@@ -39,7 +41,7 @@ def counted_by_hand():
 
 def kept():
     return {
-        (row.community_id, row.year, row.status): {name: getattr(row, name) for name in funnel.FIGURES}
+        (row.community_id, row.year, row.status, row.category): {name: getattr(row, name) for name in funnel.FIGURES}
         for row in MicroFunnelTotal.objects.filter(projects__gt=0)
     }
 
@@ -58,7 +60,7 @@ def test_totals_follow_every_step_of_the_lifecycle(tree, line):
     first = make_project(tree.community1, title="甲")
     assert_kept()
     assert kept() == {
-        (tree.community1.pk, 2026, "proposed"): {
+        (tree.community1.pk, 2026, "proposed", WORKS): {
             "projects": 1,
             "approved": 0,
             "approved_amount": Decimal("0"),
@@ -82,19 +84,19 @@ def test_totals_follow_every_step_of_the_lifecycle(tree, line):
     assert_kept()
     services.withdraw(project=first, actor=None, note="提议人撤回")
     assert_kept()
-    withdrawn = kept()[(tree.community1.pk, 2026, "withdrawn")]
+    withdrawn = kept()[(tree.community1.pk, 2026, "withdrawn", WORKS)]
     assert withdrawn == {"projects": 1, "approved": 1, "approved_amount": Decimal("40000.00"), "spent": Decimal("0")}
-    # The status it left drops to zero rather than keeping the project.
-    assert MicroFunnelTotal.objects.get(community=tree.community1, year=2026, status="approved").projects == 0
+    # The status it left keeps no row rather than keeping the project.
+    assert not MicroFunnelTotal.objects.filter(community=tree.community1, year=2026, status="approved").exists()
 
 
 def test_spending_and_its_reversal_are_kept(tree, line):
     project = in_progress(make_project(tree.community1), line)
     entry = spent(project, amount="1234.56")
     spent(project, amount="100.01")
-    assert kept()[(tree.community1.pk, 2026, "in_progress")]["spent"] == Decimal("1334.57")
+    assert kept()[(tree.community1.pk, 2026, "in_progress", WORKS)]["spent"] == Decimal("1334.57")
     fund_services.reverse_expenditure(expenditure=entry, actor=None, reason="金额录错")
-    assert kept()[(tree.community1.pk, 2026, "in_progress")]["spent"] == Decimal("100.01")
+    assert kept()[(tree.community1.pk, 2026, "in_progress", WORKS)]["spent"] == Decimal("100.01")
     assert_kept()
 
 
@@ -103,14 +105,19 @@ def test_a_change_of_community_or_of_year_moves_the_project_between_keys(tree, l
     project.community = tree.community2
     project.save()
     assert_kept()
-    assert (tree.community1.pk, 2026, "proposed") not in kept()
+    assert (tree.community1.pk, 2026, "proposed", WORKS) not in kept()
     # 2025-12-31 20:00 UTC is already 2026 in Shanghai; 15:59 UTC is still 2025.
     project.proposed_at = datetime(2025, 12, 31, 15, 59, tzinfo=UTC)
     project.save(update_fields=["proposed_at"])
-    assert list(kept()) == [(tree.community2.pk, 2025, "proposed")]
+    assert list(kept()) == [(tree.community2.pk, 2025, "proposed", WORKS)]
     project.proposed_at = datetime(2025, 12, 31, 20, tzinfo=UTC)
     project.save()
-    assert list(kept()) == [(tree.community2.pk, 2026, "proposed")]
+    assert list(kept()) == [(tree.community2.pk, 2026, "proposed", WORKS)]
+    assert_kept()
+    # A change of category moves it too: the dashboards count projects per category.
+    project.category = MicroCategory.GOODS
+    project.save(update_fields=["category"])
+    assert list(kept()) == [(tree.community2.pk, 2026, "proposed", MicroCategory.GOODS)]
     assert_kept()
 
 
@@ -119,7 +126,7 @@ def test_a_delete_takes_the_project_out(tree):
     make_project(tree.community1, title="留下的")
     project.transitions.all().delete()
     project.delete()
-    assert kept()[(tree.community1.pk, 2026, "proposed")]["projects"] == 1
+    assert kept()[(tree.community1.pk, 2026, "proposed", WORKS)]["projects"] == 1
     assert_kept()
 
 
@@ -174,7 +181,7 @@ def test_the_migration_fills_the_totals_of_the_projects_there(tree, line):
     MicroFunnelTotal.objects.all().delete()
     from django.apps import apps
 
-    importlib.import_module("projects.migrations.0012_funnel_totals").fill(apps, None)
+    importlib.import_module("projects.migrations.0013_service_hours_and_funnel_category").fill(apps, None)
     assert_kept()
     assert len(kept()) == 2
 

@@ -47,6 +47,16 @@ def rollup(queryset, path_lookup, parent, **aggregates):
     return out
 
 
+def add_up(into, rows):
+    """Add the rollup `rows` ({child: {name: value}}) into `into`, in place (two parts of one
+    figure: kept totals of whole months or years, records of the days outside them)."""
+    for child, values in rows.items():
+        bucket = into.setdefault(child, dict.fromkeys(values, 0))
+        for name, value in values.items():
+            bucket[name] += value
+    return into
+
+
 def unit_records(figure_key):
     """The records behind a figure on the dashboards' own list of them, under the unit at any
     level (portal/dashboards/records.py): for records whose list cannot be narrowed to a unit."""

@@ -12,6 +12,7 @@ from . import params
 
 KINDS = ["month", "quarter", "year", "range"]
 MAX_RANGE_DAYS = 366 * 10
+ONE_DAY = datetime.timedelta(days=1)
 
 
 def years_before(day, years):
@@ -59,6 +60,26 @@ class Period:
             firsts.append(datetime.date(year, month, 1))
             year, month = (year - 1, 12) if month == 1 else (year, month - 1)
         return firsts[::-1]
+
+    def split(self, years=False):
+        """The whole months (or whole years) inside the period and the days outside them: ((first
+        day, first day after), or None when the period holds no whole one; [(start, end), ...] the
+        partial ones, inclusive, at most two). Kept totals per month or year serve the first, the
+        records the second."""
+        after = self.end + datetime.timedelta(days=1)
+        if years:
+            first = (
+                self.start if (self.start.month, self.start.day) == (1, 1) else datetime.date(self.start.year + 1, 1, 1)
+            )
+            stop = datetime.date(after.year, 1, 1)
+        else:
+            first = self.start if self.start.day == 1 else _month_end(self.start.year, self.start.month) + ONE_DAY
+            stop = after.replace(day=1)
+        if first >= stop:
+            return None, [(self.start, self.end)]
+        edges = [(self.start, first - ONE_DAY)] if self.start < first else []
+        edges += [(stop, self.end)] if stop <= self.end else []
+        return (first, stop), edges
 
     @property
     def label(self):

@@ -18,7 +18,7 @@ from ..models.funds import FundCategory, FundLine
 from ..models.micro import MicroCategory, MicroProject, MicroStatus, ProposerKind
 from ..models.service import ProjectCategory, ProjectStatus, ServiceProject, VolunteerTeam
 from ..models.volunteers import Volunteer
-from ..services import funnel
+from ..services import funnel, hours
 
 MICRO_PER_FACTOR = 21_800
 PROJECTS_PER_FACTOR = 2_000
@@ -146,6 +146,7 @@ def seed_volunteering(factor, stdout):
             _batched(ServiceRecord, records)
             records = []
     _batched(ServiceRecord, records)
+    hours.refresh()  # bulk inserts send no signal
     stdout.write(
         f"volunteering: {len(teams):,} teams, {len(volunteers):,} volunteers, {len(projects):,} projects, "
         f"{len(activities):,} activities, {len(activities) * RECORDS_PER_ACTIVITY:,} service records added"

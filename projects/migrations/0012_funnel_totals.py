@@ -13,8 +13,14 @@ def fill(apps, schema_editor):
     totals = grouped_totals(
         apps.get_model("projects", "MicroProject").objects.all(), apps.get_model("projects", "Expenditure").objects.all()
     )
+    # Today's totals carry the category too (0013); this table had none: add the categories up.
+    merged = {}
+    for (c, y, s, _category), figures in totals.items():
+        into = merged.setdefault((c, y, s), dict.fromkeys(figures, 0))
+        for name, value in figures.items():
+            into[name] += value
     total.objects.bulk_create(
-        (total(community_id=c, year=y, status=s, **figures) for (c, y, s), figures in totals.items()), batch_size=2000
+        (total(community_id=c, year=y, status=s, **figures) for (c, y, s), figures in merged.items()), batch_size=2000
     )
 
 

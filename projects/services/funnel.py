@@ -2,7 +2,8 @@
 
 A write recomputes the totals of the (community, Shanghai year of proposal) keys it touches from
 the records themselves: one GROUP BY of the projects and one of the expenditures over those keys
-(read on the funnel index, a community's year at a time), then one upsert of a row per status.
+(read on the funnel index, a community's year at a time), then the keys' rows are replaced by a
+row per status and category that holds projects.
 Recomputing rather than adding deltas is what keeps the totals from drifting (a retried or
 half-seen write cannot be counted twice), and it stays bounded: a key holds one community's
 projects of one year.
@@ -32,12 +33,12 @@ from portal.core.money import ZERO, MoneySum, coalesce_money
 
 from ..models.funds import Expenditure
 from ..models.funnel import MicroFunnelTotal
-from ..models.micro import MicroProject, MicroStatus
+from ..models.micro import MicroProject
 from ..stats.micro import local_year
 
 # The fields of a project the totals depend on: its key and what is counted.
 KEY_FIELDS = {"community", "community_id", "proposed_at"}
-COUNTED_FIELDS = KEY_FIELDS | {"status", "approved_amount"}
+COUNTED_FIELDS = KEY_FIELDS | {"status", "category", "approved_amount"}
 FIGURES = ("projects", "approved", "approved_amount", "spent")
 
 
@@ -66,13 +67,13 @@ def _keys_q(keys, prefix=""):
 
 
 def grouped_totals(projects, spending):
-    """{(community id, year, status): figures} of `projects` and of the expenditures `spending`
+    """{(community id, year, status, category): figures} of `projects` and of the expenditures `spending`
     (those of the same projects), in two GROUP BY queries. Takes the managers or querysets of
     the migration's historical models too."""
     totals = {}
     counted = (
         projects.annotate(year=local_year("proposed_at"))
-        .values("community_id", "year", "status")
+        .values("community_id", "year", "status", "category")
         .annotate(
             projects=Count("pk"),
             approved=Count("pk", filter=Q(approved_amount__isnull=False)),
@@ -81,16 +82,16 @@ def grouped_totals(projects, spending):
         .order_by()
     )
     for row in counted:
-        key = (row["community_id"], row["year"], row["status"])
+        key = (row["community_id"], row["year"], row["status"], row["category"])
         totals[key] = {name: row[name] for name in FIGURES[:3]} | {"spent": ZERO}
     spent = (
         spending.annotate(year=local_year("project__proposed_at"))
-        .values("project__community_id", "year", "project__status")
+        .values("project__community_id", "year", "project__status", "project__category")
         .annotate(total=coalesce_money(MoneySum("amount")))
         .order_by()
     )
     for row in spent:
-        key = (row["project__community_id"], row["year"], row["project__status"])
+        key = (row["project__community_id"], row["year"], row["project__status"], row["project__category"])
         # An expenditure always has its project, so its key was counted above.
         totals.setdefault(key, dict.fromkeys(FIGURES, 0))["spent"] = row["total"]
     return totals
@@ -107,8 +108,8 @@ def refresh(keys=None):
             totals = grouped_totals(MicroProject.objects.all(), Expenditure.objects.all())
             MicroFunnelTotal.objects.bulk_create(
                 (
-                    MicroFunnelTotal(community_id=c, year=y, status=s, **figures)
-                    for (c, y, s), figures in totals.items()
+                    MicroFunnelTotal(community_id=c, year=y, status=s, category=k, **figures)
+                    for (c, y, s, k), figures in totals.items()
                 ),
                 batch_size=2000,
             )
@@ -126,23 +127,26 @@ def refresh(keys=None):
         totals = grouped_totals(
             MicroProject.objects.filter(_keys_q(keys)), Expenditure.objects.filter(_keys_q(keys, "project__"))
         )
-        # Every status of each key, zeros included: a status a project just left must drop to 0.
-        rows = [
-            MicroFunnelTotal(community_id=c, year=y, status=s, **totals.get((c, y, s), dict.fromkeys(FIGURES, 0)))
-            for c, y in keys
-            for s in MicroStatus.values
-        ]
+        # The keys' rows are replaced, not upserted: a status or category a project just left
+        # must drop out (the lock above keeps a second writer of the key waiting meanwhile).
+        gone = Q(pk__in=[])
+        for community_id, year in keys:
+            gone |= Q(community_id=community_id, year=year)
+        # A plain DELETE, like the bulk_create below: derived rows send no signal (no trail entry,
+        # no cache bump per row) and are not fetched first.
+        MicroFunnelTotal.objects.filter(gone)._raw_delete(connection.alias)
         MicroFunnelTotal.objects.bulk_create(
-            rows, update_conflicts=True, unique_fields=["community", "year", "status"], update_fields=list(FIGURES)
+            MicroFunnelTotal(community_id=c, year=y, status=s, category=k, **figures)
+            for (c, y, s, k), figures in totals.items()
         )
 
 
 def differences():
-    """Where the kept totals and a fresh count disagree: {(community id, year, status): (kept,
+    """Where the kept totals and a fresh count disagree: {(community id, year, status, category): (kept,
     counted)}, empty when they agree (rows of zeros count as absent)."""
     counted = grouped_totals(MicroProject.objects.all(), Expenditure.objects.all())
     kept = {
-        (row.community_id, row.year, row.status): {name: getattr(row, name) for name in FIGURES}
+        (row.community_id, row.year, row.status, row.category): {name: getattr(row, name) for name in FIGURES}
         for row in MicroFunnelTotal.objects.filter(projects__gt=0)
     }
     return {
@@ -164,7 +168,7 @@ def _before_project_save(sender, instance, raw=False, update_fields=None, **kwar
         return
     instance._funnel_before = (
         MicroProject.objects.filter(pk=instance.pk)
-        .values_list("community_id", "proposed_at", "status", "approved_amount")
+        .values_list("community_id", "proposed_at", "status", "category", "approved_amount")
         .first()
     )
 
@@ -174,7 +178,7 @@ def _after_project_save(sender, instance, raw=False, update_fields=None, **kwarg
     instance._funnel_before = None
     if raw or before == "unchanged":
         return
-    after = (instance.community_id, instance.proposed_at, instance.status, instance.approved_amount)
+    after = (instance.community_id, instance.proposed_at, instance.status, instance.category, instance.approved_amount)
     if before is not None and update_fields is not None and not KEY_FIELDS & set(update_fields):
         after = (*before[:2], *after[2:])  # the key columns were not written
     if before == after:

@@ -9,14 +9,25 @@ unit is what was spent under it over the budget held under it."""
 
 from datetime import timedelta
 
-from django.db.models import Case, Count, Q, When
+from django.db.models import Case, Count, Q, Sum, When
 from django.utils.translation import gettext_lazy as _
 
-from grids.stats.figures import Records, Section, counts, figure, figures_chart, rate_figure, rollup, unit_records
+from grids.stats.figures import (
+    Records,
+    Section,
+    add_up,
+    counts,
+    figure,
+    figures_chart,
+    rate_figure,
+    rollup,
+    unit_records,
+)
 from portal.core.money import MoneySum
 from portal.core.periods import midnight
 
 from ..models.funds import Expenditure, FundCategory, FundLine, SocialInvestment
+from ..models.funnel import MicroFunnelTotal
 from ..models.micro import MicroCategory, MicroProject, MicroStatus
 
 STAGES = [
@@ -44,6 +55,20 @@ def proposed_between(start, end):
 
 
 def _funnel(unit, period):
+    """The funnel of the projects proposed in the period: its whole Shanghai years from the kept
+    totals per community, year, status and category (models/funnel.py: a row per key instead of
+    a year's projects), the days outside whole years (a month, a quarter, the ends of a chosen
+    range) from the projects; one query each."""
+    whole, edges = period.split(years=True)
+    out = {}
+    if whole:
+        add_up(out, _kept_funnel(unit, whole[0].year, whole[1].year - 1))
+    for start, end in edges:
+        add_up(out, _counted_funnel(unit, start, end))
+    return out
+
+
+def _counted_funnel(unit, start, end):
     aggregates = {key: Count("pk", filter=condition) for key, _label, condition in STAGES}
     aggregates |= counts(MicroCategory.values, "category", "cat_")
     aggregates |= {
@@ -51,7 +76,20 @@ def _funnel(unit, period):
         f"amount_{value}": MoneySum(Case(When(category=value, then="approved_amount")))
         for value in MicroCategory.values
     }
-    return rollup(proposed_between(period.start, period.end), "community__path", unit, **aggregates)
+    return rollup(proposed_between(start, end), "community__path", unit, **aggregates)
+
+
+def _kept_funnel(unit, first_year, last_year):
+    projects = lambda condition: Sum("projects", filter=condition)  # noqa: E731
+    aggregates = {key: projects(condition) for key, _label, condition in STAGES if key != "approved"}
+    aggregates["approved"] = Sum("approved")  # 立项, whatever came after: counted per row already
+    aggregates |= {f"cat_{value}": projects(Q(category=value)) for value in MicroCategory.values}
+    aggregates |= {
+        f"amount_{value}": MoneySum(Case(When(category=value, then="approved_amount")))
+        for value in MicroCategory.values
+    }
+    totals = MicroFunnelTotal.objects.filter(year__gte=first_year, year__lte=last_year)
+    return rollup(totals, "community__path", unit, **aggregates)
 
 
 def _money(unit, period):

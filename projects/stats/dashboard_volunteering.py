@@ -4,21 +4,25 @@ by beneficiary visits, and their star ratings. Constant queries whatever the dat
 
 The hours of a period of whole months (this month, quarter, year) come from the tally of hours
 per unit and month that the job `dashboard_tallies` keeps (grids/services/tallies.py) when it is
-current: a row per child unit instead of a pass over every service record of two years."""
+current: a row per child unit instead of a pass over every service record of two years. When it
+is not (the minute after a write, a chosen range), and for the ranking of projects by hours, they
+come from the hours per project and month kept with every write (models/hours.py): a row per
+project and month. Only the days of a partial month at either end of a chosen range are summed
+from their service records."""
 
 import datetime
 from decimal import Decimal
 
-from django.db.models import Count, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, Q, Sum
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from grids.services import tallies
-from grids.stats.figures import Chart, Section, counts, figure, figures_chart, rollup, unit_records
+from grids.stats.figures import Chart, Section, add_up, counts, figure, figures_chart, rollup, unit_records
+from portal.core.periods import ONE_DAY, Period, midnight
 
 from ..models.activities import ServiceRecord
+from ..models.hours import ServiceHoursTotal
 from ..models.service import ServiceProject, VolunteerTeam
 from ..models.volunteers import Volunteer
 
@@ -37,17 +41,12 @@ def _from_cents(cents):
 
 @tallies.register("hours", HOURS_TABLES)
 def hours_tally(today):
-    """Hours served per unit holding service projects and month ("2026-11"), in hundredths."""
-    rows = (
-        ServiceRecord.objects.annotate(month=TruncMonth("activity__starts_at", tzinfo=timezone.get_current_timezone()))
-        .values("activity__project__unit_id", "month")
-        .annotate(hours=Sum("hours"))
-        .order_by()
-    )
+    """Hours served per unit holding service projects and month ("2026-11"), in hundredths: from
+    the hours kept per project and month (a row per project and month, not per record)."""
+    rows = ServiceHoursTotal.objects.values("project__unit_id", "month").annotate(hours=Sum("hours")).order_by()
     out = {}
     for row in rows:
-        month = row["month"]
-        out.setdefault(row["activity__project__unit_id"], {})[f"{month:%Y-%m}"] = int(row["hours"] * CENTS)
+        out.setdefault(row["project__unit_id"], {})[f"{row['month']:%Y-%m}"] = int(row["hours"] * CENTS)
     return out
 
 
@@ -76,10 +75,19 @@ def _in_months(kept, start, end):
 
 
 def _hours(unit, period, kept=None):
+    """{child: {"hours": …}}: from the tally when it is current, else the whole months from the
+    kept hours per project and month (models/hours.py) and the days outside them from records."""
     if kept is not None:
         return _in_months(kept, period.start, period.end)
-    records = ServiceRecord.objects.in_period(period.start, period.end)
-    return rollup(records, "activity__project__unit__path", unit, hours=Sum("hours"))
+    whole, edges = period.split()
+    out = {}
+    if whole:
+        months = ServiceHoursTotal.objects.filter(month__gte=whole[0], month__lt=whole[1])
+        add_up(out, rollup(months, "project__unit__path", unit, hours=Sum("hours")))
+    for start, end in edges:
+        records = ServiceRecord.objects.in_period(start, end)
+        add_up(out, rollup(records, "activity__project__unit__path", unit, hours=Sum("hours")))
+    return out
 
 
 def _monthly(unit, period, kept=None):
@@ -90,41 +98,77 @@ def _monthly(unit, period, kept=None):
             for month, cents in values.items():
                 whole[month] = whole.get(month, 0) + cents
         return months, [_from_cents(whole.get(f"{m:%Y-%m}", 0)) for m in months]
-    start = months[0]
-    records = ServiceRecord.objects.filter(activity__project__unit__path__startswith=unit.path).in_period(
-        start, period.end
-    )
-    rows = (
-        records.annotate(month=TruncMonth("activity__starts_at", tzinfo=timezone.get_current_timezone()))
-        .values("month")
-        .annotate(hours=Sum("hours"))
-        .order_by()
-    )
+    # The twelve months start on a first day; only the last one may end inside its month.
+    whole, edges = Period("range", months[0], period.end).split()
     by_month = {}
-    for row in rows:
-        month = row["month"]
-        month = month.date() if isinstance(month, datetime.datetime) else month
-        by_month[month] = row["hours"]
+    if whole:
+        kept_months = ServiceHoursTotal.objects.filter(
+            project__unit__path__startswith=unit.path, month__gte=whole[0], month__lt=whole[1]
+        )
+        by_month |= dict(kept_months.values("month").annotate(hours=Sum("hours")).values_list("month", "hours"))
+    for start, end in edges:
+        records = ServiceRecord.objects.filter(activity__project__unit__path__startswith=unit.path).in_period(
+            start, end
+        )
+        by_month[start.replace(day=1)] = by_month.get(start.replace(day=1), 0) + records.total_hours()
     return months, [by_month.get(month, 0) for month in months]
 
 
 def _top_by_hours(unit, period):
-    records = ServiceRecord.objects.filter(activity__project__unit__path__startswith=unit.path).in_period(
-        period.start, period.end
-    )
-    rows = (
-        records.values("activity__project", "activity__project__title", "activity__project__unit__name")
-        .annotate(hours=Sum("hours"))
-        .order_by("-hours", "activity__project")[:TOP]
-    )
+    """The TOP projects under the unit with the most hours in the period: the whole months from the
+    kept hours per project and month (models/hours.py), the days of a partial month at either end
+    of a chosen range from their records; one query for whole months, three with partial ones.
+
+    A project with no hours in the partial days ranks where its whole months put it, so only the
+    TOP of the whole months and the projects with partial-day hours can make the list."""
+    whole, edges = period.split()
+    kept = ServiceHoursTotal.objects.filter(project__unit__path__startswith=unit.path)
+    rows = {}
+    if whole:
+        kept = kept.filter(month__gte=whole[0], month__lt=whole[1])
+        best = kept.values("project", "project__title", "project__unit__name").annotate(hours=Sum("hours"))
+        rows = {r["project"]: r for r in best.order_by("-hours", "project")[:TOP]}
+    if edges:
+        days = Q(pk__in=[])
+        for start, end in edges:
+            days |= Q(activity__starts_at__gte=midnight(start), activity__starts_at__lt=midnight(end + ONE_DAY))
+        partial = (
+            ServiceRecord.objects.filter(days, activity__project__unit__path__startswith=unit.path)
+            .values("activity__project", "activity__project__title", "activity__project__unit__name")
+            .annotate(hours=Sum("hours"))
+            .order_by()
+        )
+        partial = list(partial)
+        more = [r["activity__project"] for r in partial if r["activity__project"] not in rows]
+        months = {}
+        if whole and more:
+            months = dict(
+                kept.filter(project__in=more)
+                .values("project")
+                .annotate(hours=Sum("hours"))
+                .values_list("project", "hours")
+            )
+        for r in partial:
+            pk = r["activity__project"]
+            row = rows.setdefault(
+                pk,
+                {
+                    "project": pk,
+                    "project__title": r["activity__project__title"],
+                    "project__unit__name": r["activity__project__unit__name"],
+                    "hours": months.get(pk, 0),
+                },
+            )
+            row["hours"] += r["hours"]
+    top = sorted(rows.values(), key=lambda r: (-r["hours"], r["project"]))[:TOP]
     return [
         (
-            reverse("volunteer_staff_project", args=[r["activity__project"]]),
-            r["activity__project__title"],
-            r["activity__project__unit__name"],
+            reverse("volunteer_staff_project", args=[r["project"]]),
+            r["project__title"],
+            r["project__unit__name"],
             r["hours"],
         )
-        for r in rows
+        for r in top
     ]
 
 

@@ -25,8 +25,10 @@ class Command(BaseCommand):
     def handle(self, *args, check=False, **options):
         if check:
             differences = funnel.differences()
-            for (community, year, status), (kept, counted) in sorted(differences.items()):
-                self.stdout.write(f"community {community}, {year}, {status}: kept {kept}, counted {counted}")
+            for (community, year, status, category), (kept, counted) in sorted(differences.items()):
+                self.stdout.write(
+                    f"community {community}, {year}, {status}, {category}: kept {kept}, counted {counted}"
+                )
             if differences:
                 raise CommandError(f"{len(differences)} funnel totals differ from the projects.")
             self.stdout.write("The funnel totals agree with the projects.")
