@@ -10,6 +10,7 @@ class ProjectsConfig(AppConfig):
         # Exporters that run as jobs register themselves when their module is imported.
         from .services import (
             funnel,
+            micro_export_job,  # noqa: F401
             volunteers,  # noqa: F401  (registers the scheduled team ranking)
             volunteers_export_job,  # noqa: F401
         )
