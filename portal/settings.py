@@ -189,6 +189,10 @@ PUBLIC_CACHE_ENABLED = env_bool("PUBLIC_CACHE_ENABLED", True)
 # The longest any cached page or figure lives, in case a write went round the model signals.
 PUBLIC_CACHE_TIMEOUT = env_int("PUBLIC_CACHE_TIMEOUT", 300)
 PUBLIC_CACHE_APPS = {"grids", "centers", "projects"}
+# The most projects a public 公示 download holds (README "Caching"): a district's year (Futian:
+# ~1,800 proposed); a longer list asks for a street and a year. As many as a staff export writes
+# in the request (EXPORT_JOB_ROWS): a second or two, and then the file is served from the cache.
+PUBLIC_DOWNLOAD_ROWS = env_int("PUBLIC_DOWNLOAD_ROWS", 3000)
 # Rows no public page shows, written on every change (the trail) or by staff only.
 PUBLIC_CACHE_IGNORED_MODELS = {"grids.auditentry", "grids.personaldatareveal", "grids.accountevent", "grids.unittally"}
 
@@ -382,6 +386,7 @@ RATE_LIMITS = {
     "lookup": "60/h",  # tracking codes, certificate checks, cancellation links opened
     "login": "60/10m",  # staff and admin login forms sent, per address (django-axes locks accounts apart)
     "password_reset": "10/h",  # password-reset mails asked for
+    "download": "60/h",  # public downloads written (not those served from the page cache)
 }
 RATE_LIMITS.update(dict(item.split("=", 1) for item in env_list("RATE_LIMITS")))
 # Seconds a client is asked to wait when the database is unreachable (503 page).
