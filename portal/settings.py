@@ -186,13 +186,8 @@ else:
         "OPTIONS": {"MAX_ENTRIES": 5000},
     }
 PUBLIC_CACHE_ENABLED = env_bool("PUBLIC_CACHE_ENABLED", True)
-# The longest any cached page or figure lives, in case a write went round the model signals.
-PUBLIC_CACHE_TIMEOUT = env_int("PUBLIC_CACHE_TIMEOUT", 300)
+PUBLIC_CACHE_TIMEOUT = env_int("PUBLIC_CACHE_TIMEOUT", 300)  # the longest any entry lives (a write round the signals)
 PUBLIC_CACHE_APPS = {"grids", "centers", "projects"}
-# The most projects a public 公示 download holds (README "Caching"): a district's year (Futian:
-# ~1,800 proposed); a longer list asks for a street and a year. As many as a staff export writes
-# in the request (EXPORT_JOB_ROWS): a second or two, and then the file is served from the cache.
-PUBLIC_DOWNLOAD_ROWS = env_int("PUBLIC_DOWNLOAD_ROWS", 3000)
 # Rows no public page shows, written on every change (the trail) or by staff only.
 PUBLIC_CACHE_IGNORED_MODELS = {"grids.auditentry", "grids.personaldatareveal", "grids.accountevent", "grids.unittally"}
 

@@ -183,3 +183,12 @@ def test_a_posts_template_imports_back(tree, people, client_for):
         bulk_import.IMPORTERS["posts"], buffer, user=people.huafu, unit=tree.community1, dry_run=True
     )
     assert outcome.rows == 1 and not outcome.errors, outcome.errors
+
+
+def test_only_public_files_really_written_count_against_the_rate_limit(published, client, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "download": "2/h"}
+    url = reverse("micro_csv")
+    assert client.get(url).status_code == 200
+    assert client.get(url, {"category": MicroCategory.WORKS}).status_code == 200
+    assert client.get(url, {"category": MicroCategory.GOODS}).status_code == 429  # a third file written
+    assert client.get(url).status_code == 200  # the first, from the cache: not counted

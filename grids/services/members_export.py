@@ -98,7 +98,8 @@ def template_workbook(units=()):
     """The import template: Chinese headers; the number columns formatted as text for the whole
     column; drop-downs for 性别, 民族, 学历, 党员状态, 党员类别 and the unit (from a hidden sheet
     of lists); a sheet of instructions and one listing the units (with `full_name_text`)."""
-    # Write-only: the sheets listing a district's 11,000 units took 3.4 s in an ordinary workbook.
+    # Write-only: the units listed twice (a district at 10x: 11,593) in a tenth of the memory of an
+    # ordinary workbook (1.8 MB instead of 15.8); the time is the XML writer's, about the same.
     workbook = exports.new_workbook()
     sheet = _members_sheet(workbook, text_columns=TEXT_INDEXES)
     notes = exports.add_sheet(workbook, str(_("Instructions")), widths=[100])

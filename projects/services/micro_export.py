@@ -2,6 +2,7 @@
 downloads, the staff list, its Excel export and the export's job (micro_export_job.py), so that
 a file holds exactly what its page shows."""
 
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,6 +14,13 @@ from ..models.micro import MicroCategory, MicroProject, MicroStatus
 
 STAFF_STATUSES = list(MicroStatus)
 EQUALS = {"street": "community__parent_id", "community": "community_id", "status": "status", "category": "category"}
+
+
+def public_download_rows():
+    """The most projects a public 公示 download holds (README "Caching"): a district's year (Futian:
+    ~1,800 proposed); a longer list asks for a street and a year. As many as a staff export writes
+    in the request (EXPORT_JOB_ROWS): a second or two, and then the file is served from the cache."""
+    return getattr(settings, "PUBLIC_DOWNLOAD_ROWS", 3000)
 
 
 def filter_projects(query, qs, statuses):

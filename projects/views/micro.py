@@ -5,7 +5,6 @@ money are shared with the staff pages (micro_staff.py, funds.py).
 Public pages never show a proposer's name or mobile.
 """
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -24,7 +23,7 @@ from portal.core.ratelimit import hit, ratelimit
 from ..forms import micro as forms
 from ..models.micro import MicroCategory, MicroProject, MicroStatus, ProposerKind
 from ..services import micro as services
-from ..services.micro_export import download_rows, filter_projects
+from ..services.micro_export import download_rows, filter_projects, public_download_rows
 
 PAGE_SIZE = 50
 PUBLIC_STATUSES = [MicroStatus.APPROVED, MicroStatus.IN_PROGRESS, MicroStatus.ACCEPTED, MicroStatus.WITHDRAWN]
@@ -66,7 +65,7 @@ def public_list(request):
     page = Paginator(qs, PAGE_SIZE).get_page(params.page(request.GET))
     context = {"page": page, **filter_context(chosen, PUBLIC_STATUSES)}
     context["query"] = request.GET.urlencode()
-    context["download_limit"] = settings.PUBLIC_DOWNLOAD_ROWS
+    context["download_limit"] = public_download_rows()
     return render(request, "projects/micro/public_list.html", context)
 
 
@@ -77,7 +76,7 @@ def _public_download(request, write):
     repeat; with the limit a file costs at most a second or two to write, once per version of
     the data: the views are cached as public pages (README, "Caching": the 公示 downloads)."""
     qs, _chosen = _public_queryset(request)
-    limit = settings.PUBLIC_DOWNLOAD_ROWS
+    limit = public_download_rows()
     if more_than(qs, limit):  # a LIMIT probe: COUNT would read the whole list
         context = {"limit": limit, "query": request.GET.urlencode()}
         return render(request, "projects/micro/download_too_large.html", context)
