@@ -186,8 +186,7 @@ else:
         "OPTIONS": {"MAX_ENTRIES": 5000},
     }
 PUBLIC_CACHE_ENABLED = env_bool("PUBLIC_CACHE_ENABLED", True)
-# The longest any cached page or figure lives, in case a write went round the model signals.
-PUBLIC_CACHE_TIMEOUT = env_int("PUBLIC_CACHE_TIMEOUT", 300)
+PUBLIC_CACHE_TIMEOUT = env_int("PUBLIC_CACHE_TIMEOUT", 300)  # the longest any entry lives (a write round the signals)
 PUBLIC_CACHE_APPS = {"grids", "centers", "projects"}
 # Rows no public page shows, written on every change (the trail) or by staff only.
 PUBLIC_CACHE_IGNORED_MODELS = {"grids.auditentry", "grids.personaldatareveal", "grids.accountevent", "grids.unittally"}
@@ -382,6 +381,7 @@ RATE_LIMITS = {
     "lookup": "60/h",  # tracking codes, certificate checks, cancellation links opened
     "login": "60/10m",  # staff and admin login forms sent, per address (django-axes locks accounts apart)
     "password_reset": "10/h",  # password-reset mails asked for
+    "download": "60/h",  # public downloads written (not those served from the page cache)
 }
 RATE_LIMITS.update(dict(item.split("=", 1) for item in env_list("RATE_LIMITS")))
 # Seconds a client is asked to wait when the database is unreachable (503 page).

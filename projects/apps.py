@@ -11,6 +11,7 @@ class ProjectsConfig(AppConfig):
         from .services import (
             funnel,
             hours,
+            micro_export_job,  # noqa: F401
             volunteers,  # noqa: F401  (registers the scheduled team ranking)
             volunteers_export_job,  # noqa: F401
         )

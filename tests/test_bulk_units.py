@@ -144,7 +144,7 @@ def test_templates_read_no_member_post_or_claim(tree, people, client_for):
     post under the unit: 131 s and 812 MB at ten times a district) are built for a row, not for it."""
     client = client_for(people.huafu)
     tables = ("grids_member", "grids_servicepost", "grids_postclaim")
-    for name in ("reports", "claims"):
+    for name in ("reports", "claims", "posts"):
         with CaptureQueriesContext(connection) as queries:
             assert client.get(reverse(f"{name}_import_template", args=[tree.community1.pk])).status_code == 200
         read = [q["sql"] for q in queries.captured_queries if any(f'"{table}"' in q["sql"] for table in tables)]

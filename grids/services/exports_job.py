@@ -13,6 +13,8 @@ from django.conf import settings
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
+from portal.core import exports
+
 from .jobs import register, start_job
 
 KIND = "export"
@@ -43,6 +45,21 @@ def start_export(name, *, user, unit, title, query="", **params):
     if name not in EXPORTERS:
         raise LookupError(name)
     return start_job(KIND, user=user, unit=unit, title=title, params={"export": name, "query": query, **params})
+
+
+def sheet_bytes(title, rows, *, total, progress, every=2000):
+    """(xlsx bytes, rows written) of one sheet: `rows` a header then the rows (an iterator, read
+    as it is written: a write-only workbook keeps none of them), progress told every `every`."""
+    workbook = exports.new_workbook()
+    rows = iter(rows)
+    sheet = exports.add_sheet(workbook, title, next(rows))
+    written = 0
+    for row in rows:
+        exports.append_row(sheet, row)
+        written += 1
+        if written % every == 0:
+            progress(written, total)
+    return exports.xlsx_bytes(workbook), written
 
 
 def query_of(job):

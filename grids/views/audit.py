@@ -10,6 +10,7 @@ from django.views.decorators.http import require_safe
 
 from portal.core import params
 from portal.core.exports import rows_to_xlsx
+from portal.core.queries import more_than
 
 from ..models import AuditEntry, AuditKind
 from ..scope import MANAGE, scope_for
@@ -30,7 +31,7 @@ def audit_list(request):
     search = audit_services.search_params(request.GET)
     entries = audit_services.search(AuditEntry.objects.visible_to(request.user, MANAGE), **search)
     if params.choice(request.GET, "export", ["xlsx"]) == "xlsx":
-        if entries.count() > job_rows():
+        if more_than(entries, job_rows()):
             query = request.GET.copy()
             query.pop("export", None)
             unit = scope.roots(MANAGE)[0]

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from portal.core import params
 from portal.core.exports import xlsx_response
 from portal.core.forms import add_service_errors
+from portal.core.queries import more_than
 
 from ..forms.members import ImportCategoryForm, ImportForm, LeaveForm, MemberForm, MoveForm
 from ..models import DemandHelper, Job, JobStatus, Member, Report, RevealKind, Unit
@@ -236,7 +237,7 @@ def member_export(request, unit_pk):
     unit = scope.get_object_or_404(Unit.objects.all(), need=MANAGE if full else VIEW, pk=unit_pk)
     data = request.POST if full else request.GET
     members = members_to_export(request.user, unit, data, full=full)
-    if members.count() > job_rows():
+    if more_than(members, job_rows()):
         query = data.copy()
         query.pop("csrfmiddlewaretoken", None)
         title = _("Member export: %(unit)s") % {"unit": unit.name}

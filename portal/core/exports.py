@@ -181,9 +181,9 @@ def append_row(sheet, values, *, bold=False, text_columns=()):
 
 
 def new_workbook(*, write_only=True):
-    """A workbook with no sheet: write-only (constant memory, for downloads of any size) by
-    default; an ordinary one where cells must be styled before anything is written in them
-    (the import template's text columns)."""
+    """A workbook with no sheet: write-only (constant memory, several times faster on a large
+    sheet, for downloads and templates of any size) by default; an ordinary one where cells are
+    written out of order."""
     workbook = Workbook(write_only=write_only)
     if not write_only:
         workbook.remove(workbook.active)
@@ -198,11 +198,16 @@ def format_as_text(sheet, columns, *, rows):
             sheet.cell(row=row, column=index + 1).number_format = TEXT_FORMAT
 
 
-def add_sheet(workbook, title, header=None, *, widths=()):
-    """A sheet named `title` (Excel allows 31 characters), its header row in bold."""
+def add_sheet(workbook, title, header=None, *, widths=(), text_columns=()):
+    """A sheet named `title` (Excel allows 31 characters), its header row in bold. `text_columns`
+    (indexes) are formatted as text for the whole column, every row Excel adds included (an
+    import template's ID-card and mobile columns). Column widths and formats are set here, before
+    any row: a write-only sheet writes them ahead of its first row."""
     sheet = workbook.create_sheet(title=clean_text(title)[:31])
     for index, width in enumerate(widths):
         sheet.column_dimensions[get_column_letter(index + 1)].width = width
+    for index in text_columns:
+        sheet.column_dimensions[get_column_letter(index + 1)].number_format = TEXT_FORMAT
     if header:
         append_row(sheet, [str(label) for label in header], bold=True)
     return sheet
@@ -236,6 +241,13 @@ def rows_to_xlsx(filename, title, rows):
     return xlsx_response(filename, workbook)
 
 
+# What makes a response a download: a cache replaying one keeps them (portal/core/pagecache.py).
+DOWNLOAD_HEADERS = ("Content-Disposition", "Cache-Control")
+
+
 def is_download(response):
-    """A response that saves a file rather than shows a page (a cache must not replay it bare)."""
-    return response.has_header("Content-Disposition")
+    """A response (or a cached response's headers) that saves a file rather than shows a page (a
+    cache must not replay it bare)."""
+    if isinstance(response, dict):
+        return DOWNLOAD_HEADERS[0] in response
+    return response.has_header(DOWNLOAD_HEADERS[0])

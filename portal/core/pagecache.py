@@ -12,8 +12,10 @@ any entry anyway.
 Only anonymous GET/HEAD requests without a session or a pending message are served from the
 cache, and only 200 answers that set no cookie and are not ``no-store``/``private`` are stored.
 The language and the large-text mode are part of the key. The CSRF tokens of a page's forms are
-taken out before storing and a fresh one is put in for each visitor. A page that shows what
-depends on the clock (open now, next opening, upcoming activities, deadlines) is declared
+taken out before storing and a fresh one is put in for each visitor. A view declared
+``download=True`` (a public file such as the 公示 list's CSV) is stored with its file name and
+replayed as the same download, recorded in the audit trail like every download. A page that
+shows what depends on the clock (open now, next opening, upcoming activities, deadlines) is declared
 ``clock=True`` and expires at the next minute boundary: every time it shows is a whole minute.
 """
 
@@ -118,11 +120,13 @@ def _cacheable_request(request):
     return not request.user.is_authenticated
 
 
-def _storable(response):
+def _storable(response, download):
     if response.status_code != 200 or response.streaming or response.cookies:
         return False
     if exports.is_download(response):
-        return False  # replayed without its file name it would open as a page
+        # A public file, declared so by its view, is kept with its headers; any other download
+        # (personal data, no-store) never is.
+        return download
     cache_control = response.get("Cache-Control", "")
     return "no-store" not in cache_control and "private" not in cache_control
 
@@ -138,8 +142,9 @@ def page_key(request, tags):
     return _key("pp", parts, tags)
 
 
-def public_page(*tags, clock=False):
-    """Serve an anonymous visitor's GET of this view from the cache (see the module's docstring)."""
+def public_page(*tags, clock=False, download=False):
+    """Serve an anonymous visitor's GET of this view from the cache (see the module's docstring);
+    `download`: the view answers with a public file, kept and replayed as a download."""
 
     def decorator(view):
         @wraps(view)
@@ -151,10 +156,15 @@ def public_page(*tags, clock=False):
             if entry is not None:
                 return _replay(request, entry)
             response = view(request, *args, **kwargs)
-            if _storable(response):
-                content = CSRF_INPUT.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", response.content)
-                headers = {name: response[name] for name in KEPT_HEADERS if name in response}
-                store().set(key, (content, headers), _timeout(clock))
+            if _storable(response, download):
+                content = response.content
+                kept = KEPT_HEADERS
+                if exports.is_download(response):  # a file holds no form (and its text is the public's)
+                    kept += exports.DOWNLOAD_HEADERS
+                else:
+                    content = CSRF_INPUT.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", content)
+                headers = {name: response[name] for name in kept if name in response}
+                store().set(key, (content, headers, getattr(response, "portal_export", "")), _timeout(clock))
             return response
 
         return wrapped
@@ -163,10 +173,12 @@ def public_page(*tags, clock=False):
 
 
 def _replay(request, entry):
-    content, headers = entry
-    if CSRF_PLACEHOLDER in content:
+    content, headers, *export = entry  # entries stored before downloads were kept have no name
+    if not exports.is_download(headers) and CSRF_PLACEHOLDER in content:
         content = content.replace(CSRF_PLACEHOLDER, get_token(request).encode())
     response = HttpResponse(content)
     for name, value in headers.items():
         response[name] = value
+    if export and export[0]:
+        response.portal_export = export[0]  # recorded by the audit middleware, as when it was built
     return response

@@ -17,6 +17,7 @@ from grids.services.exports_job import job_rows, start_export
 from grids.services.tree import attach_full_names
 from portal.core import params
 from portal.core.exports import xlsx_response
+from portal.core.queries import more_than
 from portal.core.ratelimit import ratelimit
 
 from ..forms.volunteers import PeriodForm, VerifyForm, VolunteerForm
@@ -175,7 +176,7 @@ def staff_hours_export(request):
     if form.is_valid():
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
         volunteers = Volunteer.objects.visible_to(request.user)
-        if volunteers.count() > job_rows():
+        if more_than(volunteers, job_rows()):
             # The whole scope's volunteers: only the starter downloads the file.
             job = start_export(
                 HOURS_EXPORT,
