@@ -92,7 +92,11 @@ def _pick(request, kind):
     if query:
         qs = qs.filter(name__icontains=query)
     start = (page - 1) * PAGE
-    rows = list(qs.order_by(*order)[start : start + PAGE + 1])
+    # The page's ids first, in a subquery that reads only the ordering index (a search that
+    # matches nothing walks every member of the scope; reading each table row as it went took
+    # seconds at ten times a district), then those rows.
+    ids = qs.order_by(*order).values("pk")[start : start + PAGE + 1]
+    rows = list(qs.filter(pk__in=ids).order_by(*order))
     more, rows = len(rows) > PAGE, rows[:PAGE]
     text = labels(rows)
     results = [{"id": row.pk, "text": text.get(row.pk, str(row))} for row in rows]

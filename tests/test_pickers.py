@@ -172,3 +172,21 @@ def test_a_demands_page_stays_the_same_size_with_many_members_and_takes_a_picked
     outside = make_member(tree.grid2, "外社区党员")
     data["helper-member"] = outside.pk
     assert client.post(reverse("demand_act", args=[demand.pk]), data).status_code == 400
+
+
+@pytest.mark.parametrize("kind", ["members", "units", "posts"])
+def test_a_search_runs_the_same_queries_with_25_and_70_records(kind, tree, people, client_for):
+    client = client_for(people.huafu)
+    counts = []
+    for size, prefix in ((25, "甲"), (45, "乙")):
+        make_members(tree.grid1, size, prefix=prefix)
+        for n in range(size):
+            make_post(tree.building1, f"{prefix}岗{n}")
+        client.get(reverse(f"pick_{kind}"))  # the session read once
+        with CaptureQueriesContext(connection) as queries:
+            pages = [_pick(client, kind, page=page) for page in (1, 2)]
+        counts.append(len(queries))
+        if kind != "units":  # the test tree holds fewer than 20 units
+            assert len(pages[0]["results"]) == 20 and pages[0]["more"] is True
+        assert not {row["id"] for row in pages[0]["results"]} & {row["id"] for row in pages[1]["results"]}
+    assert counts[0] == counts[1]
