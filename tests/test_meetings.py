@@ -30,6 +30,7 @@ from grids.services import meetings_compliance as compliance
 from grids.views import meetings as meeting_views
 from tests import factory_members as fm
 from tests.factory import make_unit
+from tests.factory_scale import make_members
 
 K = MeetingKind
 
@@ -287,3 +288,21 @@ def test_attendance_of_an_organisation_too_large_for_one_page(tree, people, clie
         services.record_attendance(meeting=meeting, entries={full[0]: ("present", "")})
     monkeypatch.setattr(services, "ATTENDANCE_LISTED", len(full) + 1)  # exactly as many: listed
     assert full[0].name in client.get(url).content.decode()
+
+
+def test_the_largest_attendance_page_stays_under_1_mb(tree, people, client_for, branch):
+    """The page grows by a row a member; at ATTENDANCE_LISTED members it stays under 1 MB of HTML
+    (issue 15) with the same queries: measured at two sizes, extrapolated to the limit."""
+    meeting = _meeting(tree.grid1, K.BRANCH_ASSEMBLY, date(2025, 3, 20))
+    url = reverse("meeting_attendance", args=[meeting.pk])
+    client = client_for(people.meigang)
+    sizes = []
+    for _ in range(2):
+        make_members(tree.grid1, 40, prefix=f"新党员{len(sizes)}")
+        client.get(url)  # the session read once
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        sizes.append((len(queries), len(response.content)))
+    assert sizes[0][0] == sizes[1][0]
+    per_member = (sizes[1][1] - sizes[0][1]) / 40
+    assert sizes[0][1] + per_member * services.ATTENDANCE_LISTED < 1_000_000

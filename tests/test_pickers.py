@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from grids.models import LeftReason, Level, Report
+from tests import factory_demands as fd
 from tests.factory_members import make_claim, make_member, make_post
 from tests.factory_scale import make_members
 from tests.factory_volunteer import make_volunteer
@@ -142,3 +143,50 @@ def test_admin_volunteer_form_searches_members_instead_of_listing_them(tree, peo
     make_members(tree.grid1, 50, prefix="名单")
     html = client_for(people.huafu).get(reverse("admin:projects_volunteer_add")).content.decode()
     assert "名单1" not in html and 'data-field-name="member"' in html and 'class="admin-autocomplete"' in html
+
+
+def test_members_under_a_unit_of_the_scope_only(tree, people, client_for):
+    make_member(tree.grid1, "梅岗党员")
+    make_member(tree.grid2, "狮岭党员")
+    client = client_for(people.district_admin)
+    names = [row["text"].split(" ")[0] for row in _pick(client, "members", under=tree.community1.pk)["results"]]
+    assert names == ["梅岗党员"]
+    # A unit outside the scope narrows to nothing rather than widening the scope.
+    assert _pick(client_for(people.huafu), "members", under=tree.community2.pk)["results"] == []
+
+
+def test_a_demands_page_stays_the_same_size_with_many_members_and_takes_a_picked_helper(tree, people, client_for):
+    client = client_for(people.meigang)
+    demand = fd.make_demand(tree.community1, status="in_progress")
+    url = reverse("demand_staff_detail", args=[demand.pk])
+    make_members(tree.grid1, 3)
+    small_queries, small_bytes = _form_page(client, url)
+    make_members(tree.grid1, 400, prefix="又一")
+    large_queries, large_bytes = _form_page(client, url)
+    assert large_queries == small_queries
+    assert abs(large_bytes - small_bytes) < 200  # not one <option> per member of the community
+    picked = make_member(tree.grid1, "帮手党员")
+    data = {"step": "helper", "helper-member": picked.pk, "helper-hours": "2", "helper-helped_on": "2026-03-01"}
+    assert client.post(reverse("demand_act", args=[demand.pk]), data).status_code == 302
+    assert list(demand.helpers.values_list("member__name", flat=True)) == ["帮手党员"]
+    outside = make_member(tree.grid2, "外社区党员")
+    data["helper-member"] = outside.pk
+    assert client.post(reverse("demand_act", args=[demand.pk]), data).status_code == 400
+
+
+@pytest.mark.parametrize("kind", ["members", "units", "posts"])
+def test_a_search_runs_the_same_queries_with_25_and_70_records(kind, tree, people, client_for):
+    client = client_for(people.huafu)
+    counts = []
+    for size, prefix in ((25, "甲"), (45, "乙")):
+        make_members(tree.grid1, size, prefix=prefix)
+        for n in range(size):
+            make_post(tree.building1, f"{prefix}岗{n}")
+        client.get(reverse(f"pick_{kind}"))  # the session read once
+        with CaptureQueriesContext(connection) as queries:
+            pages = [_pick(client, kind, page=page) for page in (1, 2)]
+        counts.append(len(queries))
+        if kind != "units":  # the test tree holds fewer than 20 units
+            assert len(pages[0]["results"]) == 20 and pages[0]["more"] is True
+        assert not {row["id"] for row in pages[0]["results"]} & {row["id"] for row in pages[1]["results"]}
+    assert counts[0] == counts[1]

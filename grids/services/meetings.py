@@ -77,7 +77,10 @@ def create_meeting(*, unit, kind, starts_at, place, topic, host, by):
 
 # Attendance is taken on one page, a member a row: above this an organisation takes it in its
 # branches (at ten times a district a district-wide meeting listed a million members: 146 s).
-ATTENDANCE_LISTED = 2_000
+# A branch above 50 members is split (a general branch, then a committee above 100): 500 covers
+# every branch and general branch and keeps the page under 1 MB of HTML (about 1 KB a member:
+# 1,171 members were 1.2 MB and 3.3 s at one district's size, issue 15).
+ATTENDANCE_LISTED = 500
 
 
 def too_many_to_list(meeting):

@@ -45,6 +45,7 @@ def make_form(step, demand, user, data=None, files=None):
         )  # fmt: skip
     if form_class is forms.HelperForm:
         kwargs["members"] = Member.objects.under(demand.community).order_by("name")
+        kwargs["community"] = demand.community
     if form_class is forms.WithholdForm:
         kwargs["initial"] = {"withheld": demand.withheld}
     if form_class is forms.HandleForm:
