@@ -15,10 +15,14 @@ Entries are never changed; `purge_audit --older-than DAYS` (never below 180) del
 from auditlog.models import AbstractLogEntry, LogEntryManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext_noop, pgettext_lazy
 
 from .scoped import ScopedQuerySet
 from .tree import Unit
+
+# django-auditlog names its actions with these msgids and ships no Chinese: listed here so that
+# makemessages keeps them in this app's catalogue (the trail's page and export show them).
+AUDITLOG_ACTIONS = (gettext_noop("create"), gettext_noop("update"), gettext_noop("delete"), gettext_noop("access"))
 
 
 class AuditKind(models.TextChoices):
