@@ -38,7 +38,7 @@ def _units(request, qs):
 
 def _members(request, qs):
     """`under`: the members of one unit's subtree (a demand's helpers come from its community).
-    The unit is looked up in the scope: one outside it leaves nothing, as the scope would."""
+    It narrows the scoped list, never widens it: a unit outside the scope leaves nothing."""
     ref = params.pk(request.GET, "under", label=_("unit"))
     if ref is None:
         return qs

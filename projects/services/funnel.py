@@ -23,12 +23,13 @@ before reading; the second writer's GROUP BY then sees the first one's committed
 
 from datetime import datetime
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, Q
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone
 
 from grids.models import Unit
+from portal.core import kept
 from portal.core.money import ZERO, MoneySum, coalesce_money
 
 from ..models.funds import Expenditure
@@ -101,44 +102,27 @@ def refresh(keys=None):
     """Recompute the totals of the (community id, year) `keys`, or of everything (None, after a
     bulk write: the demo, seed_scale, an import). Call it inside the writing transaction."""
     with transaction.atomic(savepoint=False):
+        gone = None
         if keys is None:
-            # One DELETE: QuerySet.delete() would fetch every row to send each one's post_delete.
-            with connection.cursor() as cursor:
-                cursor.execute(f"DELETE FROM {connection.ops.quote_name(MicroFunnelTotal._meta.db_table)}")
             totals = grouped_totals(MicroProject.objects.all(), Expenditure.objects.all())
-            MicroFunnelTotal.objects.bulk_create(
-                (
-                    MicroFunnelTotal(community_id=c, year=y, status=s, category=k, **figures)
-                    for (c, y, s, k), figures in totals.items()
-                ),
-                batch_size=2000,
+        else:
+            keys = sorted(set(keys))
+            if not keys:
+                return
+            kept.lock(Unit, {c for c, _y in keys})
+            totals = grouped_totals(
+                MicroProject.objects.filter(_keys_q(keys)), Expenditure.objects.filter(_keys_q(keys, "project__"))
             )
-            return
-        keys = sorted(set(keys))
-        if not keys:
-            return
-        if connection.features.has_select_for_update:
-            list(
-                Unit.objects.select_for_update(no_key=True)
-                .filter(pk__in={c for c, _y in keys})
-                .order_by("pk")
-                .values_list("pk")
-            )
-        totals = grouped_totals(
-            MicroProject.objects.filter(_keys_q(keys)), Expenditure.objects.filter(_keys_q(keys, "project__"))
-        )
-        # The keys' rows are replaced, not upserted: a status or category a project just left
-        # must drop out (the lock above keeps a second writer of the key waiting meanwhile).
-        gone = Q(pk__in=[])
-        for community_id, year in keys:
-            gone |= Q(community_id=community_id, year=year)
-        # A plain DELETE, like the bulk_create below: derived rows send no signal (no trail entry,
-        # no cache bump per row) and are not fetched first.
-        MicroFunnelTotal.objects.filter(gone)._raw_delete(connection.alias)
-        MicroFunnelTotal.objects.bulk_create(
+            # The keys' rows are replaced, not upserted: a status or category a project just left
+            # must drop out (the lock above keeps a second writer of the key waiting meanwhile).
+            gone = Q(pk__in=[])
+            for community_id, year in keys:
+                gone |= Q(community_id=community_id, year=year)
+        rows = (
             MicroFunnelTotal(community_id=c, year=y, status=s, category=k, **figures)
             for (c, y, s, k), figures in totals.items()
         )
+        kept.replace(MicroFunnelTotal, rows, gone)
 
 
 def differences():

@@ -19,11 +19,13 @@ before reading; the second writer's sum then sees the first one's committed reco
 
 import datetime
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q, Sum
 from django.db.models.functions import TruncMonth
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone
+
+from portal.core import kept
 
 from ..models.activities import Activity, ServiceRecord
 from ..models.hours import ServiceHoursTotal
@@ -73,35 +75,21 @@ def _keys_q(keys, prefix=""):
 def refresh(keys=None):
     """Recompute the hours of the (project id, month) `keys`, or of everything (None, after a bulk
     write). Call it inside the writing transaction."""
-    table = connection.ops.quote_name(ServiceHoursTotal._meta.db_table)
     with transaction.atomic(savepoint=False):
+        gone = None
         if keys is None:
-            # One DELETE: QuerySet.delete() would fetch every row first.
-            with connection.cursor() as cursor:
-                cursor.execute(f"DELETE FROM {table}")
             totals = grouped_hours(ServiceRecord.objects.all())
         else:
             keys = sorted(set(keys))
             if not keys:
                 return
-            if connection.features.has_select_for_update:
-                list(
-                    ServiceProject.objects.select_for_update(no_key=True)
-                    .filter(pk__in={p for p, _m in keys})
-                    .order_by("pk")
-                    .values_list("pk")
-                )
+            kept.lock(ServiceProject, {p for p, _m in keys})
             totals = grouped_hours(ServiceRecord.objects.filter(_keys_q(keys, "activity__")))
             gone = Q(pk__in=[])
             for project_id, month in keys:
                 gone |= Q(project_id=project_id, month=month)
-            # A plain DELETE, like the bulk_create below: derived rows send no signal (no trail
-            # entry, no cache bump per row) and are not fetched first.
-            ServiceHoursTotal.objects.filter(gone)._raw_delete(connection.alias)
-        ServiceHoursTotal.objects.bulk_create(
-            (ServiceHoursTotal(project_id=p, month=m, hours=h) for (p, m), h in totals.items() if h),
-            batch_size=2000,
-        )
+        rows = (ServiceHoursTotal(project_id=p, month=m, hours=h) for (p, m), h in totals.items() if h)
+        kept.replace(ServiceHoursTotal, rows, gone)
 
 
 def differences():
