@@ -187,6 +187,12 @@ def build(factor, rng, n_members):
             hours = None
         if hours is not None:
             hours.refresh()
+        try:  # the units' kept counts (issue 15), where the checkout has them
+            from grids.services import unit_counts
+        except ImportError:
+            pass
+        else:
+            unit_counts.refresh()  # bulk inserts send no signal
         user = user_model.objects.create_user("bench", password="-", is_staff=True)
         Assignment.objects.create(user=user, unit=district, role=Role.ADMIN)
     print(

@@ -23,7 +23,10 @@ class GridsConfig(AppConfig):
             transfers,
             units_io,
         )
-        from .stats import dashboard_members  # noqa: F401  (registers the members' tally of the dashboards)
+        from .stats import (
+            dashboard_members,  # noqa: F401  (registers the members' tally of the dashboards)
+            members,  # noqa: F401  (registers the members' kept counts: services/unit_counts.py)
+        )
 
         for module in settings.JOBS_EXTRA_MODULES:
             import_module(module)

@@ -27,6 +27,8 @@ EXEMPT = {
     "grids.Job": "a background job's own state and progress (saved many times a run); what a job does is "
     "in the trail: the records it writes are tracked, an import is an event",
     "grids.UnitTally": "figures recomputed by a job from records that are tracked (grids/services/tallies.py)",
+    "grids.UnitCount": "counts recomputed from tracked records in the transaction of their write "
+    "(grids/services/unit_counts.py)",
     "grids.Notification": "a message to one user and its read mark; the steps it announces are in the trail",
 }
 TRACKED_APPS = ("grids", "centers", "projects")

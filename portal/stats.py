@@ -5,8 +5,11 @@ Each app contributes one section, a function of the unit (or None for the whole 
 tables it reads (model labels, see portal/core/pagecache.py). A section is computed once per
 version of those tables and unit and kept in the shared cache: a write to one of its tables
 bumps the version (model signals), so the next reader recomputes it in a constant number of
-queries (one to three per section, whatever the data size) and everyone else reads the cached
-figures. Add a section by appending to SECTIONS.
+queries (one to three per section) and everyone else reads the cached figures. The sections
+whose tables grow with the district (members and their reports and claims, service records) sum
+the counts each unit keeps of its own records (grids/services/unit_counts.py, kept in the writing
+transaction), so that recompute is bounded by the units, not by a million members. Add a section
+by appending to SECTIONS.
 """
 
 from centers.stats import centers_section

@@ -15,7 +15,10 @@ class ProjectsConfig(AppConfig):
             volunteers,  # noqa: F401  (registers the scheduled team ranking)
             volunteers_export_job,  # noqa: F401
         )
-        from .stats import dashboard_volunteering  # noqa: F401  (registers the hours' tally of the dashboards)
+        from .stats import (
+            dashboard_volunteering,  # noqa: F401  (registers the hours' tally of the dashboards)
+            volunteering,  # noqa: F401  (registers the volunteering's kept counts)
+        )
 
         funnel.connect()  # the funnel's kept totals follow every write of a project or its spending
         hours.connect()  # the hours per project and month follow every write of a record or an activity

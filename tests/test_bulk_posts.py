@@ -2,7 +2,8 @@
 
 from django.urls import reverse
 
-from grids.models import Category, Job, JobStatus, PostClaim, PostKind, Report, ServicePost
+from grids.models import Category, Job, JobStatus, Level, PostClaim, PostKind, Report, ServicePost
+from grids.services import unit_counts
 from grids.services.reporting_io import NO_MEMBER
 from tests import factory_bulk as fb
 from tests import factory_members as fm
@@ -97,6 +98,11 @@ def test_reports_from_excel_all_or_nothing_and_neutral_outside(tree, people, cli
     assert Report.objects.get(member=inside).building == tree.building1
     assert str(Report.objects.get(member=inside).reported_on) == "2024-03-01"
     assert Report.objects.get(member=other).recorded_by == people.huafu
+    assert unit_counts.differences() == {}  # the bulk insert's kept counts recomputed
+    twelve = make_unit(Level.BUILDING, "12栋", tree.grid1)
+    moved = _run(client, "reports", tree.community1, [["", str(other.pk), "", "12栋", None]])
+    assert moved.status == JobStatus.DONE and Report.objects.get(member=other).building == twelve
+    assert unit_counts.differences() == {}  # the bulk update's too, where it left and where it went
 
 
 def test_claims_from_excel_with_places_counted(tree, people, client_for):
@@ -115,3 +121,4 @@ def test_claims_from_excel_with_places_counted(tree, people, client_for):
     assert again.status == JobStatus.FAILED and PostClaim.objects.count() == 1
     ok = _run(client, "claims", tree.community1, rows[:1])
     assert ok.status == JobStatus.DONE and PostClaim.objects.filter(post=post).count() == 2
+    assert unit_counts.differences() == {}

@@ -1,6 +1,7 @@
 """Two writes to one key of kept totals at the same instant are both counted (the owning row's lock,
 portal/core/kept.lock, PostgreSQL): two proposals in one community (the funnel's totals), two
-service records in one project's month (the hours' totals)."""
+service records in one project's month (the hours' totals), two members in one grid (the units'
+kept counts)."""
 
 import threading
 import time
@@ -9,10 +10,13 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
+from grids.models import UnitCount
+from grids.services import unit_counts
 from projects.models import MicroFunnelTotal, ServiceHoursTotal, ServiceRecord
 from projects.services import funnel, hours
 from tests import factory_volunteer as fv
 from tests.factory import make_tree
+from tests.factory_members import make_member
 from tests.factory_micro import make_project
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -68,3 +72,10 @@ def test_two_records_in_one_projects_month_are_both_counted(monkeypatch):
     _at_once(monkeypatch, hours, "grouped_hours", serve)
     assert ServiceHoursTotal.objects.get(project=activity.project).hours == Decimal("4.00")
     assert hours.differences() == {}
+
+
+def test_two_members_in_one_grid_are_both_counted(monkeypatch):
+    tree = make_tree()
+    _at_once(monkeypatch, unit_counts.Group, "counted", lambda i: make_member(tree.grid1, f"同时{i}"))
+    assert UnitCount.objects.get(group="members", unit=tree.grid1).n == 2
+    assert unit_counts.differences() == {}

@@ -10,6 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from grids.models import Category, Job, JobStatus, Member, PersonalDataReveal
+from grids.services import unit_counts
 from grids.services.members_export import COLUMNS, RECORD_KEY_LABEL
 from grids.services.members_import import import_workbook
 from tests.factory_members import make_member, member_row, workbook
@@ -65,6 +66,7 @@ def test_import_good_rows(tree, people, client_for):
     member = Member.objects.get(name="党员2")
     assert member.unit == tree.building1 and member.reveal_id_card() == rows[1]["id_card"]
     assert Member.objects.get(name="党员4").category == Category.IN_SERVICE
+    assert unit_counts.differences() == {}  # the bulk insert's kept counts recomputed
 
 
 def test_one_bad_row_among_a_thousand_imports_nothing_and_is_named(tree, people, client_for):

@@ -11,7 +11,7 @@ from django.contrib import admin
 from django.core.exceptions import ImproperlyConfigured
 
 from grids.admin.base import ScopedAdmin
-from grids.models import AccountEvent, Member, Unit
+from grids.models import AccountEvent, Member, Unit, UnitCount
 from grids.models.scoped import scope_target
 from grids.scope import EDIT, VIEW, scope_for, unit_of
 
@@ -23,6 +23,8 @@ NOT_SCOPED = {
     AccountEvent: "audit trail of staff accounts: read only through its account (get_account_for_user, "
     "which scopes by every assignment of the account); `unit` only names where a role was granted "
     "and is empty for most events",
+    UnitCount: "derived counts of a unit's own records (grids/services/unit_counts.py), never listed: only "
+    "summed over the subtree of a unit a public page or the user's scope has already chosen",
 }
 
 

@@ -3,6 +3,7 @@ assignments, Party members, and reporting with service posts."""
 
 from .accounts import AccountAction, AccountEvent, Assignment, Role, StaffProfile
 from .audit import AuditEntry, AuditKind
+from .counts import UnitCount
 from .demands import (
     DEFAULT_CATEGORIES,
     OPEN_DEMAND_STATUSES,
@@ -58,6 +59,7 @@ __all__ = [
     "StaffProfile",
     "AgeBand",
     "UnitTally",
+    "UnitCount",
     "Assignment",
     "AttemptKind",
     "Attendance",

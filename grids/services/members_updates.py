@@ -16,6 +16,7 @@ from ..models import Category, Member, ServicePost
 from ..scope import EDIT, scope_for
 from . import members as member_services
 from . import posts as post_services
+from . import unit_counts
 from .members_columns import BUILDING, POST, label
 
 # The columns an import writes, in order. The sensitive ones come from Member.sensitive_values
@@ -57,7 +58,13 @@ def insert(rows, now):
     if connection.vendor != "postgresql":
         created = Member.objects.bulk_create([Member(**row) for row in rows])
         Member.objects.filter(pk__in=[member.pk for member in created]).update(created_at=now, updated_at=now)
-        return
+    else:
+        _copy(rows)
+    # Neither sends a signal: the units' kept counts of members are recomputed here.
+    unit_counts.refresh(["members"], {row["unit_id"] for row in rows})
+
+
+def _copy(rows):
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     for row in rows:

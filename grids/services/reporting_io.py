@@ -20,6 +20,7 @@ from portal.core import personal_store
 from ..models import Category, Level, Member, PostClaim, Report, ServicePost, Unit
 from ..scope import EDIT, scope_for
 from . import members as member_services
+from . import unit_counts
 from .bulk_import import Importer, RowProblem, UnitFinder, importer, words
 from .members_cells import cell_date
 from .tree import attach_full_names
@@ -141,8 +142,11 @@ class ReportsImporter(MemberRowsImporter):
             elif report.building_id != action["building"].pk or report.reported_on != action["day"]:
                 report.building, report.reported_on, report.recorded_by = action["building"], action["day"], self.user
                 changed.append(report)
+        moved_from = set(Report.objects.filter(pk__in=[r.pk for r in changed]).values_list("building_id", flat=True))
         Report.objects.bulk_create(new, batch_size=1000)
         Report.objects.bulk_update(changed, ["building", "reported_on", "recorded_by"], batch_size=1000)
+        # Bulk writes send no signal: the buildings' kept counts of reports are recomputed here.
+        unit_counts.refresh(["reported"], moved_from | {r.building_id for r in [*new, *changed]})
         return len(new), len(changed)
 
     def instructions(self):
@@ -241,6 +245,7 @@ class ClaimsImporter(MemberRowsImporter):
                 PostClaim(post=post, member=action["member"], claimed_on=action["day"], recorded_by=self.user)
             )
         PostClaim.objects.bulk_create(claims, batch_size=1000)
+        unit_counts.refresh(["posts_claimed"], {post.unit_id for post in posts.values()})  # no signal either
         return len(claims), 0
 
     def instructions(self):

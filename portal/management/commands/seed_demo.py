@@ -6,6 +6,7 @@ from centers import demo as centers_demo
 from grids import demo as grids_demo
 from grids.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 from grids.services import accounts as account_services
+from grids.services import unit_counts
 from projects import demo as projects_demo
 
 # Each app contributes one seeder, run in this order (later ones use earlier ones' data).
@@ -40,6 +41,7 @@ class Command(BaseCommand):
         existing = set(User.objects.filter(username__in=demo_names).values_list("username", flat=True))
         for seeder in SEEDERS:
             seeder(stdout=self.stdout)
+        unit_counts.refresh()  # the seeders insert in bulk, which sends no signal
         created = list(User.objects.filter(username__in=demo_names).exclude(username__in=existing).order_by("pk"))
         if settings.DEBUG:
             self.stdout.write(

@@ -6,6 +6,7 @@ from django.db import transaction
 
 from grids.demo import scale as grids_scale
 from grids.models import Level, Unit
+from grids.services import unit_counts
 from portal.core import pagecache
 from projects.demo import scale as projects_scale
 
@@ -34,7 +35,9 @@ class Command(BaseCommand):
                 transaction.set_rollback(True)
                 self.stdout.write("dry run: rolled back")
                 return
-            # Bulk inserts send no model signal: retire every cached public page and figure.
+            # Bulk inserts send no model signal: count the units' records again, and retire every
+            # cached public page and figure.
+            unit_counts.refresh()
             pagecache.bump("grids", "centers", "projects", *(label for label in _all_labels()))
 
 

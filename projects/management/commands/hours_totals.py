@@ -7,30 +7,16 @@ Every write through the ORM keeps them already (projects/services/hours.py); thi
 that bypassed it, and a check that none did.
 """
 
-from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
-
+from portal.core import kept
 from projects.models import ServiceHoursTotal
 from projects.services import hours
 
 
-class Command(BaseCommand):
+class Command(kept.RebuildCommand):
     help = "Recompute the kept hours per service project and month from the records (--check: only compare)."
+    service, model = hours, ServiceHoursTotal
+    what, source = "hours totals", "the service records"
 
-    def add_arguments(self, parser):
-        parser.add_argument(
-            "--check", "--dry-run", action="store_true", help="Compare with a fresh count, change nothing."
-        )
-
-    def handle(self, *args, check=False, **options):
-        if check:
-            differences = hours.differences()
-            for (project, month), (kept, counted) in sorted(differences.items()):
-                self.stdout.write(f"project {project}, {month:%Y-%m}: kept {kept}, counted {counted}")
-            if differences:
-                raise CommandError(f"{len(differences)} hours totals differ from the service records.")
-            self.stdout.write("The hours totals agree with the service records.")
-            return
-        with transaction.atomic():
-            hours.refresh()
-        self.stdout.write(f"Hours totals rebuilt: {ServiceHoursTotal.objects.count():,} rows.")
+    def describe(self, key):
+        project, month = key
+        return f"project {project}, {month:%Y-%m}"
