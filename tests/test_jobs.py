@@ -57,6 +57,16 @@ def test_a_finished_job_retires_every_cached_public_figure(tree, people):
     assert all(old != new for old, new in zip(before, after, strict=True))
 
 
+def test_a_job_that_only_reads_leaves_the_cached_figures_and_the_tallies_current(tree, people):
+    # An export or the coverage analysis writes nothing but its job: retiring every cached figure
+    # after it made the dashboards count a million members again at 10× (their tallies stale).
+    tags = ["projects", "grids.member", "centers.center"]
+    before = pagecache.versions(tags)
+    job = jobs.start_job("coverage", user=people.district_admin, unit=tree.district, title="1 km")
+    assert job.status == JobStatus.DONE and not jobs.KINDS["coverage"].writes
+    assert pagecache.versions(tags) == before
+
+
 def test_a_superseded_run_writes_nothing(tree, people):
     job = _job(tree, people.huafu, status=JobStatus.RUNNING, token="old")
     ctx = jobs.Context(job, "old")

@@ -16,7 +16,7 @@ def _area(area):
     return {"name": area.unit.name if area.unit else "", "buildings": area.buildings, "covered": area.covered}
 
 
-@register(KIND, _("1 km coverage"))
+@register(KIND, _("1 km coverage"), writes=False)  # its result is kept on the job
 def run_coverage(job, ctx):
     buildings = scope_for(job.started_by).units(VIEW).filter(level=Level.BUILDING, path__startswith=job.unit.path)
     ctx.progress(0, buildings.count())

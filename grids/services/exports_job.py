@@ -66,7 +66,7 @@ def query_of(job):
     return QueryDict(job.params.get("query", ""))
 
 
-@register(KIND, _("Export"))
+@register(KIND, _("Export"), writes=False)
 def run_export(job, ctx):
     filename, content, rows = EXPORTERS[job.params["export"]].build(job, ctx.progress)
     ctx.progress(rows, rows)

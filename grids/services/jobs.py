@@ -41,11 +41,16 @@ class Kind:
     name: str
     handler: object
     label: str
+    writes: bool = True  # writes records in bulk: the cached public pages and figures retire after it
 
 
-def register(name, label):
+def register(name, label, *, writes=True):
+    """Declare a kind of job. `writes=False` for a job that only reads (an export, a preview, an
+    analysis kept on the job itself): finishing it leaves the cache and the dashboards' tallies
+    current, where a bulk write retires them all."""
+
     def decorate(handler):
-        KINDS[name] = Kind(name, handler, label)
+        KINDS[name] = Kind(name, handler, label, writes)
         return handler
 
     return decorate
@@ -140,7 +145,7 @@ class Context:
             name, content = result
             job.result_file.save(name, ContentFile(content), save=False)
         job.save()
-        if job.status == JobStatus.DONE:
+        if job.status == JobStatus.DONE and KINDS[job.kind].writes:
             pagecache.bump_all()  # a job writes in bulk, without the signals that bump the cache
 
 

@@ -26,7 +26,7 @@ def _outcome(result):
     }
 
 
-@register(PREVIEW, _("Member import preview"))
+@register(PREVIEW, _("Member import preview"), writes=False)
 def run_members_preview(job, ctx):
     with ctx.finishing():
         with job.input_file.open("rb") as upload:
