@@ -171,6 +171,29 @@ def test_a_filled_member_template_imports(tree, people, client_for):
     assert result.created == 1 and Member.objects.get(name="党员7").unit == tree.grid1
 
 
+def test_the_member_template_is_written_once_per_version_of_the_units(tree, people, client_for):
+    def listed(user, unit):
+        book = load_workbook(
+            io.BytesIO(client_for(user).get(reverse("member_import_template", args=[unit.pk])).content)
+        )
+        if "单位" not in book.sheetnames:  # no unit to import into: no list of them
+            return []
+        return [row[0] for row in book["单位"].iter_rows(min_row=2, values_only=True)]
+
+    with CaptureQueriesContext(connection) as written:
+        first = listed(people.huafu, tree.street1)
+    with CaptureQueriesContext(connection) as again:
+        assert listed(people.huafu, tree.street1) == first
+    # The units' list is read once: the second answer comes from the cache.
+    assert [q for q in written if '"grids_unit"."level" IN' in q["sql"]]
+    assert not [q for q in again if '"grids_unit"."level" IN' in q["sql"]]
+    # A 查看 of 华富街道 may edit none of them: not huafu's file from the cache, an empty list.
+    assert first and listed(people.viewer, tree.street1) == []
+    tree.grid1.name = "第一网格"
+    tree.grid1.save()
+    assert any("第一网格" in path for path in listed(people.huafu, tree.street1))
+
+
 def test_a_posts_template_imports_back(tree, people, client_for):
     from grids.services import bulk_import
 

@@ -30,7 +30,7 @@ from ..models import (
     RefusedRegistration,
 )
 from ..scope import VIEW, scope_for
-from . import audit
+from . import audit, unit_counts
 
 # Party constitution, article 1: members join at 18 or older.
 MIN_JOINING_AGE = 18
@@ -225,3 +225,19 @@ def reveal(*, user, members, kind):
     )
     audit.record_many(AuditKind.REVEAL, members, actor=user, data={"reveal": str(kind)})
     return numbers
+
+
+def counted_on_the_books(scope, form):
+    """How many members the list shows when its filter asks only for members on the books, by
+    unit and category: the units' kept counts (services/unit_counts.py), not a COUNT over every
+    member of a district. None when the filter asks for more (a name, an age, those who left)."""
+    if not form.is_valid():
+        return None
+    data = form.cleaned_data
+    if any(data[name] for name in ("standing", "q", "status", "age", "joined_year")):
+        return None
+    if data["unit"]:
+        paths = [data["unit"].path]  # a unit of the scope: its whole subtree is in it
+    else:
+        paths = None if scope.everything else scope.paths(VIEW)
+    return unit_counts.total("members", paths, key=data["category"] or None)

@@ -163,7 +163,9 @@ def append_row(sheet, values, *, bold=False, text_columns=()):
     if not hasattr(sheet, "iter_rows"):  # openpyxl's WriteOnlyWorksheet
         row = []
         for index, value in enumerate(values):
-            bare = CELL if bold or index in text_columns else _bare(value)
+            # An empty cell needs no text format: a bare None (most building groups have no code).
+            formatted = index in text_columns and value not in (None, "")
+            bare = CELL if bold or formatted else _bare(value)
             row.append(xlsx_cell(sheet, value, text_format=index in text_columns, bold=bold) if bare is CELL else bare)
         sheet.append(row)
         return
