@@ -18,8 +18,9 @@ Cold deletes the cached dashboard sections from Redis (REDIS_URL) and keeps the 
 so the tallies the job `dashboard_tallies` keeps (grids/services/tallies.py) stay current, as in
 the steady state; without REDIS_URL it clears the whole cache, versions included, and the tallies
 are counted again (untimed, as the worker would within a minute) before each cold request.
-`--counted` measures the pages with stale tallies (every figure counted from the records, as right
-after a write).
+`--counted` measures the pages with stale tallies (every figure counted from the records, as after
+a write when the worker is more than the members' lag behind; within it the page reads the last
+count and says when it was made).
 
 `--levels` picks the units: the district, its street 华富街道 (or its first street) and that
 street's community 梅岗社区 (or its first community); `--periods` the dashboard's periods (the
@@ -149,6 +150,10 @@ def measure(args, client, url, query, label, pagecache, tallies):
                 kept_versions = clear_sections(pagecache)
                 if tallies and args.counted:  # stale tallies: their tables' versions move on
                     pagecache.bump(*{tag for tables, _count in tallies.KINDS.values() for tag in tables})
+                    if hasattr(tallies, "LAGS"):  # and counted too long ago to be read in the meantime
+                        from grids.models import UnitTally
+
+                        UnitTally.objects.filter(unit_pk__isnull=True).update(values={})
                 elif tallies and not kept_versions:
                     tallies.refresh_all()
             reset_queries()  # DEBUG keeps 9,000 queries: a full log counts 0

@@ -13,6 +13,7 @@ import datetime
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from portal.core import pagecache
 
@@ -21,16 +22,32 @@ from ..stats.figures import OWN
 from .jobs import scheduled
 
 KINDS = {}  # name: (tables, count(day) -> {unit id: {figure: number}})
+LAGS = {}  # name: how long after its count a tally whose tables have changed is still read
+# Bumped when a tally is written: the dashboard sections built from a tally name it among their
+# tables, so a section built while the tally lagged is built again once the job has counted.
+TAG = "grids.unittally"
 
 
-def register(name, tables):
-    """Declare a tally: `count(day)` gives additive numbers per unit holding records itself."""
+def register(name, tables, *, lag=None):
+    """Declare a tally: `count(day)` gives additive numbers per unit holding records itself.
+    `lag` (a timedelta) lets a reader take the tally counted that recently even though its tables
+    changed since, saying so (`Kept.behind_since`), where counting from the records instead would
+    take seconds; the job counts it again within a minute. Without it a changed tally is not read."""
 
     def decorate(count):
         KINDS[name] = (tuple(tables), count)
+        if lag is not None:
+            LAGS[name] = lag
         return count
 
     return decorate
+
+
+class Kept(dict):
+    """{child id or OWN: figures} read from a tally; `behind_since` is when it was counted if its
+    tables have changed since (a write in the minute before the job's next count), else None."""
+
+    behind_since = None
 
 
 def stamp(name):
@@ -47,7 +64,9 @@ def refresh(name, day, *, force=False):
         return 0
     _tables, count = KINDS[name]
     totals, parents = subtree_totals(count(day))
-    rows = [UnitTally(kind=name, unit_pk=None, as_of=day, stamp=current, values={})]
+    rows = [
+        UnitTally(kind=name, unit_pk=None, as_of=day, stamp=current, values={"counted_at": timezone.now().isoformat()})
+    ]
     rows += [
         UnitTally(kind=name, unit_pk=pk, parent_pk=parents[pk], as_of=day, stamp=current, values=values)
         for pk, values in totals.items()
@@ -58,6 +77,7 @@ def refresh(name, day, *, force=False):
             UnitTally.objects.bulk_create(rows, batch_size=2000)
     except IntegrityError:  # another worker kept the same tally a moment ago
         return 0
+    pagecache.bump(TAG)
     return len(rows)
 
 
@@ -78,19 +98,27 @@ def subtree_totals(by_unit):
 
 def subtree(name, unit, day):
     """{child id or OWN: figures} of `unit` from the kept tally counted on `day`, as
-    grids.stats.figures.rollup gives them; None when the kept tally is not the current one."""
+    grids.stats.figures.rollup gives them (a Kept); None when the kept tally is not the current
+    one, unless its kind allows a lag and it was counted within it."""
     rows = list(
         UnitTally.objects.filter(kind=name)
         .filter(Q(unit_pk__isnull=True) | Q(unit_pk=unit.pk) | Q(parent_pk=unit.pk))
         .values_list("unit_pk", "as_of", "stamp", "values")
     )
-    kept = next(((as_of, kept) for pk, as_of, kept, _values in rows if pk is None), None)
-    if kept != (day, stamp(name)):
+    kept = next(((as_of, kept, values) for pk, as_of, kept, values in rows if pk is None), None)
+    if kept is None or kept[0] != day:
         return None
+    out = Kept()
+    if kept[1] != stamp(name):
+        counted_at = kept[2].get("counted_at")
+        counted_at = datetime.datetime.fromisoformat(counted_at) if counted_at else None
+        if name not in LAGS or counted_at is None or timezone.now() - counted_at > LAGS[name]:
+            return None
+        out.behind_since = counted_at
     whole = next((values for pk, _as_of, _stamp, values in rows if pk == unit.pk), None)
     if whole is None:
-        return {}
-    out = {pk: values for pk, _as_of, _stamp, values in rows if pk not in (None, unit.pk)}
+        return out
+    out.update({pk: values for pk, _as_of, _stamp, values in rows if pk not in (None, unit.pk)})
     own = {key: value - sum(child.get(key, 0) for child in out.values()) for key, value in whole.items()}
     if any(own.values()):
         out[OWN] = own

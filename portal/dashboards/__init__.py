@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 
 from centers.stats.dashboard_centers import centers_dashboard
 from grids.models import Unit
+from grids.services import tallies
 from grids.stats.dashboard_demands import demands_dashboard
 from grids.stats.dashboard_life import life_dashboard
 from grids.stats.dashboard_members import TABLES as MEMBER_TABLES
@@ -27,8 +28,9 @@ UNITS = "grids.unit"  # names and paths: every section groups by them
 SECTIONS = [
     # The coverage share is read from the latest coverage job (grids.job).
     ("centers", centers_dashboard, ("centers", "grids.job", UNITS)),
-    # Today's figures come from the tally the job dashboard_tallies keeps when it is current.
-    ("members", members_dashboard, MEMBER_TABLES),
+    # Today's figures come from the tally the job dashboard_tallies keeps when it is current (or
+    # counted in the last minutes): built again once the job has counted (tallies.TAG).
+    ("members", members_dashboard, (*MEMBER_TABLES, tallies.TAG)),
     ("volunteering", volunteering_dashboard, ("projects", UNITS)),
     ("micro", micro_dashboard, ("projects", UNITS)),
     ("demands", demands_dashboard, ("grids.demand", "grids.demandcategory", UNITS)),
