@@ -4,9 +4,10 @@ instead of counting 100,000 members per view.
 
 A kind of tally ("members") has one row per unit with records anywhere below it, holding the
 sums of the unit and everything under it, and one stamp row (unit empty) saying as of which day
-and from which versions of the tables it counts (portal/core/pagecache.py). A reader uses the
-rows only when the stamp is the current one, and counts from the records otherwise: a tally is
-never a stale answer, only a faster one (grids/services/tallies.py)."""
+and from which versions of the tables it counts (portal/core/pagecache.py), and when it was
+counted. A reader uses the rows when the stamp is the current one, or, for a kind that allows a
+lag, when they were counted within it (saying so); it counts from the records otherwise
+(grids/services/tallies.py)."""
 
 from django.db import models
 from django.db.models import Q

@@ -7,7 +7,9 @@ or None when they are not the current ones (the dashboard then counts from the r
 Freshness: the stamp is the versions of the kind's tables (portal/core/pagecache.py, bumped by
 every write and after bulk writes), read before counting. A write that commits while the job
 counts bumps them again, so the stamp it keeps is already old and the next run counts again: a
-reader never takes rows that miss a write it could see."""
+reader never takes rows that miss a write it could see, except for a kind registered with a lag
+(the members'), whose last count is read for that long after it was made, marked as such
+(`Kept.behind_since`), while the job catches up."""
 
 import datetime
 
